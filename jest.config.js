@@ -1,0 +1,24 @@
+/** @type {import('jest').Config} */
+const tsJest = ['ts-jest', { tsconfig: { isolatedModules: true } }];
+// middy is ESM-only: let ts-jest turn it into CommonJS for jest's module system.
+const esmPackages = ['@middy'];
+const shared = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.[tj]s$': tsJest },
+  transformIgnorePatterns: [`node_modules/(?!(${esmPackages.join('|')})/)`],
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...shared, displayName: 'cdk', testMatch: ['<rootDir>/test/cdk/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/e2e/harness/global-setup.ts',
+      globalTeardown: '<rootDir>/test/e2e/harness/global-teardown.ts',
+    },
+  ],
+  testTimeout: 60000,
+};

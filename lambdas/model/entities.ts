@@ -1,0 +1,239 @@
+import { Entity } from 'electrodb';
+import { BY_OWNER_INDEX, ENTITY_SERVICE, TABLE_KEYS, TTL_ATTRIBUTE } from './keys';
+
+/*
+ * One entity per kind of item. Keys use explicit templates (no ElectroDB prefixes, no casing
+ * changes) so the stored keys are readable and match the README's table design and the stream filter.
+ */
+
+const primary = (pk: string, pkComposite: string[], sk: string, skComposite: string[]) => ({
+  pk: { field: TABLE_KEYS.partition, composite: pkComposite, template: pk, casing: 'none' as const },
+  sk: { field: TABLE_KEYS.sort, composite: skComposite, template: sk, casing: 'none' as const },
+});
+
+const byOwner = (pk: string, pkComposite: string[], sk: string, skComposite: string[]) => ({
+  index: BY_OWNER_INDEX.name,
+  pk: { field: BY_OWNER_INDEX.partition, composite: pkComposite, template: pk, casing: 'none' as const },
+  sk: { field: BY_OWNER_INDEX.sort, composite: skComposite, template: sk, casing: 'none' as const },
+});
+
+const createdAt = { type: 'number', readOnly: true, required: true, default: () => Date.now() } as const;
+const expiresAt = { type: 'number', field: TTL_ATTRIBUTE } as const;
+
+export const CHANNEL_KINDS = ['public', 'private', 'mpim', 'im'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+// A workspace (Slack's team). Created on first use.
+export const Workspace = new Entity({
+  model: { entity: 'workspace', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    teamId: { type: 'string', required: true },
+    name: { type: 'string', required: true },
+    createdAt,
+  },
+  indexes: {
+    // A workspace by id
+    primary: primary('T#${teamId}', ['teamId'], 'TEAM', []),
+  },
+});
+
+// A user, provisioned on first use from the token's claims.
+export const User = new Entity({
+  model: { entity: 'user', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    teamId: { type: 'string', required: true },
+    userId: { type: 'string', required: true },
+    name: { type: 'string', required: true },
+    realName: { type: 'string' },
+    createdAt,
+  },
+  indexes: {
+    // A user by id; the users of a workspace, a page at a time
+    primary: primary('T#${teamId}', ['teamId'], 'U#${userId}', ['userId']),
+  },
+});
+
+// A conversation: a public or private channel, a DM (im) or a group DM (mpim).
+export const Channel = new Entity({
+  model: { entity: 'channel', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    channelId: { type: 'string', required: true },
+    teamId: { type: 'string', required: true },
+    name: { type: 'string', required: true },
+    kind: { type: CHANNEL_KINDS, required: true },
+    creator: { type: 'string', required: true },
+    /** The sorted user ids of a DM or group DM; they decide its id. */
+    dmUsers: { type: 'list', items: { type: 'string' } },
+    memberCount: { type: 'number', required: true, default: 0 },
+    archived: { type: 'boolean', required: true, default: false },
+    topic: { type: 'string' },
+    purpose: { type: 'string' },
+    createdAt,
+  },
+  indexes: {
+    // A conversation by id
+    primary: primary('CH#${channelId}', ['channelId'], 'META', []),
+    // A workspace's public channels by name (sparse: private channels and DMs stay out)
+    publicByTeam: {
+      ...byOwner('T#${teamId}#PUB', ['teamId'], '${name}', ['name']),
+      condition: (attr: { kind?: string }) => attr.kind === 'public',
+    },
+  },
+});
+
+// A channel name reserved in its workspace, so names are unique (name_taken).
+export const ChannelName = new Entity({
+  model: { entity: 'channelName', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    teamId: { type: 'string', required: true },
+    name: { type: 'string', required: true },
+    channelId: { type: 'string', required: true },
+  },
+  indexes: {
+    // The channel holding a name in a workspace
+    primary: primary('T#${teamId}', ['teamId'], 'NAME#${name}', ['name']),
+  },
+});
+
+// The newest committed ts of a channel. Every send conditionally advances it in the same
+// transaction as the message, so ts order is commit order.
+export const ChannelHead = new Entity({
+  model: { entity: 'channelHead', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    channelId: { type: 'string', required: true },
+    lastTs: { type: 'string', required: true },
+  },
+  indexes: {
+    // The head of a channel
+    primary: primary('CH#${channelId}', ['channelId'], 'HEAD', []),
+  },
+});
+
+// A user's membership of a conversation, with their read marker.
+export const Membership = new Entity({
+  model: { entity: 'membership', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    channelId: { type: 'string', required: true },
+    userId: { type: 'string', required: true },
+    teamId: { type: 'string', required: true },
+    kind: { type: CHANNEL_KINDS, required: true },
+    lastRead: { type: 'string' },
+    /** The device that last moved the read marker, so channel_marked skips it. */
+    markedBy: { type: 'string' },
+    joinedAt: createdAt,
+  },
+  indexes: {
+    // The members of a conversation, a page at a time
+    primary: primary('CH#${channelId}', ['channelId'], 'MEM#${userId}', ['userId']),
+    // The conversations of a user
+    byUser: byOwner('U#${userId}', ['userId'], 'CH#${channelId}', ['channelId']),
+  },
+});
+
+// A message. Top-level messages, thread replies and broadcast replies all live at MSG#<ts> so any
+// message is found by (channel, ts); replies are also indexed by their thread.
+export const Message = new Entity({
+  model: { entity: 'message', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    channelId: { type: 'string', required: true },
+    ts: { type: 'string', required: true },
+    teamId: { type: 'string', required: true },
+    userId: { type: 'string', required: true },
+    text: { type: 'string', required: true },
+    /** The thread this message belongs to; a top-level message carries its own ts. */
+    threadTs: { type: 'string', required: true },
+    replyBroadcast: { type: 'boolean' },
+    replyCount: { type: 'number' },
+    replyUsers: { type: 'set', items: 'string' },
+    latestReply: { type: 'string' },
+    editedBy: { type: 'string' },
+    editedTs: { type: 'string' },
+    /** A deleted thread parent stays as a tombstone so its thread can still be read. */
+    deleted: { type: 'boolean' },
+    /** Reaction name to the users who reacted, as string sets so concurrent ADDs never lose one. */
+    reactions: { type: 'any' },
+    files: { type: 'any' },
+    clientMsgId: { type: 'string' },
+    createdAt,
+  },
+  indexes: {
+    // A message by (channel, ts); a channel's messages in ts order
+    primary: primary('CH#${channelId}', ['channelId'], 'MSG#${ts}', ['ts']),
+    // The replies of a thread in ts order (sparse: only replies)
+    byThread: {
+      ...byOwner('TH#${channelId}#${threadTs}', ['channelId', 'threadTs'], '${ts}', ['ts']),
+      condition: (attr: { threadTs?: string; ts?: string }) => attr.threadTs !== attr.ts,
+    },
+  },
+});
+
+// A send already made with this client_msg_id by this user (kept 24 hours).
+export const SentMessage = new Entity({
+  model: { entity: 'sentMessage', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    userId: { type: 'string', required: true },
+    clientMsgId: { type: 'string', required: true },
+    channelId: { type: 'string', required: true },
+    ts: { type: 'string', required: true },
+    expiresAt,
+  },
+  indexes: {
+    // The send a client message id produced
+    primary: primary('IDEM#${userId}', ['userId'], '${clientMsgId}', ['clientMsgId']),
+  },
+});
+
+// A live WebSocket connection: a lease that pings renew and $disconnect ends.
+export const Connection = new Entity({
+  model: { entity: 'connection', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    connectionId: { type: 'string', required: true },
+    userId: { type: 'string', required: true },
+    teamId: { type: 'string', required: true },
+    deviceId: { type: 'string', required: true },
+    connectedAt: createdAt,
+    expiresAt,
+  },
+  indexes: {
+    // A connection by id
+    primary: primary('CONN#${connectionId}', ['connectionId'], 'CONN', []),
+    // The live connections of a user (all their devices)
+    byUser: byOwner('U#${userId}', ['userId'], 'CONN#${connectionId}', ['connectionId']),
+  },
+});
+
+// A live connection subscribed to a channel: fan-out reads these, so its cost follows the
+// members online, not the members.
+export const LiveSubscription = new Entity({
+  model: { entity: 'liveSubscription', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    channelId: { type: 'string', required: true },
+    connectionId: { type: 'string', required: true },
+    userId: { type: 'string', required: true },
+    deviceId: { type: 'string', required: true },
+    expiresAt,
+  },
+  indexes: {
+    // The live connections of a channel
+    primary: primary('LIVE#${channelId}', ['channelId'], '${connectionId}', ['connectionId']),
+  },
+});
+
+// An event kept for a user while any device may have missed it (30 days). Devices read it with
+// sync from their own cursor; reading never removes it.
+export const InboxEntry = new Entity({
+  model: { entity: 'inboxEntry', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    userId: { type: 'string', required: true },
+    seq: { type: 'string', required: true },
+    channelId: { type: 'string', required: true },
+    eventId: { type: 'string', required: true },
+    /** The event as JSON, exactly as a live connection would have received it. */
+    event: { type: 'string', required: true },
+    expiresAt,
+  },
+  indexes: {
+    // A user's inbox in write order, from a cursor
+    primary: primary('IN#${userId}', ['userId'], '${seq}', ['seq']),
+  },
+});

@@ -1,0 +1,28 @@
+import { Service, type EntityItem } from 'electrodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  Channel, ChannelHead, ChannelName, Connection, InboxEntry, LiveSubscription, Membership, Message,
+  SentMessage, User, Workspace,
+} from './entities';
+
+/** Builds the service over a document client and a table; one per process. */
+export function createChatService(client: DynamoDBDocumentClient, table: string) {
+  return new Service(
+    {
+      workspace: Workspace, user: User, channel: Channel, channelName: ChannelName, channelHead: ChannelHead,
+      membership: Membership, message: Message, sentMessage: SentMessage, connection: Connection,
+      liveSubscription: LiveSubscription, inboxEntry: InboxEntry,
+    },
+    { client, table },
+  );
+}
+
+export type ChatService = ReturnType<typeof createChatService>;
+export type WorkspaceItem = EntityItem<typeof Workspace>;
+export type UserItem = EntityItem<typeof User>;
+export type ChannelItem = EntityItem<typeof Channel>;
+export type MembershipItem = EntityItem<typeof Membership>;
+export type MessageItem = EntityItem<typeof Message>;
+export type ConnectionItem = EntityItem<typeof Connection>;
+export type LiveSubscriptionItem = EntityItem<typeof LiveSubscription>;
+export type InboxEntryItem = EntityItem<typeof InboxEntry>;

@@ -1,0 +1,37 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { createChatService, type ChatService } from '../model/service';
+import { requireEnv } from './env';
+
+/*
+ * AWS clients, created once per process and reused across invocations. Endpoints come from the
+ * SDK's own settings (AWS_ENDPOINT_URL_DYNAMODB and friends), which is how the local cloud points
+ * the same bundles at its local services.
+ */
+
+let documentClient: DynamoDBDocumentClient | undefined;
+let chatService: ChatService | undefined;
+let connectionsClient: ApiGatewayManagementApiClient | undefined;
+
+export function dynamo(): DynamoDBDocumentClient {
+  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return documentClient;
+}
+
+export function tableName(): string {
+  return requireEnv('TABLE_NAME');
+}
+
+export function db(): ChatService {
+  chatService ??= createChatService(dynamo(), tableName());
+  return chatService;
+}
+
+/** The @connections client for this deployment's WebSocket API (WS_CALLBACK_URL: https://{api}/{stage}). */
+export function connections(): ApiGatewayManagementApiClient {
+  connectionsClient ??= new ApiGatewayManagementApiClient({ endpoint: requireEnv('WS_CALLBACK_URL') });
+  return connectionsClient;
+}

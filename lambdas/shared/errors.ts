@@ -1,0 +1,34 @@
+/** Slack's error codes that this API answers with (PROTOCOL.md). */
+export type ErrorCode =
+  | 'channel_not_found' | 'not_in_channel' | 'msg_too_long' | 'no_text' | 'name_taken' | 'invalid_name'
+  | 'message_not_found' | 'cant_update_message' | 'cant_delete_message' | 'already_reacted' | 'no_reaction'
+  | 'invalid_arguments' | 'invalid_cursor' | 'user_not_found' | 'is_archived' | 'file_not_found'
+  | 'unknown_method' | 'method_not_supported_for_channel_type' | 'already_in_channel' | 'cant_invite_self'
+  | 'cant_kick_self' | 'cant_leave_general' | 'restricted_action' | 'invalid_name_specials'
+  | 'invalid_name_maxlength' | 'invalid_name_required' | 'too_many_users' | 'invalid_ts_latest'
+  | 'invalid_ts_oldest' | 'thread_not_found' | 'invalid_reaction' | 'too_many_connections' | 'ratelimited'
+  | 'not_authed' | 'invalid_auth';
+
+/** A client error: mapped to `{ok:false, error}` (HTTP) or `{type:"error", error}` (WebSocket) at the edge. */
+export class ClientError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    /** For invalid_arguments: the bad field, safe to show. */
+    readonly detail?: string,
+  ) {
+    super(detail ? `${code}: ${detail}` : code);
+    this.name = 'ClientError';
+  }
+}
+
+/** Over a rate limit: HTTP 429 with Retry-After, WebSocket error with retry_after. */
+export class RateLimited extends ClientError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('ratelimited');
+    this.name = 'RateLimited';
+  }
+}
+
+export const fail = (code: ErrorCode, detail?: string): never => {
+  throw new ClientError(code, detail);
+};

@@ -1,0 +1,76 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { ClientError, RateLimited } from './errors';
+import { callerFromClaims, type Caller } from './identity';
+import { optionalEnv } from './env';
+import { logger } from './logger';
+
+/** The HTTP API's request after the edge: the method name, its arguments, and the verified caller. */
+export interface ApiRequest {
+  method: string;
+  args: Record<string, unknown>;
+  caller: Caller;
+}
+
+export type ApiResult = Record<string, unknown>;
+
+const DEFAULT_TEAM = optionalEnv('DEFAULT_TEAM', 'default');
+/** Bodies past this are refused before parsing (text is at most 40,000 characters). */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  body: JSON.stringify(body),
+});
+
+/** Arguments from the query string and a JSON or form body, as Slack accepts them. */
+export function parseArgs(event: APIGatewayProxyEventV2WithJWTAuthorizer): Record<string, unknown> {
+  const args: Record<string, unknown> = Object.create(null);
+  for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) args[k] = v;
+  if (!event.body) return args;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new ClientError('invalid_arguments', 'body too large');
+  const contentType = (event.headers?.['content-type'] ?? '').toLowerCase();
+  if (contentType.includes('application/x-www-form-urlencoded')) {
+    for (const [k, v] of new URLSearchParams(raw)) args[k] = v;
+    return args;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ClientError('invalid_arguments', 'body is not valid JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ClientError('invalid_arguments', 'body must be a JSON object');
+  }
+  for (const [k, v] of Object.entries(parsed)) args[k] = v;
+  return args;
+}
+
+/**
+ * Wraps an API router: parse, call, map. Client errors become `{ok:false,error}` with 200 (or 429),
+ * anything else a bare 500 `internal_error` whose cause is only logged.
+ */
+export function httpHandler(route: (request: ApiRequest) => Promise<ApiResult>) {
+  return middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2>().handler(async (event) => {
+    const method = event.pathParameters?.method ?? '';
+    try {
+      const claims = event.requestContext.authorizer?.jwt?.claims;
+      if (!claims) return json(401, { ok: false, error: 'not_authed' });
+      const caller = callerFromClaims(claims, DEFAULT_TEAM);
+      const result = await route({ method, args: parseArgs(event), caller });
+      return json(200, { ok: true, ...result });
+    } catch (error) {
+      if (error instanceof RateLimited) {
+        return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(error.retryAfterSeconds) });
+      }
+      if (error instanceof ClientError) {
+        return json(200, { ok: false, error: error.code, ...(error.detail ? { detail: error.detail } : {}) });
+      }
+      logger.error('request failed', { method, error });
+      return json(500, { ok: false, error: 'internal_error' });
+    }
+  });
+}

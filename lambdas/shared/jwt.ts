@@ -1,0 +1,18 @@
+import { JwtVerifier } from 'aws-jwt-verify';
+import { optionalEnv, requireEnv } from './env';
+
+/*
+ * The one token check, used by the WebSocket authorizer in AWS and in the local cloud alike:
+ * signature against the issuer's JWKS, issuer, audience (when set), expiry.
+ * JWT_ISSUER is Cognito's issuer by default; any OIDC issuer works by setting JWT_ISSUER, JWKS_URI
+ * and JWT_AUDIENCE.
+ */
+const issuer = requireEnv('JWT_ISSUER');
+const audience = optionalEnv('JWT_AUDIENCE', '');
+const jwksUri = optionalEnv('JWKS_URI', `${issuer.replace(/\/$/, '')}/.well-known/jwks.json`);
+
+const verifier = JwtVerifier.create({ issuer, audience: audience === '' ? null : audience.split(','), jwksUri });
+
+export async function verifyToken(token: string): Promise<Record<string, unknown>> {
+  return (await verifier.verify(token)) as Record<string, unknown>;
+}

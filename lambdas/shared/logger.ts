@@ -1,0 +1,35 @@
+/**
+ * A small structured logger. Lambda's runtime adds the timestamp and request id to each line.
+ * Tokens never reach a log line: secret-named fields and anything shaped like a JWT are redacted.
+ */
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const LEVELS: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const threshold = LEVELS[(process.env.LOG_LEVEL as Level | undefined) ?? 'info'] ?? LEVELS.info;
+
+const SECRET_KEY = /token|authorization|secret|password|signature|private/i;
+const JWT_SHAPE = /eyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.replace(JWT_SHAPE, '[redacted]').replace(/([?&]token=)[^&\s"]+/g, '$1[redacted]');
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1) };
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1);
+  return out;
+}
+
+function write(level: Level, message: string, fields?: Record<string, unknown>): void {
+  if (LEVELS[level] < threshold) return;
+  const line = JSON.stringify({ level, message: redact(message), ...(fields ? (redact(fields) as object) : {}) });
+  if (level === 'error') console.error(line);
+  else if (level === 'warn') console.warn(line);
+  else console.log(line);
+}
+
+export const logger = {
+  debug: (message: string, fields?: Record<string, unknown>) => write('debug', message, fields),
+  info: (message: string, fields?: Record<string, unknown>) => write('info', message, fields),
+  warn: (message: string, fields?: Record<string, unknown>) => write('warn', message, fields),
+  error: (message: string, fields?: Record<string, unknown>) => write('error', message, fields),
+};
