@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FromInstance, InstanceData, InvokeResult, ToInstance } from './function-protocol';
+
+/*
+ * Runs functions as Lambda does: each instance is a worker thread with its own environment and
+ * module state, handling one invocation at a time. A pool per function reuses a warm idle
+ * instance, else starts a cold one (up to a cap), else queues. A timeout kills the instance.
+ */
+
+export interface FunctionDefinition {
+  logicalId: string;
+  codePath: string;
+  handlerName: string;
+  timeoutSeconds: number;
+  memorySize: number;
+  env: Record<string, string>;
+}
+
+export interface RuntimeOptions {
+  /** Most concurrent instances per function. */
+  maxInstances?: number;
+  /** An instance idle this long is retired. */
+  idleRetireMs?: number;
+  /** Where log lines go (default: stdout). */
+  log?: (line: string) => void;
+}
+
+export interface FunctionStats {
+  invocations: number;
+  errors: number;
+  coldStarts: number;
+  timeouts: number;
+}
+
+interface Instance {
+  worker: Worker;
+  ready: Promise<void>;
+  busy: boolean;
+  lastUsed: number;
+  /** The running invocation's completion, set while busy. */
+  settle?: (result: InvokeResult) => void;
+}
+
+const WORKER_FILE = join(__dirname, 'function-worker.ts');
+
+/** A short, readable name for log prefixes: `WsMessageFunction3F2A9C1B` → `ws-message`. */
+export function shortName(logicalId: string): string {
+  return (
+    logicalId
+      .replace(/[0-9A-F]{8}$/, '')
+      .replace(/(Function|Handler|Fn|Lambda)$/, '')
+      .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+      .toLowerCase() || logicalId
+  );
+}
+
+class FunctionPool {
+  private readonly instances = new Set<Instance>();
+  private readonly queue: { event: unknown; resolve: (r: InvokeResult) => void }[] = [];
+  readonly stats: FunctionStats = { invocations: 0, errors: 0, coldStarts: 0, timeouts: 0 };
+  private readonly name: string;
+
+  constructor(
+    private readonly definition: FunctionDefinition,
+    private readonly options: Required<RuntimeOptions>,
+  ) {
+    this.name = shortName(definition.logicalId);
+  }
+
+  invoke(event: unknown): Promise<InvokeResult> {
+    return new Promise((resolve) => {
+      this.queue.push({ event, resolve });
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    while (this.queue.length > 0) {
+      let instance = [...this.instances].find((i) => !i.busy);
+      let cold = false;
+      if (!instance) {
+        if (this.instances.size >= this.options.maxInstances) return;
+        instance = this.startInstance();
+        cold = true;
+      }
+      const next = this.queue.shift();
+      if (!next) return;
+      void this.run(instance, next.event, cold).then((result) => {
+        next.resolve(result);
+        this.drain();
+      });
+    }
+  }
+
+  private startInstance(): Instance {
+    const { definition } = this;
+    const data: InstanceData = {
+      codePath: definition.codePath,
+      handlerName: definition.handlerName,
+      functionName: definition.logicalId,
+      memorySize: definition.memorySize,
+    };
+    const worker = new Worker(WORKER_FILE, { env: definition.env, workerData: data, stdout: false, stderr: false });
+    let markReady: () => void = () => undefined;
+    const instance: Instance = { worker, busy: true, lastUsed: Date.now(), ready: new Promise((r) => (markReady = r)) };
+    worker.on('message', (message: FromInstance) => {
+      if (message.type === 'ready') markReady();
+      else if (message.type === 'log') this.print(message.line);
+      else instance.settle?.(message.ok ? { ok: true, result: message.result } : { ok: false, error: message.error });
+    });
+    worker.on('error', (error) => {
+      this.print(`instance crashed: ${error.stack ?? error.message}`);
+      this.retire(instance, { errorType: 'Runtime.ExitError', errorMessage: `instance crashed: ${error.message}` });
+    });
+    worker.on('exit', (code) => this.retire(instance, { errorType: 'Runtime.ExitError', errorMessage: `instance exited with code ${code}` }));
+    this.instances.add(instance);
+    this.stats.coldStarts++;
+    return instance;
+  }
+
+  /** Removes an instance; a running invocation fails with `failure`. */
+  private retire(instance: Instance, failure: { errorType: string; errorMessage: string }): void {
+    if (!this.instances.delete(instance)) return;
+    instance.settle?.({ ok: false, error: failure });
+    void instance.worker.terminate();
+  }
+
+  private async run(instance: Instance, event: unknown, cold: boolean): Promise<InvokeResult> {
+    const { definition } = this;
+    instance.busy = true;
+    const requestId = randomUUID();
+    const started = performance.now();
+    this.stats.invocations++;
+    await instance.ready;
+    const initMs = performance.now() - started;
+    const invokeStarted = performance.now();
+    this.print(`START RequestId: ${requestId} Version: $LATEST`);
+    const timeoutMs = definition.timeoutSeconds * 1000;
+    const result = await new Promise<InvokeResult>((resolve) => {
+      const timer = setTimeout(() => {
+        this.stats.timeouts++;
+        const message = `Task timed out after ${definition.timeoutSeconds.toFixed(2)} seconds`;
+        this.print(`${new Date().toISOString()} ${requestId} ${message}`);
+        this.retire(instance, { errorType: 'Sandbox.Timedout', errorMessage: message });
+      }, timeoutMs);
+      instance.settle = (r) => {
+        clearTimeout(timer);
+        instance.settle = undefined;
+        resolve(r);
+      };
+      const message: ToInstance = { requestId, event, deadline: Date.now() + timeoutMs };
+      instance.worker.postMessage(message);
+    });
+    const duration = performance.now() - invokeStarted;
+    // The instance logged the error itself ("Invoke Error"); timeouts and crashes were logged above.
+    if (!result.ok) this.stats.errors++;
+    this.print(`END RequestId: ${requestId}`);
+    this.print(
+      `REPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.ceil(duration)} ms\t` +
+        `Memory Size: ${definition.memorySize} MB${cold ? `\tInit Duration: ${initMs.toFixed(2)} ms (cold start)` : ''}`,
+    );
+    instance.busy = false;
+    instance.lastUsed = Date.now();
+    return result;
+  }
+
+  retireIdle(now: number): void {
+    for (const instance of this.instances) {
+      if (!instance.busy && now - instance.lastUsed > this.options.idleRetireMs) {
+        this.instances.delete(instance);
+        void instance.worker.terminate();
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    const all = [...this.instances];
+    this.instances.clear();
+    for (const q of this.queue.splice(0)) q.resolve({ ok: false, error: { errorType: 'Runtime.Shutdown', errorMessage: 'local cloud is stopping' } });
+    await Promise.all(all.map((i) => i.worker.terminate()));
+  }
+
+  private print(line: string): void {
+    this.options.log(`[${this.name}] ${line}`);
+  }
+}
+
+export class FunctionRuntime {
+  private readonly pools = new Map<string, FunctionPool>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(definitions: FunctionDefinition[], options: RuntimeOptions = {}) {
+    const resolved: Required<RuntimeOptions> = {
+      maxInstances: options.maxInstances ?? 16,
+      idleRetireMs: options.idleRetireMs ?? 5 * 60_000,
+      log: options.log ?? ((line) => process.stdout.write(`${line}\n`)),
+    };
+    for (const d of definitions) this.pools.set(d.logicalId, new FunctionPool(d, resolved));
+    this.sweeper = setInterval(() => this.pools.forEach((p) => p.retireIdle(Date.now())), 30_000);
+    this.sweeper.unref();
+  }
+
+  has(logicalId: string): boolean {
+    return this.pools.has(logicalId);
+  }
+
+  /** Invokes a function synchronously (RequestResponse); failures come back as Lambda's error payload. */
+  invoke(logicalId: string, event: unknown): Promise<InvokeResult> {
+    const pool = this.pools.get(logicalId);
+    if (!pool) return Promise.resolve({ ok: false, error: { errorType: 'ResourceNotFoundException', errorMessage: `no function ${logicalId}` } });
+    return pool.invoke(event);
+  }
+
+  stats(): Record<string, FunctionStats> {
+    return Object.fromEntries([...this.pools].map(([id, pool]) => [id, { ...pool.stats }]));
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.pools.values()].map((p) => p.stop()));
+  }
+}
