@@ -1,0 +1,48 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { send } from './http-gateway';
+import { parseTokenRequest, type JwtIssuer } from './jwt-issuer';
+import { readBody } from './net';
+
+/*
+ * Local-only endpoints on the HTTP API's port; none of these exist in a deployment:
+ *   POST /dev/token                       a token from the local issuer ({user, team?, name?, expires_in?})
+ *   GET  /dev/issuer/.well-known/jwks.json the issuer's JWKS
+ *   GET  /dev/stats                       per-function invocation counts (for tests)
+ */
+
+export const ISSUER_PATH = '/dev/issuer';
+
+export function devEndpoints(issuer: JwtIssuer, stats: () => Record<string, unknown>) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    if (url.pathname === `${ISSUER_PATH}/.well-known/jwks.json` && req.method === 'GET') {
+      send(res, 200, issuer.jwks());
+      return true;
+    }
+    if (url.pathname === '/dev/stats' && req.method === 'GET') {
+      send(res, 200, { ok: true, functions: stats() });
+      return true;
+    }
+    if (url.pathname === '/dev/token' && req.method === 'POST') {
+      const request = parseTokenRequest(await readFields(req));
+      if (!request) send(res, 400, { ok: false, error: 'invalid_arguments' });
+      else {
+        const { token, userId, teamId } = issuer.issue(request);
+        send(res, 200, { ok: true, token, user_id: userId, team_id: teamId });
+      }
+      return true;
+    }
+    return false;
+  };
+}
+
+/** A JSON object or form body as fields; empty when it is neither. */
+async function readFields(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const raw = (await readBody(req, 64 * 1024))?.toString('utf8') ?? '';
+  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
