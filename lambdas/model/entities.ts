@@ -6,13 +6,13 @@ import { BY_OWNER_INDEX, ENTITY_SERVICE, TABLE_KEYS, TTL_ATTRIBUTE } from './key
  * changes) so the stored keys are readable and match the README's table design and the stream filter.
  */
 
-const primary = (pk: string, pkComposite: string[], sk: string, skComposite: string[]) => ({
+const primary = <const P extends string[], const S extends string[]>(pk: string, pkComposite: P, sk: string, skComposite: S) => ({
   pk: { field: TABLE_KEYS.partition, composite: pkComposite, template: pk, casing: 'none' as const },
   sk: { field: TABLE_KEYS.sort, composite: skComposite, template: sk, casing: 'none' as const },
 });
 
-const byOwner = (pk: string, pkComposite: string[], sk: string, skComposite: string[]) => ({
-  index: BY_OWNER_INDEX.name,
+const byOwner = <const P extends string[], const S extends string[]>(pk: string, pkComposite: P, sk: string, skComposite: S) => ({
+  index: BY_OWNER_INDEX.name as string,
   pk: { field: BY_OWNER_INDEX.partition, composite: pkComposite, template: pk, casing: 'none' as const },
   sk: { field: BY_OWNER_INDEX.sort, composite: skComposite, template: sk, casing: 'none' as const },
 });

@@ -8,6 +8,7 @@ import { logger } from './logger';
 /** The HTTP API's request after the edge: the method name, its arguments, and the verified caller. */
 export interface ApiRequest {
   method: string;
+  httpMethod: string;
   args: Record<string, unknown>;
   caller: Caller;
 }
@@ -60,7 +61,7 @@ export function httpHandler(route: (request: ApiRequest) => Promise<ApiResult>) 
       const claims = event.requestContext.authorizer?.jwt?.claims;
       if (!claims) return json(401, { ok: false, error: 'not_authed' });
       const caller = callerFromClaims(claims, DEFAULT_TEAM);
-      const result = await route({ method, args: parseArgs(event), caller });
+      const result = await route({ method, httpMethod: event.requestContext.http.method, args: parseArgs(event), caller });
       return json(200, { ok: true, ...result });
     } catch (error) {
       if (error instanceof RateLimited) {

@@ -15,7 +15,7 @@ export type Frame = Record<string, unknown>;
 /** A reply frame, sent back on the same connection through the route response. */
 export type Reply = Record<string, unknown> | undefined;
 
-type WsEvent = APIGatewayProxyWebsocketEventV2 & {
+export type WsEvent = APIGatewayProxyWebsocketEventV2 & {
   requestContext: APIGatewayProxyWebsocketEventV2['requestContext'] & { authorizer?: Record<string, unknown> };
 };
 

@@ -1,7 +1,18 @@
-import { wsHandler } from '../shared/ws-edge';
+import middy from '@middy/core';
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { openConnection } from '../core/connections';
 import { ClientError } from '../shared/errors';
+import { logger } from '../shared/logger';
+import { connectionContext, type WsEvent } from '../shared/ws-edge';
 
-// Placeholder until the messaging core lands.
-export const handler = wsHandler(async () => {
-  throw new ClientError('invalid_arguments', 'not implemented');
+/** $connect (after the authorizer): records the connection's lease; a non-2xx refuses the handshake. */
+export const handler = middy<WsEvent, APIGatewayProxyResultV2>().handler(async (event) => {
+  try {
+    await openConnection(connectionContext(event));
+    return { statusCode: 200 };
+  } catch (error) {
+    if (error instanceof ClientError && error.code === 'too_many_connections') return { statusCode: 429 };
+    logger.error('connect failed', { error });
+    return { statusCode: 500 };
+  }
 });

@@ -1,7 +1,11 @@
-import { wsHandler } from '../shared/ws-edge';
-import { ClientError } from '../shared/errors';
+import middy from '@middy/core';
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { closeConnection } from '../core/connections';
+import { connectionContext, type WsEvent } from '../shared/ws-edge';
 
-// Placeholder until the messaging core lands.
-export const handler = wsHandler(async () => {
-  throw new ClientError('invalid_arguments', 'not implemented');
+/** $disconnect: ends the lease and the connection's subscriptions. API Gateway ignores the result. */
+export const handler = middy<WsEvent, APIGatewayProxyResultV2>().handler(async (event) => {
+  const { connectionId, caller } = connectionContext(event);
+  await closeConnection(connectionId, caller.userId);
+  return { statusCode: 200 };
 });

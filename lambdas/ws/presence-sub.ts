@@ -1,7 +1,11 @@
+import { z } from 'zod';
+import { id, parseArgs } from '../shared/schemas';
 import { wsHandler } from '../shared/ws-edge';
-import { ClientError } from '../shared/errors';
 
-// Placeholder until the messaging core lands.
-export const handler = wsHandler(async () => {
-  throw new ClientError('invalid_arguments', 'not implemented');
+const PresenceSubFrame = z.object({ users: z.array(id).max(500) });
+
+/** presence_sub: validated; presence_change delivery lands with the presence work (issue 5). */
+export const handler = wsHandler(async (frame) => {
+  parseArgs(PresenceSubFrame, frame);
+  return undefined;
 });

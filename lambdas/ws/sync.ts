@@ -1,7 +1,12 @@
+import { z } from 'zod';
+import { syncSince } from '../core/sync';
+import { parseArgs } from '../shared/schemas';
 import { wsHandler } from '../shared/ws-edge';
-import { ClientError } from '../shared/errors';
 
-// Placeholder until the messaging core lands.
-export const handler = wsHandler(async () => {
-  throw new ClientError('invalid_arguments', 'not implemented');
+const SyncFrame = z.object({ since: z.string().max(256).optional() });
+
+/** sync: the events this device missed since its cursor (PROTOCOL.md). */
+export const handler = wsHandler(async (frame, { caller }) => {
+  const { since } = parseArgs(SyncFrame, frame);
+  return { type: 'sync', ...(await syncSince(caller, since)) };
 });

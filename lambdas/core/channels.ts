@@ -1,0 +1,297 @@
+import { randomBytes } from 'node:crypto';
+import { db } from '../shared/clients';
+import { ClientError } from '../shared/errors';
+import { stableId, type Caller } from '../shared/identity';
+import type { ChannelKind } from '../model/entities';
+import { BY_OWNER_INDEX } from '../model/keys';
+import { decodeCursor, encodeCursor } from './cursor';
+import { toSlackChannel } from './format';
+import { subscribeUsers, unsubscribeUser } from './live';
+import { asTransactItem, batchGet, queryRange, transact, TransactionCancelled, type Item } from './store';
+import { requireUsers } from './users';
+
+export interface Access {
+  channel: Item;
+  membership?: Item;
+}
+
+const CHANNEL_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+const MAX_NAME = 80;
+const MAX_GROUP_DM_OTHERS = 8;
+
+/** Slack's channel name rules: lower-case letters, digits, hyphens and underscores, at most 80. */
+export function checkChannelName(name: string): void {
+  if (name.length === 0) throw new ClientError('invalid_name_required');
+  if (name.length > MAX_NAME) throw new ClientError('invalid_name_maxlength');
+  if (!CHANNEL_NAME.test(name)) throw new ClientError('invalid_name');
+}
+
+const randomChannelId = () => stableId('C', randomBytes(16).toString('hex'));
+const dmChannelId = (kind: 'im' | 'mpim', userIds: string[]) =>
+  stableId(kind === 'im' ? 'D' : 'G', kind, ...[...userIds].sort());
+
+/**
+ * The conversation as the caller may see it. Another workspace's channel, and a private channel or
+ * DM the caller is not in, are not found (never merely forbidden).
+ */
+export async function access(caller: Caller, channelId: string): Promise<Access> {
+  const [{ data: channel }, { data: membership }] = await Promise.all([
+    db().entities.channel.get({ channelId }).go(),
+    db().entities.membership.get({ channelId, userId: caller.userId }).go(),
+  ]);
+  if (!channel || channel.teamId !== caller.teamId) throw new ClientError('channel_not_found');
+  if (channel.kind !== 'public' && !membership) throw new ClientError('channel_not_found');
+  return { channel: channel as Item, membership: (membership ?? undefined) as Item | undefined };
+}
+
+/** Access for reading or writing a conversation's messages: members only. */
+export async function memberAccess(caller: Caller, channelId: string): Promise<Required<Access>> {
+  const found = await access(caller, channelId);
+  if (!found.membership) throw new ClientError('not_in_channel');
+  return found as Required<Access>;
+}
+
+function membershipPut(channel: Item, userId: string) {
+  return asTransactItem(
+    'Put',
+    db().entities.membership
+      .create({ channelId: String(channel.channelId), userId, teamId: String(channel.teamId), kind: channel.kind as ChannelKind })
+      .params(),
+  );
+}
+
+function memberCountChange(channelId: string, delta: number) {
+  return asTransactItem('Update', {
+    TableName: (db().entities.channel.get({ channelId }).params() as { TableName: string }).TableName,
+    Key: { pk: `CH#${channelId}`, sk: 'META' },
+    UpdateExpression: 'ADD memberCount :delta',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':delta': delta },
+  });
+}
+
+/** Adds one member: the membership and the count change together, or neither. False if already a member. */
+async function addMember(channel: Item, userId: string): Promise<boolean> {
+  try {
+    await transact([membershipPut(channel, userId), memberCountChange(String(channel.channelId), 1)]);
+  } catch (error) {
+    if (error instanceof TransactionCancelled && error.failedAt(0)) return false;
+    throw error;
+  }
+  await subscribeUsers(String(channel.channelId), [userId]);
+  return true;
+}
+
+async function removeMember(channel: Item, userId: string): Promise<boolean> {
+  const channelId = String(channel.channelId);
+  const removal = asTransactItem('Delete', {
+    ...(db().entities.membership.delete({ channelId, userId }).params() as object),
+    ConditionExpression: 'attribute_exists(pk)',
+  });
+  try {
+    await transact([removal, memberCountChange(channelId, -1)]);
+  } catch (error) {
+    if (error instanceof TransactionCancelled && error.failedAt(0)) return false;
+    throw error;
+  }
+  await unsubscribeUser(channelId, userId);
+  return true;
+}
+
+const view = (found: Access) => toSlackChannel(found.channel, { membership: found.membership });
+
+// conversations.create: the name, the channel and the creator's membership in one transaction
+export async function createChannel(caller: Caller, name: string, isPrivate: boolean) {
+  checkChannelName(name);
+  const channelId = randomChannelId();
+  const kind: ChannelKind = isPrivate ? 'private' : 'public';
+  const channel = { channelId, teamId: caller.teamId, name, kind, creator: caller.userId, memberCount: 1 };
+  try {
+    await transact([
+      asTransactItem('Put', db().entities.channelName.create({ teamId: caller.teamId, name, channelId }).params()),
+      asTransactItem('Put', db().entities.channel.create(channel).params()),
+      membershipPut(channel, caller.userId),
+    ]);
+  } catch (error) {
+    if (error instanceof TransactionCancelled && error.failedAt(0)) throw new ClientError('name_taken');
+    throw error;
+  }
+  await subscribeUsers(channelId, [caller.userId]);
+  return { channel: view(await access(caller, channelId)) };
+}
+
+export async function channelInfo(caller: Caller, channelId: string) {
+  const found = await access(caller, channelId);
+  const out = view(found);
+  if (found.membership) out.unread_count = await unreadCount(channelId, found.membership.lastRead as string | undefined);
+  return { channel: out };
+}
+
+/** Unread messages after the read marker, counted up to a cap (Slack shows "99+" past that too). */
+const UNREAD_CAP = 1000;
+export async function unreadCount(channelId: string, lastRead: string | undefined): Promise<number> {
+  const unread = await queryRange({
+    partition: `CH#${channelId}`,
+    from: lastRead ? `MSG#${lastRead}\u0000` : 'MSG#',
+    to: 'MSG#\uffff',
+    limit: UNREAD_CAP,
+    keep: (m) => (m.threadTs === m.ts || m.replyBroadcast === true) && m.deleted !== true,
+  });
+  return unread.length;
+}
+
+export async function joinChannel(caller: Caller, channelId: string) {
+  const found = await access(caller, channelId);
+  if (found.channel.kind === 'im' || found.channel.kind === 'mpim') throw new ClientError('method_not_supported_for_channel_type');
+  if (found.channel.archived === true) throw new ClientError('is_archived');
+  const joined = found.membership ? false : await addMember(found.channel, caller.userId);
+  const out = { channel: view(await access(caller, channelId)) };
+  return joined ? out : { ...out, already_in_channel: true };
+}
+
+export async function leaveChannel(caller: Caller, channelId: string) {
+  const found = await access(caller, channelId);
+  if (found.channel.kind === 'im') throw new ClientError('method_not_supported_for_channel_type');
+  if (!found.membership || !(await removeMember(found.channel, caller.userId))) throw new ClientError('not_in_channel');
+  return {};
+}
+
+export async function inviteToChannel(caller: Caller, channelId: string, userIds: string[]) {
+  if (userIds.length === 0) throw new ClientError('invalid_arguments', 'users');
+  if (userIds.length > 100) throw new ClientError('too_many_users');
+  const found = await memberAccess(caller, channelId);
+  if (found.channel.kind === 'im' || found.channel.kind === 'mpim') throw new ClientError('method_not_supported_for_channel_type');
+  if (found.channel.archived === true) throw new ClientError('is_archived');
+  if (userIds.includes(caller.userId)) throw new ClientError('cant_invite_self');
+  await requireUsers(caller, userIds);
+  const added = await Promise.all([...new Set(userIds)].map((u) => addMember(found.channel, u)));
+  if (!added.some(Boolean)) throw new ClientError('already_in_channel');
+  return { channel: view(await access(caller, channelId)) };
+}
+
+export async function kickFromChannel(caller: Caller, channelId: string, userId: string) {
+  const found = await memberAccess(caller, channelId);
+  if (found.channel.kind === 'im' || found.channel.kind === 'mpim') throw new ClientError('method_not_supported_for_channel_type');
+  if (userId === caller.userId) throw new ClientError('cant_kick_self');
+  if (!(await removeMember(found.channel, userId))) throw new ClientError('not_in_channel');
+  return {};
+}
+
+// The members of a conversation, a page at a time, by user id
+export async function channelMembers(caller: Caller, channelId: string, limit: number, cursor?: string) {
+  await memberAccess(caller, channelId);
+  const after = cursor ? decodeCursor(cursor, ['u']).u : undefined;
+  const items = await queryRange({
+    partition: `CH#${channelId}`,
+    from: after ? `MEM#${after}\u0000` : 'MEM#',
+    to: 'MEM#\uffff',
+    limit: limit + 1,
+  });
+  const page = items.slice(0, limit);
+  const next = items.length > limit ? encodeCursor({ u: String(page[page.length - 1].userId) }) : '';
+  return { members: page.map((m) => String(m.userId)), response_metadata: { next_cursor: next } };
+}
+
+/**
+ * conversations.open: a DM (one other user) or a group DM (two to eight others). The channel id is
+ * derived from the sorted set of users, so the same set always gets the same conversation, and
+ * concurrent opens converge on one.
+ */
+export async function openConversation(caller: Caller, userIds: string[]) {
+  const others = [...new Set(userIds.filter((u) => u !== caller.userId))];
+  if (others.length === 0 && userIds.length === 0) throw new ClientError('invalid_arguments', 'users');
+  if (others.length > MAX_GROUP_DM_OTHERS) throw new ClientError('too_many_users');
+  await requireUsers(caller, others);
+  const members = [...new Set([caller.userId, ...others])].sort();
+  const kind = others.length <= 1 ? 'im' : 'mpim';
+  const channelId = dmChannelId(kind, members);
+  const { data: existing } = await db().entities.channel.get({ channelId }).go();
+  if (existing) return { channel: view(await access(caller, channelId)), already_open: true };
+  const channel = {
+    channelId, teamId: caller.teamId, name: kind === 'im' ? channelId : `mpdm-${members.join('--')}`.slice(0, 80).toLowerCase(),
+    kind, creator: caller.userId, dmUsers: members, memberCount: members.length,
+  } as const;
+  try {
+    await transact([
+      asTransactItem('Put', db().entities.channel.create(channel).params()),
+      ...members.map((u) => membershipPut(channel, u)),
+    ]);
+  } catch (error) {
+    // Another open of the same set won the race: the conversation exists, which is what we want.
+    if (!(error instanceof TransactionCancelled)) throw error;
+  }
+  await subscribeUsers(channelId, members);
+  return { channel: view(await access(caller, channelId)) };
+}
+
+const ALL_TYPES = ['public_channel', 'private_channel', 'mpim', 'im'] as const;
+const TYPE_OF_KIND: Record<ChannelKind, (typeof ALL_TYPES)[number]> = {
+  public: 'public_channel', private: 'private_channel', mpim: 'mpim', im: 'im',
+};
+
+/**
+ * conversations.list: first the caller's own conversations (of the asked types), then the public
+ * channels of the workspace they are not in. The cursor says which phase and where.
+ */
+export async function listConversations(caller: Caller, types: string[], limit: number, cursor?: string, excludeArchived = false) {
+  const wanted = new Set(types.length ? types : ['public_channel']);
+  for (const t of wanted) if (!(ALL_TYPES as readonly string[]).includes(t)) throw new ClientError('invalid_arguments', 'types');
+  const position = cursor ? decodeCursor(cursor, ['phase', 'after']) : { phase: 'mine', after: '' };
+  const out: Record<string, unknown>[] = [];
+
+  if (position.phase === 'mine') {
+    const memberships = await queryRange({
+      index: BY_OWNER_INDEX.name, partitionField: BY_OWNER_INDEX.partition, sortField: BY_OWNER_INDEX.sort,
+      partition: `U#${caller.userId}`,
+      from: position.after ? `CH#${position.after}\u0000` : 'CH#',
+      to: 'CH#\uffff',
+      limit: limit + 1,
+      keep: (m) => wanted.has(TYPE_OF_KIND[m.kind as ChannelKind]),
+    });
+    const page = memberships.slice(0, limit);
+    const channels = await channelsById(page.map((m) => String(m.channelId)));
+    for (const m of page) {
+      const channel = channels.get(String(m.channelId));
+      if (channel && !(excludeArchived && channel.archived === true)) out.push(toSlackChannel(channel, { membership: m }));
+    }
+    if (memberships.length > limit) {
+      return page1(out, encodeCursor({ phase: 'mine', after: String(page[page.length - 1].channelId) }));
+    }
+    if (!wanted.has('public_channel') || out.length >= limit) {
+      return page1(out, wanted.has('public_channel') ? encodeCursor({ phase: 'public', after: '\u0000' }) : '');
+    }
+    position.phase = 'public';
+    position.after = '\u0000';
+  }
+
+  if (position.phase !== 'public') throw new ClientError('invalid_cursor');
+  const room = limit - out.length;
+  const publicChannels = await queryRange({
+    index: BY_OWNER_INDEX.name, partitionField: BY_OWNER_INDEX.partition, sortField: BY_OWNER_INDEX.sort,
+    partition: `T#${caller.teamId}#PUB`,
+    from: position.after === '\u0000' ? '' : `${position.after}\u0000`,
+    to: '\uffff',
+    limit: room + 1,
+  });
+  const page = publicChannels.slice(0, room);
+  const mine = await memberOf(caller.userId, page.map((c) => String(c.channelId)));
+  for (const channel of page) {
+    if (mine.has(String(channel.channelId))) continue; // listed in the first phase
+    if (excludeArchived && channel.archived === true) continue;
+    out.push(toSlackChannel(channel));
+  }
+  const next = publicChannels.length > room ? encodeCursor({ phase: 'public', after: String(page[page.length - 1].name) }) : '';
+  return page1(out, next);
+}
+
+const page1 = (channels: Record<string, unknown>[], next: string) => ({ channels, response_metadata: { next_cursor: next } });
+
+async function channelsById(channelIds: string[]): Promise<Map<string, Item>> {
+  const items = await batchGet(channelIds.map((id) => ({ pk: `CH#${id}`, sk: 'META' })));
+  return new Map(items.map((c) => [String(c.channelId), c]));
+}
+
+async function memberOf(userId: string, channelIds: string[]): Promise<Set<string>> {
+  const items = await batchGet(channelIds.map((id) => ({ pk: `CH#${id}`, sk: `MEM#${userId}` })));
+  return new Set(items.map((m) => String(m.channelId)));
+}

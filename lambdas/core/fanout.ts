@@ -1,0 +1,140 @@
+import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { monotonicFactory } from 'ulid';
+import { connections, db } from '../shared/clients';
+import { numberEnv } from '../shared/env';
+import { logger } from '../shared/logger';
+import { eventsFor, type Change, type Outgoing } from './events';
+import { connectionsOfChannel, connectionsOfUser, unsubscribe, type LiveConnection } from './live';
+import { batchWrite, queryRange, type Item } from './store';
+import { channelIdsOfUser } from './connections';
+
+/** Past this many members a channel writes no inbox entries; members read it from history. */
+export const HOT_CHANNEL_THRESHOLD = numberEnv('HOT_CHANNEL_THRESHOLD', 1000);
+/** @connections posts in flight at once, per invocation. */
+const POST_CONCURRENCY = numberEnv('FANOUT_CONCURRENCY', 32);
+const INBOX_DAYS = 30;
+
+const nextSeq = monotonicFactory();
+
+export interface DeliveryStats {
+  events: number;
+  posts: number;
+  gone: number;
+  postFailures: number;
+  inboxWrites: number;
+}
+
+/** Runs tasks with at most `limit` in flight. */
+export async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * Per-invocation view of channels and members, so a batch of many messages to one channel reads
+ * its member list once. A membership change in the batch drops the cached list.
+ */
+export class FanoutContext {
+  private channels = new Map<string, Promise<Item | undefined>>();
+  private members = new Map<string, Promise<string[]>>();
+  readonly stats: DeliveryStats = { events: 0, posts: 0, gone: 0, postFailures: 0, inboxWrites: 0 };
+
+  channel(channelId: string): Promise<Item | undefined> {
+    if (!this.channels.has(channelId)) {
+      this.channels.set(channelId, db().entities.channel.get({ channelId }).go().then((r) => (r.data ?? undefined) as Item | undefined));
+    }
+    return this.channels.get(channelId)!;
+  }
+
+  membersOf(channelId: string): Promise<string[]> {
+    if (!this.members.has(channelId)) {
+      this.members.set(channelId, queryRange({ partition: `CH#${channelId}`, prefix: 'MEM#', limit: 1_000_000, consistent: true }).then((items) => items.map((m) => String(m.userId))));
+    }
+    return this.members.get(channelId)!;
+  }
+
+  forget(channelId: string): void {
+    this.members.delete(channelId);
+    this.channels.delete(channelId);
+  }
+}
+
+/**
+ * Delivers what one change means to the people it concerns: first into the inboxes of the members
+ * (unless the channel is hot), so nothing is lost for devices that are offline; then live to every
+ * connection online now. A failed post to one connection is logged and left to sync; a 410 removes
+ * that connection. Inbox write failures throw, so the stream record is retried.
+ */
+export async function deliverChange(change: Change, ctx: FanoutContext): Promise<void> {
+  const outgoing = eventsFor(change);
+  const touched = change.newItem ?? change.oldItem;
+  if (touched?.__edb_e__ === 'membership' || touched?.__edb_e__ === 'channel') ctx.forget(String(touched.channelId));
+  for (const out of outgoing) {
+    ctx.stats.events++;
+    await writeInboxes(out, ctx);
+    await pushLive(out, ctx);
+  }
+}
+
+async function inboxRecipients(out: Outgoing, ctx: FanoutContext): Promise<string[]> {
+  if (out.audience.kind === 'user') return [out.audience.userId];
+  const channel = await ctx.channel(out.channelId);
+  if (channel && Number(channel.memberCount ?? 0) > HOT_CHANNEL_THRESHOLD) return [];
+  const members = await ctx.membersOf(out.channelId);
+  const alsoUser = out.audience.alsoUser;
+  return alsoUser && !members.includes(alsoUser) ? [...members, alsoUser] : members;
+}
+
+async function writeInboxes(out: Outgoing, ctx: FanoutContext): Promise<void> {
+  const recipients = await inboxRecipients(out, ctx);
+  if (recipients.length === 0) return;
+  const expiresAt = Math.floor(Date.now() / 1000) + INBOX_DAYS * 24 * 60 * 60;
+  const event = JSON.stringify(out.event);
+  const items = recipients.map(
+    (userId) =>
+      (db().entities.inboxEntry.put({ userId, seq: nextSeq(), channelId: out.channelId, eventId: out.event.event_id, event, expiresAt }).params() as { Item: Item }).Item,
+  );
+  await batchWrite(items);
+  ctx.stats.inboxWrites += items.length;
+}
+
+async function liveRecipients(out: Outgoing): Promise<LiveConnection[]> {
+  if (out.audience.kind === 'user') {
+    const except = out.audience.exceptDevice;
+    return (await connectionsOfUser(out.audience.userId)).filter((c) => c.deviceId !== except);
+  }
+  const online = await connectionsOfChannel(out.channelId);
+  if (!out.audience.alsoUser) return online;
+  const extra = await connectionsOfUser(out.audience.alsoUser);
+  const seen = new Set(online.map((c) => c.connectionId));
+  return [...online, ...extra.filter((c) => !seen.has(c.connectionId))];
+}
+
+async function pushLive(out: Outgoing, ctx: FanoutContext): Promise<void> {
+  const recipients = await liveRecipients(out);
+  const data = Buffer.from(JSON.stringify(out.event));
+  await inParallel(recipients, POST_CONCURRENCY, async (connection) => {
+    try {
+      ctx.stats.posts++;
+      await connections().send(new PostToConnectionCommand({ ConnectionId: connection.connectionId, Data: data }));
+    } catch (error) {
+      if ((error as Error).name === 'GoneException') {
+        ctx.stats.gone++;
+        await removeGoneConnection(connection);
+      } else {
+        ctx.stats.postFailures++;
+        logger.warn('post to connection failed; the device catches up with sync', { connectionId: connection.connectionId, error });
+      }
+    }
+  });
+}
+
+/** A 410: the connection is gone. Remove exactly it (its lease and its subscriptions), nothing else. */
+async function removeGoneConnection(connection: LiveConnection): Promise<void> {
+  await db().entities.connection.delete({ connectionId: connection.connectionId }).go();
+  const channelIds = await channelIdsOfUser(connection.userId);
+  await unsubscribe(channelIds.map((channelId) => ({ channelId, connectionId: connection.connectionId })));
+}

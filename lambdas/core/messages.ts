@@ -1,0 +1,204 @@
+import { db } from '../shared/clients';
+import { ClientError } from '../shared/errors';
+import type { Caller } from '../shared/identity';
+import { BY_OWNER_INDEX } from '../model/keys';
+import { memberAccess } from './channels';
+import { decodeCursor, encodeCursor } from './cursor';
+import { toSlackMessage, type SlackMessage } from './format';
+import { asTransactItem, queryRange, transact, TransactionCancelled, type Item } from './store';
+import { isTs, nextTs, tsBound } from './ts';
+
+export const MAX_TEXT = 40_000;
+const IDEMPOTENCY_SECONDS = 24 * 60 * 60;
+const MAX_CLIENT_MSG_ID = 128;
+/** Sends racing for the same channel head retry this often before giving up with a 500. */
+const MAX_HEAD_ATTEMPTS = 20;
+
+export interface PostInput {
+  channelId: string;
+  text: string;
+  threadTs?: string;
+  replyBroadcast?: boolean;
+  clientMsgId?: string;
+  files?: unknown[];
+}
+
+export interface Posted {
+  channel: string;
+  ts: string;
+  message: SlackMessage;
+}
+
+export function checkText(text: string, hasFiles: boolean): void {
+  if (text.trim().length === 0 && !hasFiles) throw new ClientError('no_text');
+  if ([...text].length > MAX_TEXT) throw new ClientError('msg_too_long');
+}
+
+async function getMessage(channelId: string, ts: string): Promise<Item | undefined> {
+  if (!isTs(ts)) return undefined;
+  const { data } = await db().entities.message.get({ channelId, ts }).go({ consistent: true });
+  return (data ?? undefined) as Item | undefined;
+}
+
+async function alreadySent(caller: Caller, clientMsgId: string): Promise<Posted | undefined> {
+  const { data: sent } = await db().entities.sentMessage.get({ userId: caller.userId, clientMsgId }).go({ consistent: true });
+  if (!sent || (sent.expiresAt ?? 0) <= Math.floor(Date.now() / 1000)) return undefined;
+  const message = await getMessage(sent.channelId, sent.ts);
+  return { channel: sent.channelId, ts: sent.ts, message: message ? toSlackMessage(message) : ({ type: 'message', user: caller.userId, text: '', ts: sent.ts } as SlackMessage) };
+}
+
+/**
+ * Stores a message, then acknowledges it (HTTP chat.postMessage and the WebSocket `message` action).
+ *
+ * Order: one transaction advances the channel's head to the new ts only if the head is still
+ * below it, and writes the message (and its idempotency record, and the thread parent's counters).
+ * So ts increase in commit order within a channel whatever the senders' clocks, and a reader who
+ * has seen ts X never later finds a message below X that was not there before.
+ *
+ * Idempotency: the same client_msg_id from the same user within 24 hours returns the first send.
+ */
+export async function postMessage(caller: Caller, input: PostInput): Promise<Posted> {
+  checkText(input.text, (input.files?.length ?? 0) > 0);
+  if (input.clientMsgId !== undefined && (input.clientMsgId.length === 0 || input.clientMsgId.length > MAX_CLIENT_MSG_ID)) {
+    throw new ClientError('invalid_arguments', 'client_msg_id');
+  }
+  const { channel } = await memberAccess(caller, input.channelId);
+  if (channel.archived === true) throw new ClientError('is_archived');
+
+  if (input.clientMsgId) {
+    const previous = await alreadySent(caller, input.clientMsgId);
+    if (previous) return previous;
+  }
+
+  let threadTs: string | undefined;
+  if (input.threadTs !== undefined) {
+    const parent = await getMessage(input.channelId, input.threadTs);
+    if (!parent) throw new ClientError('thread_not_found');
+    // A reply to a reply joins the parent's thread, as in Slack.
+    threadTs = String(parent.threadTs ?? parent.ts);
+  }
+
+  const entities = db().entities;
+  for (let attempt = 0; attempt < MAX_HEAD_ATTEMPTS; attempt++) {
+    const { data: head } = await entities.channelHead.get({ channelId: input.channelId }).go({ consistent: true });
+    const ts = nextTs(head?.lastTs);
+    const item = {
+      channelId: input.channelId, ts, teamId: caller.teamId, userId: caller.userId, text: input.text,
+      threadTs: threadTs ?? ts,
+      ...(threadTs && input.replyBroadcast ? { replyBroadcast: true } : {}),
+      ...(input.clientMsgId ? { clientMsgId: input.clientMsgId } : {}),
+      ...(input.files?.length ? { files: input.files } : {}),
+    };
+    const headParams = entities.channelHead.put({ channelId: input.channelId, lastTs: ts }).params() as Record<string, unknown>;
+    const writes = [
+      asTransactItem('Put', {
+        ...headParams,
+        ConditionExpression: 'attribute_not_exists(lastTs) OR lastTs < :ts',
+        ExpressionAttributeValues: { ':ts': ts },
+      }),
+      asTransactItem('Put', entities.message.create(item).params()),
+    ];
+    if (input.clientMsgId) {
+      const expiresAt = Math.floor(Date.now() / 1000) + IDEMPOTENCY_SECONDS;
+      const sent = entities.sentMessage.put({ userId: caller.userId, clientMsgId: input.clientMsgId, channelId: input.channelId, ts, expiresAt }).params() as Record<string, unknown>;
+      // An expired record (TTL deletes lazily) may be replaced.
+      writes.push(asTransactItem('Put', { ...sent, ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now', ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) } }));
+    }
+    if (threadTs) {
+      writes.push(
+        asTransactItem('Update', {
+          TableName: headParams.TableName,
+          Key: { pk: `CH#${input.channelId}`, sk: `MSG#${threadTs}` },
+          UpdateExpression: 'ADD replyCount :one, replyUsers :user SET latestReply = :ts',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1, ':user': new Set([caller.userId]), ':ts': ts },
+        }),
+      );
+    }
+    try {
+      await transact(writes);
+      return { channel: input.channelId, ts, message: toSlackMessage(item) };
+    } catch (error) {
+      if (!(error instanceof TransactionCancelled)) throw error;
+      if (input.clientMsgId && error.failedAt(2)) {
+        const previous = await alreadySent(caller, input.clientMsgId);
+        if (previous) return previous;
+      }
+      if (threadTs && error.failedAt(input.clientMsgId ? 3 : 2)) throw new ClientError('thread_not_found');
+      // Lost the race for the head (or a transaction conflict): read the new head and try again.
+    }
+  }
+  throw new Error('channel head contended past the retry limit');
+}
+
+const isChannelLevel = (m: Item) => m.threadTs === m.ts || m.replyBroadcast === true;
+
+export interface HistoryInput {
+  channelId: string;
+  limit: number;
+  cursor?: string;
+  oldest?: string;
+  latest?: string;
+  inclusive: boolean;
+}
+
+/**
+ * conversations.history: newest first, between `oldest` and `latest`, thread replies left out
+ * unless broadcast. The cursor is the ts of the last message returned.
+ */
+export async function history(caller: Caller, input: HistoryInput) {
+  await memberAccess(caller, input.channelId);
+  const oldest = input.oldest !== undefined && input.oldest !== '' ? tsBound(input.oldest, 'floor') : undefined;
+  const latest = input.latest !== undefined && input.latest !== '' ? tsBound(input.latest, 'ceil') : undefined;
+  if (input.oldest && !oldest) throw new ClientError('invalid_ts_oldest');
+  if (input.latest && !latest) throw new ClientError('invalid_ts_latest');
+  const before = input.cursor ? decodeCursor(input.cursor, ['before']).before : undefined;
+  if (before !== undefined && !isTs(before)) throw new ClientError('invalid_cursor');
+
+  // Bounds as inclusive sort keys: `inclusive` applies to explicit oldest/latest; a cursor is exclusive.
+  const exclusiveLatest = before ?? (latest && !input.inclusive && isTs(input.latest ?? '') ? latest : undefined);
+  const upper = exclusiveLatest ? `MSG#${exclusiveLatest}` : `MSG#${latest ?? '\uffff'}`;
+  const lower = oldest ? `MSG#${oldest}${input.inclusive || !isTs(input.oldest ?? '') ? '' : '\u0000'}` : 'MSG#';
+  const items = await queryRange({
+    partition: `CH#${input.channelId}`,
+    from: lower,
+    to: upper,
+    descending: true,
+    limit: input.limit + 1,
+    keep: (m) => isChannelLevel(m) && (exclusiveLatest === undefined || String(m.ts) < exclusiveLatest),
+  });
+  const page = items.slice(0, input.limit);
+  const hasMore = items.length > input.limit;
+  return {
+    messages: page.map(toSlackMessage),
+    has_more: hasMore,
+    pin_count: 0,
+    response_metadata: { next_cursor: hasMore ? encodeCursor({ before: String(page[page.length - 1].ts) }) : '' },
+  };
+}
+
+/** conversations.replies: the parent, then its replies oldest first, a page at a time. */
+export async function replies(caller: Caller, channelId: string, ts: string, limit: number, cursor?: string) {
+  await memberAccess(caller, channelId);
+  const message = await getMessage(channelId, ts);
+  if (!message) throw new ClientError('thread_not_found');
+  const threadTs = String(message.threadTs ?? message.ts);
+  const parent = threadTs === ts ? message : await getMessage(channelId, threadTs);
+  const after = cursor ? decodeCursor(cursor, ['after']).after : undefined;
+  if (after !== undefined && !isTs(after)) throw new ClientError('invalid_cursor');
+  const room = after === undefined && parent ? limit - 1 : limit;
+  const items = await queryRange({
+    index: BY_OWNER_INDEX.name, partitionField: BY_OWNER_INDEX.partition, sortField: BY_OWNER_INDEX.sort,
+    partition: `TH#${channelId}#${threadTs}`,
+    from: after ? `${after}\u0000` : '',
+    limit: Math.max(room, 0) + 1,
+  });
+  const page = items.slice(0, Math.max(room, 0));
+  const hasMore = items.length > page.length;
+  const messages = [...(after === undefined && parent ? [parent] : []), ...page].map(toSlackMessage);
+  return {
+    messages,
+    has_more: hasMore,
+    response_metadata: { next_cursor: hasMore && page.length ? encodeCursor({ after: String(page[page.length - 1].ts) }) : '' },
+  };
+}

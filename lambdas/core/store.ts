@@ -1,0 +1,154 @@
+import {
+  BatchGetCommand, BatchWriteCommand, QueryCommand, TransactWriteCommand,
+  type QueryCommandInput, type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { dynamo, tableName } from '../shared/clients';
+import { TABLE_KEYS, TTL_ATTRIBUTE } from '../model/keys';
+
+/*
+ * Thin helpers over the document client for what ElectroDB does not make plain: multi-item
+ * transactions with per-item outcomes, batch writes that finish their unprocessed items, and
+ * key-range queries.
+ */
+
+export type Item = Record<string, unknown>;
+export type Key = { pk: string; sk: string };
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
+/** TTL deletes lazily: an item past its expiry is treated as gone. */
+export const isLive = (item: Item, now = nowSeconds()) => {
+  const expires = item[TTL_ATTRIBUTE];
+  return typeof expires !== 'number' || expires > now;
+};
+
+/** ElectroDB `.params()` output for a put, update, delete or condition check, as a transaction item. */
+export function asTransactItem(kind: 'Put' | 'Update' | 'Delete' | 'ConditionCheck', params: object): TransactItem {
+  return { [kind]: params } as TransactItem;
+}
+
+/** Thrown when a transaction is cancelled; `reasons[i]` is the code for item i ('None' when it was fine). */
+export class TransactionCancelled extends Error {
+  constructor(readonly reasons: string[]) {
+    super(`transaction cancelled: ${reasons.join(',')}`);
+  }
+  failedAt(index: number): boolean {
+    return this.reasons[index] === 'ConditionalCheckFailed';
+  }
+}
+
+export async function transact(items: TransactItem[]): Promise<void> {
+  try {
+    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+    if ((error as Error).name === 'TransactionCanceledException' && reasons) {
+      throw new TransactionCancelled(reasons.map((r) => r.Code ?? 'None'));
+    }
+    throw error;
+  }
+}
+
+export const isConditionFailure = (error: unknown) =>
+  (error as Error)?.name === 'ConditionalCheckFailedException' ||
+  (error as { cause?: { name?: string } })?.cause?.name === 'ConditionalCheckFailedException';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Writes puts and deletes 25 at a time, retrying unprocessed items with backoff. */
+export async function batchWrite(puts: Item[], deletes: Key[] = []): Promise<void> {
+  const requests = [
+    ...puts.map((Item) => ({ PutRequest: { Item } })),
+    ...deletes.map((Key) => ({ DeleteRequest: { Key } })),
+  ];
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending: Array<Record<string, unknown>> = requests.slice(i, i + 25);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('batch write did not complete');
+      if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+      const out = await dynamo().send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }));
+      pending = (out.UnprocessedItems?.[tableName()] as Array<Record<string, unknown>> | undefined) ?? [];
+    }
+  }
+}
+
+/** Reads items by key, 100 at a time, finishing unprocessed keys. Order is not kept. */
+export async function batchGet(keys: Key[]): Promise<Item[]> {
+  const out: Item[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Key[] = keys.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('batch get did not complete');
+      if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+      const res = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending } } }));
+      out.push(...((res.Responses?.[tableName()] as Item[] | undefined) ?? []));
+      pending = (res.UnprocessedKeys?.[tableName()]?.Keys as Key[] | undefined) ?? [];
+    }
+  }
+  return out;
+}
+
+export interface RangeQuery {
+  index?: string;
+  partitionField?: string;
+  sortField?: string;
+  partition: string;
+  /** Inclusive sort-key bounds. */
+  from?: string;
+  to?: string;
+  prefix?: string;
+  descending?: boolean;
+  /** Stop once this many items passed `keep`. */
+  limit: number;
+  keep?: (item: Item) => boolean;
+  consistent?: boolean;
+  filter?: Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeValues' | 'ExpressionAttributeNames'>;
+}
+
+/** Queries one partition over a sort-key range, page after page, until `limit` items are kept. */
+export async function queryRange(q: RangeQuery): Promise<Item[]> {
+  const pkName = q.partitionField ?? TABLE_KEYS.partition;
+  const skName = q.sortField ?? TABLE_KEYS.sort;
+  const names: Record<string, string> = { '#pk': pkName, ...(q.filter?.ExpressionAttributeNames ?? {}) };
+  const values: Record<string, unknown> = { ':pk': q.partition, ...(q.filter?.ExpressionAttributeValues ?? {}) };
+  let condition = '#pk = :pk';
+  if (q.prefix !== undefined) {
+    names['#sk'] = skName;
+    values[':prefix'] = q.prefix;
+    condition += ' AND begins_with(#sk, :prefix)';
+  } else {
+    // Empty strings are not valid key values, so an open end is left out of the condition.
+    const from = q.from || undefined;
+    const to = q.to || undefined;
+    if (from !== undefined || to !== undefined) names['#sk'] = skName;
+    if (from !== undefined) values[':from'] = from;
+    if (to !== undefined) values[':to'] = to;
+    if (from !== undefined && to !== undefined) condition += ' AND #sk BETWEEN :from AND :to';
+    else if (from !== undefined) condition += ' AND #sk >= :from';
+    else if (to !== undefined) condition += ' AND #sk <= :to';
+  }
+  const kept: Item[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const res = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: q.index,
+        KeyConditionExpression: condition,
+        FilterExpression: q.filter?.FilterExpression,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ScanIndexForward: !q.descending,
+        ConsistentRead: q.index ? undefined : q.consistent,
+        ExclusiveStartKey: startKey,
+        Limit: Math.min(1000, q.limit + 1),
+      }),
+    );
+    for (const item of (res.Items ?? []) as Item[]) {
+      if (!q.keep || q.keep(item)) kept.push(item);
+      if (kept.length >= q.limit) return kept;
+    }
+    startKey = res.LastEvaluatedKey;
+  } while (startKey);
+  return kept;
+}

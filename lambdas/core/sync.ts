@@ -1,0 +1,73 @@
+import { ClientError } from '../shared/errors';
+import type { Caller } from '../shared/identity';
+import { channelIdsOfUser } from './connections';
+import { HOT_CHANNEL_THRESHOLD } from './fanout';
+import { batchGet, isLive, queryRange } from './store';
+import { floorTsAt, isTs } from './ts';
+
+/** Replies stay under API Gateway's 32 KB frame; one event larger than this goes alone. */
+const PAGE_BYTES = 24 * 1024;
+const PAGE_EVENTS = 200;
+/**
+ * Inbox entries are keyed by the time the fan-out wrote them, and writers run in parallel, so an
+ * entry can land slightly below a cursor already handed out. A cursor therefore never moves past
+ * "now minus this window": the next sync reads the window again and the client drops repeats by
+ * event_id.
+ */
+const SETTLE_MS = 5_000;
+
+const CURSOR_PREFIX = 'c1.';
+const encode = (seq: string) => CURSOR_PREFIX + seq;
+function decode(cursor: string): string {
+  const seq = cursor.startsWith(CURSOR_PREFIX) ? cursor.slice(CURSOR_PREFIX.length) : '';
+  if (!isTs(seq)) throw new ClientError('invalid_cursor');
+  return seq;
+}
+
+const settledFloor = () => floorTsAt(Date.now() - SETTLE_MS);
+const minSeq = (a: string, b: string) => (a < b ? a : b);
+
+/**
+ * sync: the caller's events since a cursor, oldest first, a frame-sized page at a time. Reading
+ * removes nothing, so every device of a user keeps its own cursor.
+ */
+export async function syncSince(caller: Caller, since: string | undefined) {
+  const hot_channels = await hotChannels(caller);
+  if (since === undefined) return { events: [], cursor: encode(settledFloor()), has_more: false, hot_channels };
+
+  const after = decode(since);
+  const entries = await queryRange({
+    partition: `IN#${caller.userId}`,
+    from: `${after}\u0000`,
+    limit: PAGE_EVENTS + 1,
+    consistent: true,
+    keep: (item) => isLive(item),
+  });
+  const events: unknown[] = [];
+  let bytes = 0;
+  let last = after;
+  for (const entry of entries.slice(0, PAGE_EVENTS)) {
+    const json = String(entry.event);
+    if (events.length > 0 && bytes + json.length > PAGE_BYTES) break;
+    events.push(JSON.parse(json));
+    bytes += json.length;
+    last = String(entry.seq);
+  }
+  const hasMore = events.length < entries.length;
+  // Never move back behind where the client already was, never past the settle window.
+  const settled = minSeq(last, settledFloor());
+  const cursor = hasMore ? last : settled < after ? after : settled;
+  return { events, cursor: encode(cursor), has_more: hasMore, hot_channels };
+}
+
+/** Large channels whose messages are not in inboxes: the client reads them with conversations.history. */
+async function hotChannels(caller: Caller) {
+  const channelIds = await channelIdsOfUser(caller.userId);
+  if (channelIds.length === 0) return [];
+  const metas = await batchGet(channelIds.map((id) => ({ pk: `CH#${id}`, sk: 'META' })));
+  const hot = metas.filter((c) => Number(c.memberCount ?? 0) > HOT_CHANNEL_THRESHOLD).map((c) => String(c.channelId));
+  if (hot.length === 0) return [];
+  const heads = await batchGet(hot.map((id) => ({ pk: `CH#${id}`, sk: 'HEAD' })));
+  const latest = new Map(heads.map((h) => [String(h.channelId), String(h.lastTs)]));
+  return hot.map((channel) => ({ channel, latest: latest.get(channel) ?? '' }));
+}

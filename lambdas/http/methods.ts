@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import {
+  channelInfo, channelMembers, createChannel, inviteToChannel, joinChannel, kickFromChannel, leaveChannel,
+  listConversations, openConversation,
+} from '../core/channels';
+import { history, postMessage, replies } from '../core/messages';
+import { listUsers, userInfo } from '../core/users';
+import type { Caller } from '../shared/identity';
+import { cursor, flag, id, idList, limit, parseArgs } from '../shared/schemas';
+
+/** One Web API method: its argument schema and the core call it maps to. */
+interface Method<S extends z.ZodType> {
+  args: S;
+  run: (caller: Caller, args: z.output<S>) => Promise<Record<string, unknown>>;
+  /** Read methods also answer GET. */
+  read?: boolean;
+}
+
+const method = <S extends z.ZodType>(m: Method<S>) => m as unknown as Method<z.ZodType>;
+const channelArg = z.object({ channel: id });
+const none = z.object({});
+
+export const METHODS: Record<string, Method<z.ZodType>> = {
+  'auth.test': method({
+    args: none, read: true,
+    run: async (caller) => ({ user_id: caller.userId, team_id: caller.teamId, user: caller.userName, team: caller.teamId, url: '' }),
+  }),
+  'users.info': method({ args: z.object({ user: id }), read: true, run: (caller, a) => userInfo(caller, a.user) }),
+  'users.list': method({
+    args: z.object({ cursor, limit: limit(1000, 200) }), read: true,
+    run: (caller, a) => listUsers(caller, a.limit, a.cursor || undefined),
+  }),
+  'conversations.create': method({
+    args: z.object({ name: z.string().max(1000), is_private: flag }),
+    run: (caller, a) => createChannel(caller, a.name, a.is_private),
+  }),
+  'conversations.list': method({
+    args: z.object({ types: idList.optional(), cursor, limit: limit(1000, 100), exclude_archived: flag }), read: true,
+    run: (caller, a) => listConversations(caller, a.types ?? [], a.limit, a.cursor || undefined, a.exclude_archived),
+  }),
+  'conversations.info': method({ args: channelArg, read: true, run: (caller, a) => channelInfo(caller, a.channel) }),
+  'conversations.join': method({ args: channelArg, run: (caller, a) => joinChannel(caller, a.channel) }),
+  'conversations.leave': method({ args: channelArg, run: (caller, a) => leaveChannel(caller, a.channel) }),
+  'conversations.invite': method({
+    args: z.object({ channel: id, users: idList }),
+    run: (caller, a) => inviteToChannel(caller, a.channel, a.users),
+  }),
+  'conversations.kick': method({
+    args: z.object({ channel: id, user: id }),
+    run: (caller, a) => kickFromChannel(caller, a.channel, a.user),
+  }),
+  'conversations.members': method({
+    args: z.object({ channel: id, cursor, limit: limit(1000, 100) }), read: true,
+    run: (caller, a) => channelMembers(caller, a.channel, a.limit, a.cursor || undefined),
+  }),
+  'conversations.open': method({
+    args: z.object({ users: idList, return_im: flag }),
+    run: (caller, a) => openConversation(caller, a.users),
+  }),
+  'conversations.history': method({
+    args: z.object({
+      channel: id, cursor, limit: limit(999, 100), oldest: z.string().max(64).optional(),
+      latest: z.string().max(64).optional(), inclusive: flag,
+    }),
+    read: true,
+    run: (caller, a) => history(caller, { channelId: a.channel, limit: a.limit, cursor: a.cursor || undefined, oldest: a.oldest, latest: a.latest, inclusive: a.inclusive }),
+  }),
+  'conversations.replies': method({
+    args: z.object({ channel: id, ts: z.string().max(64), cursor, limit: limit(1000, 100) }), read: true,
+    run: (caller, a) => replies(caller, a.channel, a.ts, a.limit, a.cursor || undefined),
+  }),
+  'chat.postMessage': method({
+    args: z.object({
+      channel: id, text: z.string().max(200_000).optional().default(''), thread_ts: z.string().max(64).optional(),
+      reply_broadcast: flag, client_msg_id: z.string().max(256).optional(),
+    }),
+    run: async (caller, a) => {
+      const posted = await postMessage(caller, {
+        channelId: a.channel, text: a.text, threadTs: a.thread_ts || undefined, replyBroadcast: a.reply_broadcast, clientMsgId: a.client_msg_id,
+      });
+      return { channel: posted.channel, ts: posted.ts, message: posted.message };
+    },
+  }),
+};
+
+export function argsFor(m: Method<z.ZodType>, raw: Record<string, unknown>) {
+  return parseArgs(m.args, raw);
+}
