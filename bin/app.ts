@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+import { App, Validations } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { TeamChatStack } from '../lib/team-chat-stack';
+
+const app = new App();
+
+/** A context value as text, whether it came from cdk.json (any JSON) or `-c key=value` (a string). */
+function text(key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+function whole(key: string): number | undefined {
+  const raw = text(key);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`context ${key} must be a positive integer, got ${raw}`);
+  return value;
+}
+
+function flag(key: string): boolean | undefined {
+  const raw = text(key);
+  return raw === undefined ? undefined : raw === 'true';
+}
+
+function retention(key: string): RetentionDays | undefined {
+  const days = whole(key);
+  if (days === undefined) return undefined;
+  if (!Object.values(RetentionDays).includes(days)) throw new Error(`context ${key}: ${days} is not a CloudWatch Logs retention`);
+  return days as RetentionDays;
+}
+
+new TeamChatStack(app, 'TeamChat', {
+  description: 'Team chat: a Slack-shaped messaging backend',
+  defaultTeam: text('defaultTeam'),
+  hotChannelThreshold: whole('hotChannelThreshold'),
+  allowedOrigins: text('allowedOrigins')?.split(',').map((o) => o.trim()).filter(Boolean),
+  jwtIssuer: text('jwtIssuer'),
+  jwksUri: text('jwksUri'),
+  jwtAudience: text('jwtAudience'),
+  logRetention: retention('logRetention'),
+  tableDeletionProtection: flag('tableDeletionProtection'),
+  configureApiGatewayAccountLogRole: flag('configureApiGatewayAccountLogRole'),
+});
+
+// cdk-nag 3 is a policy-validation plugin (not an Aspect): findings fail `cdk synth` unless acknowledged.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -1,0 +1,106 @@
+import { Duration } from 'aws-cdk-lib';
+import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { FANOUT_SORT_KEYS, TABLE_KEYS } from '../lambdas/model/keys';
+import { ProjectFunction } from './project-function';
+
+export interface FanoutProps {
+  /** The chat table; its stream feeds the function. */
+  readonly table: ITableV2;
+  /** The WebSocket stage whose connections receive events. */
+  readonly stage: WebSocketStage;
+  /**
+   * Members past which a channel stops getting per-member inbox entries.
+   * @default 1000
+   */
+  readonly hotChannelThreshold?: number;
+  /**
+   * Parallel `@connections` posts per invocation.
+   * @default 32
+   */
+  readonly concurrency?: number;
+  /**
+   * Stream records per invocation.
+   * @default 100
+   */
+  readonly batchSize?: number;
+  /**
+   * Retries of a failing batch (halved each time) before it goes to the dead-letter queue.
+   * @default 5
+   */
+  readonly retryAttempts?: number;
+  /**
+   * Records older than this skip to the dead-letter queue instead of blocking the shard.
+   * @default Duration.hours(1)
+   */
+  readonly maxRecordAge?: Duration;
+  /**
+   * Retention of the function's log group.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The lambda event-filter pattern that lets only messages, memberships and channel metadata
+ * through: `{"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MSG#"},{"prefix":"MEM#"},"META"]}}}}`.
+ */
+export function fanoutFilterPattern(): Record<string, unknown> {
+  return {
+    dynamodb: {
+      Keys: {
+        [TABLE_KEYS.sort]: {
+          S: [{ prefix: FANOUT_SORT_KEYS.messagePrefix }, { prefix: FANOUT_SORT_KEYS.membershipPrefix }, FANOUT_SORT_KEYS.channelMeta],
+        },
+      },
+    },
+  };
+}
+
+/** Store, then fan out: the table's stream drives delivery to the members that are online. */
+export class Fanout extends Construct {
+  readonly handler: ProjectFunction;
+  /** Batches that kept failing land here (their stream coordinates, not the records). */
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: FanoutProps) {
+    super(scope, id);
+    this.handler = new ProjectFunction(this, 'Handler', {
+      entry: 'lambdas/stream/fanout.ts',
+      logRetention: props.logRetention,
+      // A batch of 100 records to channels of many members needs more than the API default.
+      timeout: Duration.seconds(60),
+      memorySize: 512,
+      environment: {
+        HOT_CHANNEL_THRESHOLD: String(props.hotChannelThreshold ?? 1000),
+        FANOUT_CONCURRENCY: String(props.concurrency ?? 32),
+      },
+    })
+      .bindTable(props.table, 'read-write')
+      .bindConnections(props.stage);
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    this.handler.addEventSource(
+      new DynamoEventSource(props.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: props.batchSize ?? 100,
+        bisectBatchOnError: true,
+        retryAttempts: props.retryAttempts ?? 5,
+        maxRecordAge: props.maxRecordAge ?? Duration.hours(1),
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.deadLetterQueue),
+        filters: [FilterCriteria.filter(fanoutFilterPattern())],
+      }),
+    );
+  }
+}

@@ -1,0 +1,99 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { jsonAccessLogFormat } from './access-log';
+import { ProjectFunction, type MediaBinding } from './project-function';
+import type { JwtSettings } from './realtime';
+
+export interface HttpApiProps {
+  /** The chat table. */
+  readonly table: ITableV2;
+  /** Media bucket and CDN signing settings, for file uploads and `url_private`. */
+  readonly media: MediaBinding;
+  /** Who issues the bearer tokens. */
+  readonly jwt: JwtSettings;
+  /** The workspace of users whose token has no `team` claim. */
+  readonly defaultTeam: string;
+  /** Members past which a channel switches to pull. */
+  readonly hotChannelThreshold: number;
+  /**
+   * Browser origins allowed by CORS.
+   * @default ['*']
+   */
+  readonly allowedOrigins?: string[];
+  /**
+   * Retention of the function's and the stage's log groups.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Steady-state requests per second on the default stage.
+   * @default 200
+   */
+  readonly throttleRateLimit?: number;
+  /**
+   * Burst capacity on the default stage.
+   * @default 400
+   */
+  readonly throttleBurstLimit?: number;
+}
+
+/** The Web API: `GET|POST /api/{method}` behind a JWT authorizer, one function for every method. */
+export class ChatHttpApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly handler: ProjectFunction;
+
+  constructor(scope: Construct, id: string, props: HttpApiProps) {
+    super(scope, id);
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    this.handler = new ProjectFunction(this, 'Handler', {
+      entry: 'lambdas/http/api.ts',
+      logRetention,
+      environment: {
+        DEFAULT_TEAM: props.defaultTeam,
+        HOT_CHANNEL_THRESHOLD: String(props.hotChannelThreshold),
+      },
+    })
+      .bindTable(props.table, 'read-write')
+      .bindMedia(props.media);
+
+    this.api = new HttpApi(this, 'Api', {
+      apiName: 'team-chat-http',
+      description: "Team chat Web API (Slack's method names)",
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: props.allowedOrigins ?? ['*'],
+        allowHeaders: ['authorization', 'content-type'],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
+      },
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttleRateLimit ?? 200, burstLimit: props.throttleBurstLimit ?? 400 },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: jsonAccessLogFormat('http') },
+    });
+
+    this.api.addRoutes({
+      path: '/api/{method}',
+      methods: [HttpMethod.GET, HttpMethod.POST],
+      integration: new HttpLambdaIntegration('ApiIntegration', this.handler),
+      authorizer: new HttpJwtAuthorizer('JwtAuthorizer', props.jwt.jwtIssuer, {
+        identitySource: ['$request.header.Authorization'],
+        jwtAudience: [props.jwt.jwtAudience],
+      }),
+    });
+  }
+
+  /** The API's base URL (the `$default` stage has no path). */
+  get url(): string {
+    return this.api.apiEndpoint;
+  }
+}

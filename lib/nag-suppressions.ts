@@ -1,0 +1,125 @@
+import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { FeaturePlan, type CfnUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { IConstruct } from 'constructs';
+import type { Fanout } from './fanout';
+import type { ChatHttpApi } from './http-api';
+import type { Identity } from './identity';
+import type { Media } from './media';
+import { ProjectFunction } from './project-function';
+import type { Realtime } from './realtime';
+
+export interface NagScope {
+  readonly identity: Identity;
+  readonly media: Media;
+  readonly realtime: Realtime;
+  readonly httpApi: ChatHttpApi;
+  readonly fanout: Fanout;
+}
+
+const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
+
+/** The logical id of a construct's CloudFormation resource, as cdk-nag prints references to it. */
+const logicalId = (construct: IConstruct) => Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+
+/**
+ * Every AwsSolutions finding this stack keeps on purpose, acknowledged on the narrowest construct
+ * that carries it, each with the reason it is accepted. Anything not listed here fails `cdk synth`.
+ */
+export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
+  const { identity, media, realtime, httpApi, fanout } = scope;
+
+  // Lambda: every function, by the project's base construct.
+  for (const fn of stack.node.findAll().filter((c): c is ProjectFunction => c instanceof ProjectFunction)) {
+    ack(fn, 'AwsSolutions-L1', 'Node.js 22 is the runtime the team builds, tests and bundles for (esbuild target node22); moving to 24 is a deliberate upgrade, not a drift.');
+    const streamReader = fn === fanout.handler;
+    ack(
+      fn.executionRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      streamReader
+        ? 'xray:PutTraceSegments/PutTelemetryRecords (active tracing) and dynamodb:ListStreams (stream event source) do not support resource-level permissions.'
+        : 'xray:PutTraceSegments/PutTelemetryRecords (active tracing) do not support resource-level permissions.',
+    );
+  }
+
+  // @connections: connection ids are runtime values; the grant is pinned to this API, stage v1 and the three verbs.
+  const callbacks = [
+    realtime.functions.$connect,
+    realtime.functions.$disconnect,
+    realtime.functions.typing,
+    realtime.functions.presence_sub,
+    fanout.handler,
+  ];
+  for (const fn of callbacks) {
+    for (const verb of ['POST', 'GET', 'DELETE']) {
+      ack(
+        fn.executionRole,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalId(realtime.api)}>/${realtime.stage.stageName}/${verb}/@connections/*]`,
+        `Connection ids are only known at run time; ManageConnections is limited to ${verb} @connections on this API's ${realtime.stage.stageName} stage.`,
+      );
+    }
+  }
+
+  ack(
+    httpApi.handler.executionRole,
+    `AwsSolutions-IAM5[Resource::<${logicalId(media.bucket)}.Arn>/*]`,
+    'The Web API presigns uploads and reads back objects under keys it generates per file at run time; it is the only principal with object access to this bucket.',
+  );
+
+  // WebSocket: API Gateway authorizes a connection once, at $connect; later frames carry that context.
+  ack(
+    realtime.api,
+    'AwsSolutions-APIG4',
+    'WebSocket APIs only accept an authorizer on $connect. Every other route runs on a connection that the $connect REQUEST authorizer admitted (JWT from ?token=), and handlers read the caller from its context.',
+  );
+  const logsRole = realtime.node.tryFindChild('ApiGatewayLogsRole');
+  if (logsRole) {
+    ack(
+      logsRole,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      "AmazonAPIGatewayPushToCloudWatchLogs is AWS's documented policy for API Gateway's account-level logging role, which WebSocket access logs require.",
+    );
+  }
+
+  ack(
+    fanout.deadLetterQueue,
+    'AwsSolutions-SQS3',
+    'This queue is itself the dead-letter (on-failure) destination of the fan-out stream mapping.',
+  );
+
+  // Cognito
+  const pool = identity.userPool.node.defaultChild as CfnUserPool;
+  ack(
+    identity.userPool,
+    'AwsSolutions-COG2',
+    'MFA is left to the workspace owner (the pool is invite-only with a strong password policy); integration tests sign in with passwords.',
+  );
+  if (pool.userPoolTier !== FeaturePlan.PLUS) {
+    ack(
+      identity.userPool,
+      'AwsSolutions-COG8',
+      'The Plus feature plan (threat protection) is priced per monthly active user; it is opt-in through the featurePlan prop.',
+    );
+  }
+
+  // Media
+  ack(
+    media.signingKeySecret,
+    'AwsSolutions-SMG4',
+    'The secret is a CloudFront signing key whose public half is registered in the key group; rotating it means a new public key and key group entry, done by replacing the MediaSigningKey custom resource, not by a Secrets Manager rotation Lambda.',
+  );
+  ack(
+    media.distribution,
+    'AwsSolutions-CFR1',
+    'Teams are worldwide; access is already restricted to CloudFront-signed URLs issued to channel members.',
+  );
+  ack(
+    media.distribution,
+    'AwsSolutions-CFR2',
+    'Every request must carry a CloudFront signature from the trusted key group, so unsigned traffic is refused at the edge; a WAF web ACL is an optional per-deployment cost.',
+  );
+  ack(
+    media.distribution,
+    'AwsSolutions-CFR4',
+    'The distribution uses the default *.cloudfront.net certificate (no custom domain), for which CloudFront fixes the minimum protocol; TLSv1.2_2021 applies once a custom certificate is configured.',
+  );
+}

@@ -1,0 +1,179 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { BY_OWNER_INDEX } from '../lambdas/model/keys';
+
+/** The repository root: bundles resolve `lambdas/**` and package-lock.json from here. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+export type TableAccess = 'read' | 'read-write';
+
+/** Item-level actions only: no Scan (fan-out and reads go by key), no table management. */
+const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+/** What a function needs to presign uploads and sign CDN URLs (see lib/media.ts). */
+export interface MediaBinding {
+  readonly bucket: IBucket;
+  /** The CloudFront distribution's domain name, without scheme. */
+  readonly distributionDomainName: string;
+  /** The CloudFront public key id that signed URLs name as their key pair id. */
+  readonly keyPairId: string;
+  /** The secret holding the PEM private key of that key pair. */
+  readonly signingKeySecret: ISecret;
+}
+
+export interface ProjectFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'logGroup' | 'logRetention'> {
+  /** The handler file, relative to the repository root (for example `lambdas/ws/ping.ts`) or absolute. */
+  readonly entry: string;
+  /**
+   * How long the function's log group keeps events.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * What happens to the log group when the function is removed.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The project's one Lambda base: Node.js 22 on arm64, X-Ray tracing, an explicit log group with
+ * retention, esbuild-minified CommonJS bundles with source maps and every import (AWS SDK v3
+ * included) bundled. Defaults sit under the caller's props; the caller's environment is kept.
+ * The bind helpers set an environment variable and its IAM grant together, so neither drifts.
+ */
+export class ProjectFunction extends NodejsFunction {
+  /** The function's execution role (its own unless the caller passed one). */
+  readonly executionRole: iam.IRole;
+
+  constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
+    const { logRetention, logRemovalPolicy, entry, environment, bundling, ...rest } = props;
+    const logGroup = new LogGroup(scope, `${id}LogGroup`, {
+      retention: logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    // An own role with a log-group-scoped grant instead of the AWSLambdaBasicExecutionRole managed policy.
+    const role =
+      rest.role ??
+      new iam.Role(scope, `${id}Role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `Execution role of ${id}`,
+      });
+    super(scope, id, {
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      tracing: Tracing.ACTIVE,
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      ...rest,
+      role,
+      logGroup,
+      entry: path.isAbsolute(entry) ? entry : path.join(PROJECT_ROOT, entry),
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        format: OutputFormat.CJS,
+        // ESM builds of the SDK v3 tree-shake far better than its CommonJS builds.
+        mainFields: ['module', 'main'],
+        externalModules: [],
+        ...bundling,
+      },
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
+    });
+    this.executionRole = role;
+    // Only when the role is ours: a caller's role is the caller's business.
+    if (!rest.role) {
+      role.attachInlinePolicy(
+        new iam.Policy(scope, `${id}LogsPolicy`, {
+          statements: [
+            new iam.PolicyStatement({
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              resources: [logGroup.logGroupArn],
+            }),
+          ],
+        }),
+      );
+    }
+  }
+
+  /**
+   * `TABLE_NAME` and item reads (plus writes for 'read-write') on the table and its one index,
+   * named exactly rather than `index/*`. Transactions need no action of their own: DynamoDB
+   * checks the per-item actions of each part.
+   */
+  bindTable(table: ITableV2, access: TableAccess): this {
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+        resources: [table.tableArn],
+      }),
+    );
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/${BY_OWNER_INDEX.name}`],
+      }),
+    );
+    return this;
+  }
+
+  /**
+   * `WS_CALLBACK_URL` (https://{apiId}.execute-api.{region}.{urlSuffix}/{stage}) and
+   * `execute-api:ManageConnections` on exactly that stage's `@connections` operations.
+   */
+  bindConnections(stage: WebSocketStage): this {
+    this.addEnvironment('WS_CALLBACK_URL', stage.callbackUrl);
+    const apiId = stage.api.apiId;
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['execute-api:ManageConnections'],
+        resources: ['POST', 'GET', 'DELETE'].map((verb) =>
+          Stack.of(this).formatArn({
+            service: 'execute-api',
+            resource: apiId,
+            resourceName: `${stage.stageName}/${verb}/@connections/*`,
+          }),
+        ),
+      }),
+    );
+    return this;
+  }
+
+  /**
+   * `MEDIA_BUCKET`, `MEDIA_URL`, `MEDIA_KEY_PAIR_ID`, `MEDIA_SIGNING_KEY_SECRET_ARN`; object put and
+   * get (get covers HEAD) in the bucket, and reading the signing key.
+   */
+  bindMedia(media: MediaBinding): this {
+    this.addEnvironment('MEDIA_BUCKET', media.bucket.bucketName);
+    this.addEnvironment('MEDIA_URL', `https://${media.distributionDomainName}`);
+    this.addEnvironment('MEDIA_KEY_PAIR_ID', media.keyPairId);
+    this.addEnvironment('MEDIA_SIGNING_KEY_SECRET_ARN', media.signingKeySecret.secretArn);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [media.bucket.arnForObjects('*')],
+      }),
+    );
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [media.signingKeySecret.secretArn],
+      }),
+    );
+    return this;
+  }
+}

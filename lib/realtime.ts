@@ -1,0 +1,155 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnAccount } from 'aws-cdk-lib/aws-apigateway';
+import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { jsonAccessLogFormat } from './access-log';
+import { ProjectFunction, type TableAccess } from './project-function';
+
+/** The JWT settings tokens are verified with (see lib/identity.ts). */
+export interface JwtSettings {
+  readonly jwtIssuer: string;
+  readonly jwksUri: string;
+  readonly jwtAudience: string;
+}
+
+export interface RealtimeProps {
+  /** The chat table. */
+  readonly table: ITableV2;
+  /** Who issues the tokens that `?token=` carries. */
+  readonly jwt: JwtSettings;
+  /** The workspace of users whose token has no `team` claim. */
+  readonly defaultTeam: string;
+  /** Browser origins allowed to open a WebSocket; `['*']` allows any. */
+  readonly allowedOrigins: string[];
+  /** Members past which a channel switches to pull (sync reports it as hot). */
+  readonly hotChannelThreshold: number;
+  /**
+   * Retention of the functions' and the stage's log groups.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Steady-state requests per second across the stage's routes.
+   * @default 500
+   */
+  readonly throttleRateLimit?: number;
+  /**
+   * Burst capacity across the stage's routes.
+   * @default 1000
+   */
+  readonly throttleBurstLimit?: number;
+  /**
+   * Set the account-wide API Gateway CloudWatch Logs role, which WebSocket access logs require.
+   * Turn off when the account already has one managed elsewhere.
+   * @default true
+   */
+  readonly configureAccountLogRole?: boolean;
+}
+
+/** Route keys and their handlers; `reply` routes return the handler's `body` as the reply frame. */
+const ROUTES = [
+  { key: 'ping', entry: 'lambdas/ws/ping.ts', id: 'Ping', table: 'read-write', reply: true, connections: false },
+  { key: 'sync', entry: 'lambdas/ws/sync.ts', id: 'Sync', table: 'read-write', reply: true, connections: false },
+  { key: 'message', entry: 'lambdas/ws/message.ts', id: 'Message', table: 'read-write', reply: true, connections: false },
+  { key: 'typing', entry: 'lambdas/ws/typing.ts', id: 'Typing', table: 'read', reply: false, connections: true },
+  { key: 'presence_sub', entry: 'lambdas/ws/presence-sub.ts', id: 'PresenceSub', table: 'read-write', reply: true, connections: true },
+] as const satisfies readonly { key: string; entry: string; id: string; table: TableAccess; reply: boolean; connections: boolean }[];
+
+/**
+ * The WebSocket API: a REQUEST authorizer on `$connect` verifies `?token=`; later frames are routed
+ * by their `action` and carry the authorizer's context. Stage `v1`.
+ */
+export class Realtime extends Construct {
+  readonly api: WebSocketApi;
+  readonly stage: WebSocketStage;
+  /** Every function behind the API, by route key (and `authorizer`). */
+  readonly functions: Record<string, ProjectFunction> = {};
+
+  constructor(scope: Construct, id: string, props: RealtimeProps) {
+    super(scope, id);
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    const fn = (fnId: string, entry: string, environment: Record<string, string> = {}) =>
+      new ProjectFunction(this, fnId, { entry, logRetention, environment });
+
+    const authorizerFn = fn('Authorizer', 'lambdas/ws/authorizer.ts', {
+      JWT_ISSUER: props.jwt.jwtIssuer,
+      JWKS_URI: props.jwt.jwksUri,
+      JWT_AUDIENCE: props.jwt.jwtAudience,
+      DEFAULT_TEAM: props.defaultTeam,
+      ALLOWED_ORIGINS: props.allowedOrigins.join(','),
+    });
+    const connectFn = fn('Connect', 'lambdas/ws/connect.ts').bindTable(props.table, 'read-write');
+    const disconnectFn = fn('Disconnect', 'lambdas/ws/disconnect.ts').bindTable(props.table, 'read-write');
+    // $default only answers "unknown action": it needs no table and no callbacks.
+    const defaultFn = fn('Default', 'lambdas/ws/default.ts');
+
+    this.api = new WebSocketApi(this, 'Api', {
+      apiName: 'team-chat-ws',
+      description: 'Team chat WebSocket API: authorize at $connect, then frames routed by action',
+      routeSelectionExpression: '$request.body.action',
+      connectRouteOptions: {
+        integration: new WebSocketLambdaIntegration('ConnectIntegration', connectFn),
+        authorizer: new WebSocketLambdaAuthorizer('TokenAuthorizer', authorizerFn, {
+          identitySource: ['route.request.querystring.token'],
+        }),
+      },
+      disconnectRouteOptions: { integration: new WebSocketLambdaIntegration('DisconnectIntegration', disconnectFn) },
+      defaultRouteOptions: {
+        integration: new WebSocketLambdaIntegration('DefaultIntegration', defaultFn),
+        returnResponse: true,
+      },
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    this.stage = new WebSocketStage(this, 'Stage', {
+      webSocketApi: this.api,
+      stageName: 'v1',
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttleRateLimit ?? 500, burstLimit: props.throttleBurstLimit ?? 1000 },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: jsonAccessLogFormat('websocket') },
+    });
+    if (props.configureAccountLogRole ?? true) {
+      const account = this.accountLogRole();
+      this.stage.node.addDependency(account);
+    }
+
+    for (const route of ROUTES) {
+      const handler = fn(route.id, route.entry);
+      if (route.key === 'sync') handler.addEnvironment('HOT_CHANNEL_THRESHOLD', String(props.hotChannelThreshold));
+      handler.bindTable(props.table, route.table);
+      if (route.connections) handler.bindConnections(this.stage);
+      this.api.addRoute(route.key, {
+        integration: new WebSocketLambdaIntegration(`${route.id}Integration`, handler),
+        returnResponse: route.reply,
+      });
+      this.functions[route.key] = handler;
+    }
+    connectFn.bindConnections(this.stage);
+    disconnectFn.bindConnections(this.stage);
+    Object.assign(this.functions, {
+      authorizer: authorizerFn,
+      $connect: connectFn,
+      $disconnect: disconnectFn,
+      $default: defaultFn,
+    });
+  }
+
+  /** API Gateway's account-level role for CloudWatch Logs; WebSocket stages cannot log without it. */
+  private accountLogRole(): CfnAccount {
+    const role = new iam.Role(this, 'ApiGatewayLogsRole', {
+      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs')],
+    });
+    const account = new CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: role.roleArn });
+    // The setting is account-wide and other APIs may rely on it: leave it and its role when this stack goes.
+    role.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    account.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    account.node.addDependency(role);
+    return account;
+  }
+}

@@ -1,0 +1,104 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { Data } from './data';
+import { Fanout } from './fanout';
+import { ChatHttpApi } from './http-api';
+import { Identity } from './identity';
+import { Media } from './media';
+import { applyNagSuppressions } from './nag-suppressions';
+import { Realtime } from './realtime';
+
+export interface TeamChatStackProps extends StackProps {
+  /**
+   * Workspace of users whose token carries no `team` claim.
+   * @default 'default'
+   */
+  readonly defaultTeam?: string;
+  /**
+   * Members past which a channel switches from push (inbox entries) to pull (history).
+   * @default 1000
+   */
+  readonly hotChannelThreshold?: number;
+  /**
+   * Browser origins allowed to call the APIs, open WebSockets and upload media.
+   * @default ['*']
+   */
+  readonly allowedOrigins?: string[];
+  /**
+   * Accept tokens from this OIDC issuer instead of the stack's user pool (needs `jwtAudience`).
+   * @default the user pool's issuer
+   */
+  readonly jwtIssuer?: string;
+  /**
+   * JWKS endpoint of the issuer.
+   * @default `${jwtIssuer}/.well-known/jwks.json`
+   */
+  readonly jwksUri?: string;
+  /**
+   * Expected `aud` of the tokens.
+   * @default the user pool app client id
+   */
+  readonly jwtAudience?: string;
+  /**
+   * Retention of every function's and API stage's log group.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Protect the table against `DeleteTable`.
+   * @default true
+   */
+  readonly tableDeletionProtection?: boolean;
+  /**
+   * Set the account-wide API Gateway CloudWatch Logs role that WebSocket access logs need.
+   * @default true
+   */
+  readonly configureApiGatewayAccountLogRole?: boolean;
+}
+
+/** The whole backend: table, identity, WebSocket and HTTP APIs, stream fan-out, media CDN. */
+export class TeamChatStack extends Stack {
+  constructor(scope: Construct, id: string, props: TeamChatStackProps = {}) {
+    super(scope, id, props);
+    const defaultTeam = props.defaultTeam ?? 'default';
+    const hotChannelThreshold = props.hotChannelThreshold ?? 1000;
+    const allowedOrigins = props.allowedOrigins ?? ['*'];
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+
+    const data = new Data(this, 'Data', { deletionProtection: props.tableDeletionProtection });
+    const identity = new Identity(this, 'Identity', {
+      jwtIssuer: props.jwtIssuer,
+      jwksUri: props.jwksUri,
+      jwtAudience: props.jwtAudience,
+    });
+    const media = new Media(this, 'Media', { allowedOrigins, logRetention });
+    const realtime = new Realtime(this, 'Realtime', {
+      table: data.table,
+      jwt: identity,
+      defaultTeam,
+      allowedOrigins,
+      hotChannelThreshold,
+      logRetention,
+      configureAccountLogRole: props.configureApiGatewayAccountLogRole,
+    });
+    const httpApi = new ChatHttpApi(this, 'HttpApi', {
+      table: data.table,
+      media,
+      jwt: identity,
+      defaultTeam,
+      hotChannelThreshold,
+      allowedOrigins,
+      logRetention,
+    });
+    const fanout = new Fanout(this, 'Fanout', { table: data.table, stage: realtime.stage, hotChannelThreshold, logRetention });
+
+    new CfnOutput(this, 'HttpApiUrl', { value: httpApi.url, description: 'Web API base: POST {HttpApiUrl}/api/<method>' });
+    new CfnOutput(this, 'WebSocketUrl', { value: realtime.stage.url, description: 'WebSocket URL: {WebSocketUrl}?token=<jwt>' });
+    new CfnOutput(this, 'MediaUrl', { value: `https://${media.distributionDomainName}`, description: 'Media CDN' });
+    new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: identity.userPoolClient.userPoolClientId });
+
+    applyNagSuppressions(this, { identity, media, realtime, httpApi, fanout });
+  }
+}
