@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, createSign, generateKeyPairSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Jwks } from 'aws-jwt-verify/jwk';
 import { teamIdFor, userIdFor } from '../lambdas/shared/identity';
 
 /*
@@ -50,9 +51,9 @@ export class JwtIssuer {
     return `${this.issuer}/.well-known/jwks.json`;
   }
 
-  jwks(): { keys: JsonWebKey[] } {
-    const { n, e, kty } = createPublicKey(this.privateKey).export({ format: 'jwk' });
-    return { keys: [{ kty, n, e, kid: this.kid, alg: 'RS256', use: 'sig' }] };
+  jwks(): Jwks {
+    const { n = '', e = '' } = createPublicKey(this.privateKey).export({ format: 'jwk' });
+    return { keys: [{ kty: 'RSA', n, e, kid: this.kid, alg: 'RS256', use: 'sig' }] };
   }
 
   issue(request: TokenRequest, nowSeconds = Math.floor(Date.now() / 1000)): IssuedToken {

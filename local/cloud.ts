@@ -1,0 +1,179 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Checkpoints } from './checkpoints';
+import { devEndpoints, ISSUER_PATH } from './dev-endpoints';
+import { LOCAL_CREDENTIALS, startDynamoDbLocal } from './dynamodb-local';
+import { OVERRIDABLE, resolveEnvironment, type LocalOverrides } from './env-resolver';
+import { FunctionRuntime, type FunctionDefinition } from './function-runtime';
+import { HttpGateway } from './http-gateway';
+import { JwtIssuer } from './jwt-issuer';
+import { loadOrCreateRsaKeyPair } from './key-store';
+import { acquireLock } from './lock-file';
+import { startMediaEndpoint } from './media-endpoint';
+import { freePort, HOST } from './net';
+import type { LocalCloudOptions } from './options';
+import { startS3 } from './s3-local';
+import { StreamPoller } from './stream-poller';
+import { ensureTable } from './table';
+import { buildCloudView, loadTemplate, templatePath, type CloudView } from './template';
+import { WebSocketGateway } from './websocket-gateway';
+
+/*
+ * Brings the whole system up on one machine from the synthesized template: DynamoDB Local and its
+ * stream, s3rver and the media endpoint, the local issuer, the function runtime, both gateways and
+ * the event-source poller. `stop()` takes it all down again.
+ */
+
+export const STACK_NAME = 'TeamChat';
+export const LOCAL_TABLE_NAME = 'TeamChat-local';
+export const LOCAL_BUCKET = 'teamchat-media-local';
+export const LOCAL_KEY_PAIR_ID = 'LOCALKEYPAIR';
+export const LOCAL_AUDIENCE = 'teamchat-local';
+export const REGION = 'us-east-1';
+
+export interface Outputs {
+  HttpApiUrl: string;
+  WebSocketUrl: string;
+  MediaUrl: string;
+}
+
+export interface LocalCloud {
+  outputs: Outputs;
+  outputsFile: string;
+  view: CloudView;
+  runtime: FunctionRuntime;
+  stop(): Promise<void>;
+}
+
+/** The template's plain DEFAULT_TEAM, as the handlers will see it. */
+function defaultTeam(view: CloudView): string {
+  for (const f of view.functions.values()) if (typeof f.environment.DEFAULT_TEAM === 'string') return f.environment.DEFAULT_TEAM;
+  return 'default';
+}
+
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const { dataDir, log } = options;
+  const view = buildCloudView(loadTemplate(templatePath(options.cdkOut, STACK_NAME)), options.cdkOut);
+  mkdirSync(dataDir, { recursive: true });
+  const releaseLock = acquireLock(dataDir);
+  const stops: (() => Promise<void>)[] = [async () => releaseLock()];
+  const stop = async () => {
+    for (const s of stops.splice(0).reverse()) await s().catch((e: Error) => log(`stop: ${e.message}`));
+  };
+
+  try {
+    const port = async (p: number) => (p === 0 ? freePort() : p);
+    const ports = { http: await port(options.ports.http), ws: await port(options.ports.ws), media: await port(options.ports.media) };
+    const urls = {
+      http: `http://${HOST}:${ports.http}`,
+      ws: `ws://${HOST}:${ports.ws}/${view.webSocketApi.stage}`,
+      callback: `http://${HOST}:${ports.ws}/${view.webSocketApi.stage}`,
+      media: `http://${HOST}:${ports.media}`,
+    };
+
+    const dynamo = await startDynamoDbLocal({ port: options.ports.dynamodb, path: join(dataDir, 'dynamodb'), log });
+    stops.push(dynamo.stop);
+    log(`✓ DynamoDB Local on ${HOST}:${dynamo.port}`);
+    const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
+    const { streamArn, created } = await ensureTable(dynamoClient, LOCAL_TABLE_NAME, view.table);
+    log(`✓ table ${LOCAL_TABLE_NAME} ${created ? 'created' : 'found'} (stream ${view.table.streamViewType ?? 'off'})`);
+
+    const s3 = await startS3({ port: options.ports.s3, directory: join(dataDir, 's3'), bucket: LOCAL_BUCKET });
+    stops.push(s3.stop);
+    log(`✓ S3 (s3rver) on ${HOST}:${s3.port}, bucket ${LOCAL_BUCKET}`);
+
+    const mediaKey = loadOrCreateRsaKeyPair(join(dataDir, 'media-signing-key.pem'), join(dataDir, 'media-signing-key.pub.pem'));
+    const s3Client = new S3Client({ endpoint: s3.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+    const media = await startMediaEndpoint({ port: ports.media, s3: s3Client, bucket: LOCAL_BUCKET, keyPairId: LOCAL_KEY_PAIR_ID, publicKeyPem: mediaKey.publicKeyPem, log });
+    stops.push(media.close);
+    log(`✓ media endpoint (CloudFront stand-in) on ${urls.media}`);
+
+    const issuer = JwtIssuer.open(join(dataDir, 'issuer-key.json'), { issuer: `${urls.http}${ISSUER_PATH}`, audience: LOCAL_AUDIENCE, defaultTeam: defaultTeam(view) });
+
+    const overrides: LocalOverrides = {
+      TABLE_NAME: LOCAL_TABLE_NAME,
+      WS_CALLBACK_URL: urls.callback,
+      JWT_ISSUER: issuer.issuer,
+      JWKS_URI: issuer.jwksUri,
+      JWT_AUDIENCE: issuer.audience,
+      MEDIA_BUCKET: LOCAL_BUCKET,
+      MEDIA_URL: urls.media,
+      MEDIA_KEY_PAIR_ID: LOCAL_KEY_PAIR_ID,
+      MEDIA_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:local-media-signing-key',
+    } satisfies Record<(typeof OVERRIDABLE)[number], string>;
+    const definitions: FunctionDefinition[] = [...view.functions.values()].map((f) => ({
+      logicalId: f.logicalId,
+      codePath: f.codePath,
+      handlerName: f.handlerName,
+      timeoutSeconds: f.timeoutSeconds,
+      memorySize: f.memorySize,
+      env: {
+        ...resolveEnvironment(f.logicalId, f.environment, overrides),
+        ...('MEDIA_SIGNING_KEY_SECRET_ARN' in f.environment ? { MEDIA_SIGNING_KEY_PEM: mediaKey.privateKeyPem } : {}),
+        AWS_REGION: REGION,
+        AWS_DEFAULT_REGION: REGION,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_LAMBDA_FUNCTION_NAME: f.logicalId,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(f.memorySize),
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        TZ: 'UTC',
+      },
+    }));
+    const runtime = new FunctionRuntime(definitions, { log });
+    stops.push(() => runtime.stop());
+    const invoke = (id: string, event: unknown) => runtime.invoke(id, event);
+    log(`✓ ${definitions.length} functions from the template (worker threads, started on first use)`);
+
+    const http = new HttpGateway({
+      api: view.httpApi,
+      invoke,
+      port: ports.http,
+      jwt: { issuer: issuer.issuer, audience: issuer.audience, jwks: issuer.jwks() },
+      devEndpoints: devEndpoints(issuer, () => ({ functions: runtime.stats(), eventSources: view.eventSources.map((e) => e.functionId) })),
+      log,
+    });
+    await http.start();
+    stops.push(() => http.stop());
+    log(`✓ HTTP API on ${urls.http} (${view.httpApi.routes.length} routes)`);
+
+    const ws = new WebSocketGateway({ api: view.webSocketApi, invoke, port: ports.ws, idleSeconds: options.wsIdleSeconds, maxAgeSeconds: options.wsMaxAgeSeconds, log });
+    await ws.start();
+    stops.push(() => ws.stop());
+    log(`✓ WebSocket API on ${urls.ws} (${view.webSocketApi.routes.length} routes, idle ${options.wsIdleSeconds} s, max age ${options.wsMaxAgeSeconds} s)`);
+
+    const checkpoints = new Checkpoints(join(dataDir, 'stream-checkpoints.json'));
+    const streams = new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
+    for (const source of view.eventSources) {
+      const poller = new StreamPoller({
+        client: streams,
+        streamArn,
+        source,
+        invoke,
+        checkpoints,
+        failuresFile: join(dataDir, 'fanout-failures.jsonl'),
+        pollMs: options.streamPollMs,
+        region: REGION,
+        log,
+      });
+      poller.start();
+      stops.push(() => poller.stop());
+      log(`✓ event source → ${source.functionId} (batch ${source.batchSize}, retries ${source.maximumRetryAttempts}, bisect ${source.bisectBatchOnFunctionError})`);
+    }
+
+    const outputs: Outputs = { HttpApiUrl: urls.http, WebSocketUrl: urls.ws, MediaUrl: urls.media };
+    const outputsFile = join(dataDir, 'outputs.json');
+    writeFileSync(outputsFile, JSON.stringify({ [STACK_NAME]: outputs }, null, 2));
+    return { outputs, outputsFile, view, runtime, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { startLocalCloud } from './cloud';
+import { JavaMissingError } from './dynamodb-local';
+import { DEFAULT_PORTS, optionsFrom } from './options';
+
+/*
+ * `npm start`: synthesizes the CDK app (unless --no-synth) and runs the whole system locally.
+ * Options: --data-dir <dir> (default .local), --no-synth; ports by LOCAL_HTTP_PORT, LOCAL_WS_PORT,
+ * LOCAL_MEDIA_PORT, LOCAL_S3_PORT, LOCAL_DYNAMODB_PORT (0 = any free port); LOCAL_WS_IDLE_SECONDS,
+ * LOCAL_WS_MAX_AGE_SECONDS, LOCAL_STREAM_POLL_MS.
+ */
+
+async function main(): Promise<void> {
+  const options = optionsFrom(process.argv.slice(2), process.env);
+  const { log } = options;
+  log(`TeamChat local cloud — data in ${options.dataDir}`);
+  log(`  ports: http ${options.ports.http}, ws ${options.ports.ws}, media ${options.ports.media}, s3 ${options.ports.s3}, dynamodb ${options.ports.dynamodb}` +
+    ` (defaults ${DEFAULT_PORTS.http}/${DEFAULT_PORTS.ws}/${DEFAULT_PORTS.media}/${DEFAULT_PORTS.s3}/${DEFAULT_PORTS.dynamodb})`);
+  if (options.synth) {
+    log('… cdk synth');
+    const synth = spawnSync('npx', ['cdk', 'synth', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (synth.status !== 0) throw new Error('cdk synth failed (see above); fix it or start with --no-synth to use the last cdk.out');
+    log('✓ cdk synth');
+  }
+
+  const cloud = await startLocalCloud(options);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`\n${signal}: stopping…`);
+    cloud.stop().then(
+      () => {
+        log('✓ stopped');
+        process.exit(0);
+      },
+      (error: Error) => {
+        log(`stop failed: ${error.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  const { HttpApiUrl, WebSocketUrl, MediaUrl } = cloud.outputs;
+  log(
+    [
+      '',
+      '  TeamChat is running locally',
+      `  HttpApiUrl    ${HttpApiUrl}`,
+      `  WebSocketUrl  ${WebSocketUrl}`,
+      `  MediaUrl      ${MediaUrl}`,
+      `  outputs       ${cloud.outputsFile}`,
+      '',
+      `  token:   curl -s -X POST ${HttpApiUrl}/dev/token -H 'content-type: application/json' -d '{"user":"alice","team":"acme"}'`,
+      `  connect: wscat -c "${WebSocketUrl}?token=<jwt>"`,
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: Error) => {
+  if (error instanceof JavaMissingError) process.stderr.write(`✗ ${error.message}\n`);
+  else process.stderr.write(`✗ local cloud failed to start: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
