@@ -8,13 +8,14 @@ export function jsonAccessLogFormat(kind: 'http' | 'websocket'): AccessLogFormat
     requestTime: AccessLogField.contextRequestTime(),
     routeKey: AccessLogField.contextRouteKey(),
     status: AccessLogField.contextStatus(),
-    integrationError: '$context.integrationErrorMessage',
+    error: AccessLogField.contextErrorMessage(),
     authorizerError: AccessLogField.contextAuthorizerError(),
   };
   const specific =
     kind === 'websocket'
       ? { eventType: AccessLogField.contextEventType(), connectionId: AccessLogField.contextConnectionId() }
       : {
+          integrationError: '$context.integrationErrorMessage',
           httpMethod: AccessLogField.contextHttpMethod(),
           path: AccessLogField.contextPath(),
           protocol: AccessLogField.contextProtocol(),

@@ -85,6 +85,8 @@ export class Identity extends Construct {
       generateSecret: false,
       // SRP for real clients; plain password auth so tests can sign in without an SRP library.
       authFlows: { userSrp: true, userPassword: true },
+      // Clients sign in through the Cognito API; no hosted UI, so no OAuth flows or callback URLs.
+      disableOAuth: true,
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),

@@ -1,0 +1,415 @@
+import { App, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { FANOUT_SORT_KEYS, TTL_ATTRIBUTE } from '../../lambdas/model/keys';
+import type { Fanout } from '../../lib/fanout';
+import type { ChatHttpApi } from '../../lib/http-api';
+import type { Realtime } from '../../lib/realtime';
+import { TeamChatStack } from '../../lib/team-chat-stack';
+
+// The same feature flags and context as `cdk synth`, with bundling skipped to keep tests fast.
+const cdkJson = require('../../cdk.json') as { context: Record<string, unknown> };
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+
+let stack: TeamChatStack;
+let template: Template;
+let resources: Record<string, Resource>;
+let realtime: Realtime;
+let httpApi: ChatHttpApi;
+let fanout: Fanout;
+
+const logicalId = (construct: IConstruct) => Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+beforeAll(() => {
+  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+  stack = new TeamChatStack(app, 'TeamChat');
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+  realtime = stack.node.findChild('Realtime') as Realtime;
+  httpApi = stack.node.findChild('HttpApi') as ChatHttpApi;
+  fanout = stack.node.findChild('Fanout') as Fanout;
+});
+
+/** The logical id of the function an API Gateway v2 integration (or authorizer) invokes. */
+function integrationFunction(integrationId: string): string {
+  const { IntegrationUri, AuthorizerUri } = resources[integrationId].Properties;
+  const match = /"Fn::GetAtt":\["([A-Za-z0-9]+)","Arn"\]/.exec(JSON.stringify(IntegrationUri ?? AuthorizerUri));
+  expect(match).not.toBeNull();
+  expect(resources[match![1]].Type).toBe('AWS::Lambda::Function');
+  return match![1];
+}
+
+function integrationOf(route: Resource): string {
+  const target = route.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+  expect(target['Fn::Join'][1][0]).toBe('integrations/');
+  return target['Fn::Join'][1][1].Ref;
+}
+
+/** Every IAM statement attached to a role, from every policy that names it. */
+function statementsOfRole(roleId: string): Array<{ Action: string | string[]; Resource: unknown; Effect: string }> {
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+}
+
+function roleOfFunction(functionId: string): string {
+  return resources[functionId].Properties.Role['Fn::GetAtt'][0];
+}
+
+const actionsOf = (s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+describe('table', () => {
+  test('keys, index, TTL, stream, PITR, on-demand, retained', () => {
+    const [[, table]] = ofType('AWS::DynamoDB::GlobalTable');
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'gsi1',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      Replicas: [expect.objectContaining({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
+    });
+    expect(table.Properties.AttributeDefinitions).toEqual(
+      ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    );
+  });
+});
+
+describe('WebSocket API', () => {
+  test('routes by action, every route key wired to its own function', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' });
+    const expected: Record<string, string> = {
+      $connect: logicalId(realtime.functions.$connect),
+      $disconnect: logicalId(realtime.functions.$disconnect),
+      $default: logicalId(realtime.functions.$default),
+      ping: logicalId(realtime.functions.ping),
+      sync: logicalId(realtime.functions.sync),
+      message: logicalId(realtime.functions.message),
+      typing: logicalId(realtime.functions.typing),
+      presence_sub: logicalId(realtime.functions.presence_sub),
+    };
+    const wsApiId = logicalId(realtime.api);
+    const routes = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.ApiId.Ref === wsApiId);
+    const actual = Object.fromEntries(routes.map(([, r]) => [r.Properties.RouteKey, integrationFunction(integrationOf(r))]));
+    expect(actual).toEqual(expected);
+  });
+
+  test('$connect uses a REQUEST authorizer reading ?token=, other routes carry no authorizer', () => {
+    const [[authorizerId]] = ofType('AWS::ApiGatewayV2::Authorizer').filter(([, a]) => a.Properties.AuthorizerType === 'REQUEST');
+    expect(resources[authorizerId].Properties.IdentitySource).toEqual(['route.request.querystring.token']);
+    expect(integrationFunction(authorizerId)).toBe(logicalId(realtime.functions.authorizer));
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: '$connect',
+      AuthorizationType: 'CUSTOM',
+      AuthorizerId: { Ref: authorizerId },
+    });
+    const authorized = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.AuthorizationType === 'CUSTOM');
+    expect(authorized.map(([, r]) => r.Properties.RouteKey)).toEqual(['$connect']);
+  });
+
+  test('reply routes return the handler body; $connect, $disconnect and typing do not', () => {
+    const routeKeyById = Object.fromEntries(ofType('AWS::ApiGatewayV2::Route').map(([id, r]) => [id, r.Properties.RouteKey]));
+    const withResponse = ofType('AWS::ApiGatewayV2::RouteResponse').map(([, rr]) => {
+      expect(rr.Properties.RouteResponseKey).toBe('$default');
+      return routeKeyById[rr.Properties.RouteId.Ref];
+    });
+    expect(withResponse.sort()).toEqual(['$default', 'message', 'ping', 'presence_sub', 'sync']);
+    for (const [, r] of ofType('AWS::ApiGatewayV2::Route')) {
+      if (withResponse.includes(r.Properties.RouteKey)) expect(r.Properties.RouteResponseSelectionExpression).toBe('$default');
+    }
+  });
+
+  test('stage v1: auto-deployed, throttled, access-logged', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: { Ref: logicalId(realtime.api) },
+      StageName: 'v1',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RealtimeAccessLogs'), 'Arn'] }, Format: Match.stringLikeRegexp('connectionId') },
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Account', { CloudWatchRoleArn: Match.anyValue() });
+  });
+
+  test('authorizer environment', () => {
+    const env = resources[logicalId(realtime.functions.authorizer)].Properties.Environment.Variables;
+    expect(Object.keys(env).sort()).toEqual(['ALLOWED_ORIGINS', 'DEFAULT_TEAM', 'JWKS_URI', 'JWT_AUDIENCE', 'JWT_ISSUER', 'NODE_OPTIONS']);
+    expect(env.DEFAULT_TEAM).toBe('default');
+    expect(env.ALLOWED_ORIGINS).toBe('*');
+    expect(JSON.stringify(env.JWT_ISSUER)).toContain('https://cognito-idp.');
+    expect(JSON.stringify(env.JWKS_URI)).toContain('/.well-known/jwks.json');
+    expect(env.JWT_AUDIENCE).toEqual({ Ref: expect.stringMatching(/^IdentityUserPoolAppClient/) });
+  });
+});
+
+describe('HTTP API', () => {
+  test('GET and POST /api/{method} behind a JWT authorizer, to the api function', () => {
+    const [[jwtId, jwt]] = ofType('AWS::ApiGatewayV2::Authorizer').filter(([, a]) => a.Properties.AuthorizerType === 'JWT');
+    expect(jwt.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
+    expect(jwt.Properties.JwtConfiguration.Audience).toEqual([{ Ref: expect.stringMatching(/^IdentityUserPoolAppClient/) }]);
+    expect(JSON.stringify(jwt.Properties.JwtConfiguration.Issuer)).toContain('https://cognito-idp.');
+    for (const key of ['GET /api/{method}', 'POST /api/{method}']) {
+      const [[, route]] = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === key);
+      expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: jwtId } });
+      expect(integrationFunction(integrationOf(route))).toBe(logicalId(httpApi.handler));
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      ApiId: { Ref: logicalId(httpApi.api) },
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  test('CORS, throttled and access-logged default stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: {
+        AllowOrigins: ['*'],
+        AllowHeaders: ['authorization', 'content-type'],
+        AllowMethods: ['GET', 'POST', 'OPTIONS'],
+      },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: { Ref: logicalId(httpApi.api) },
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+    });
+  });
+
+  test('api function: table, media, team settings, and no @connections', () => {
+    const fnId = logicalId(httpApi.handler);
+    const env = resources[fnId].Properties.Environment.Variables;
+    expect(Object.keys(env).sort()).toEqual([
+      'DEFAULT_TEAM',
+      'HOT_CHANNEL_THRESHOLD',
+      'MEDIA_BUCKET',
+      'MEDIA_KEY_PAIR_ID',
+      'MEDIA_SIGNING_KEY_SECRET_ARN',
+      'MEDIA_URL',
+      'NODE_OPTIONS',
+      'TABLE_NAME',
+    ]);
+    const statements = statementsOfRole(roleOfFunction(fnId));
+    const actions = statements.flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 's3:PutObject', 's3:GetObject', 'secretsmanager:GetSecretValue']));
+    expect(actions).not.toContain('execute-api:ManageConnections');
+    expect(actions).not.toContain('dynamodb:Scan');
+  });
+});
+
+describe('fan-out', () => {
+  test('event source mapping settings and filter', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(fanout.handler) },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataTable'), 'StreamArn'] },
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      MaximumRecordAgeInSeconds: 3600,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      StartingPosition: 'TRIM_HORIZON',
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(fanout.deadLetterQueue), 'Arn'] } } },
+      FilterCriteria: {
+        Filters: [{ Pattern: '{"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MSG#"},{"prefix":"MEM#"},"META"]}}}}' }],
+      },
+    });
+    // The pattern is built from the shared constants, not retyped.
+    expect(FANOUT_SORT_KEYS).toEqual({ messagePrefix: 'MSG#', membershipPrefix: 'MEM#', channelMeta: 'META' });
+  });
+
+  test('dead-letter queue is encrypted and TLS-only', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: logicalId(fanout.deadLetterQueue) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test('fan-out environment', () => {
+    const env = resources[logicalId(fanout.handler)].Properties.Environment.Variables;
+    expect(Object.keys(env).sort()).toEqual(['FANOUT_CONCURRENCY', 'HOT_CHANNEL_THRESHOLD', 'NODE_OPTIONS', 'TABLE_NAME', 'WS_CALLBACK_URL']);
+    expect(env.HOT_CHANNEL_THRESHOLD).toBe('1000');
+    expect(env.FANOUT_CONCURRENCY).toBe('32');
+    expect(JSON.stringify(env.WS_CALLBACK_URL)).toMatch(/https:\/\/.*execute-api.*\/v1/);
+  });
+});
+
+describe('media', () => {
+  test('private, TLS-only bucket with upload CORS and lifecycle', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
+      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['PUT', 'POST'] })] },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
+          Match.objectLike({ Prefix: 'uploads/pending/', ExpirationInDays: 1, Status: 'Enabled' }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^MediaBucket') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test('CloudFront: OAC origin, HTTPS only, trusted key group from the custom resource', () => {
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    const [[keyGroupId]] = ofType('AWS::CloudFront::KeyGroup');
+    const [[publicKeyId, publicKey]] = ofType('AWS::CloudFront::PublicKey');
+    expect(resources[keyGroupId].Properties.KeyGroupConfig.Items).toEqual([{ Ref: publicKeyId }]);
+    const [[signingKeyId]] = ofType('Custom::MediaSigningKey');
+    expect(publicKey.Properties.PublicKeyConfig.EncodedKey).toEqual({ 'Fn::GetAtt': [signingKeyId, 'PublicKeyPem'] });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'https-only', TrustedKeyGroups: [{ Ref: keyGroupId }] }),
+        Origins: [Match.objectLike({ OriginAccessControlId: { 'Fn::GetAtt': [Match.anyValue(), 'Id'] } })],
+      }),
+    });
+    template.hasResourceProperties('Custom::MediaSigningKey', { SecretArn: { Ref: Match.stringLikeRegexp('^MediaSigningKeySecret') } });
+  });
+});
+
+describe('functions', () => {
+  test('every function: nodejs22.x on arm64, traced, logging to its own log group with retention', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions.length).toBe(12);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: expect.any(Number) });
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+      const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
+      expect(resources[logGroupId].Type).toBe('AWS::Logs::LogGroup');
+      expect(resources[logGroupId].Properties.RetentionInDays).toBe(30);
+    }
+  });
+
+  test('no AWSLambdaBasicExecutionRole and no table Scan anywhere', () => {
+    for (const [, role] of ofType('AWS::IAM::Role')) {
+      expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toContain('AWSLambdaBasicExecutionRole');
+    }
+    for (const [, policy] of ofType('AWS::IAM::Policy')) expect(JSON.stringify(policy.Properties)).not.toContain('dynamodb:Scan');
+  });
+
+  test('only fan-out, typing, presence_sub, $connect and $disconnect may post to @connections, on exactly v1', () => {
+    const allowed = [fanout.handler, realtime.functions.typing, realtime.functions.presence_sub, realtime.functions.$connect, realtime.functions.$disconnect]
+      .map(logicalId)
+      .sort();
+    const withCallbacks = ofType('AWS::Lambda::Function')
+      .filter(([id]) => statementsOfRole(roleOfFunction(id)).some((s) => actionsOf(s).includes('execute-api:ManageConnections')))
+      .map(([id]) => id)
+      .sort();
+    expect(withCallbacks).toEqual(allowed);
+    for (const id of allowed) {
+      const statement = statementsOfRole(roleOfFunction(id)).find((s) => actionsOf(s).includes('execute-api:ManageConnections'))!;
+      expect(actionsOf(statement)).toEqual(['execute-api:ManageConnections']);
+      const arns = (statement.Resource as Array<{ 'Fn::Join': [string, unknown[]] }>).map((r) => JSON.stringify(r));
+      expect(arns).toHaveLength(3);
+      for (const verb of ['POST', 'GET', 'DELETE']) expect(arns.some((a) => a.includes(`/v1/${verb}/@connections/*`))).toBe(true);
+      expect(resources[id].Properties.Environment.Variables.WS_CALLBACK_URL).toBeDefined();
+    }
+  });
+
+  test('table grants: read-only typing, none for $default and the authorizer', () => {
+    const tableActions = (fn: IConstruct) =>
+      statementsOfRole(roleOfFunction(logicalId(fn)))
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('dynamodb:'));
+    expect(tableActions(realtime.functions.typing)).not.toContain('dynamodb:PutItem');
+    expect(tableActions(realtime.functions.typing)).toContain('dynamodb:Query');
+    expect(tableActions(realtime.functions.$default)).toEqual([]);
+    expect(tableActions(realtime.functions.authorizer)).toEqual([]);
+    expect(tableActions(realtime.functions.message)).toContain('dynamodb:PutItem');
+  });
+});
+
+describe('outputs and checks', () => {
+  test('outputs', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown; Export?: unknown }>;
+    expect(Object.keys(outputs).sort()).toEqual(['HttpApiUrl', 'MediaUrl', 'UserPoolClientId', 'UserPoolId', 'WebSocketUrl']);
+    expect(JSON.stringify(outputs.WebSocketUrl.Value)).toMatch(/wss:\/\/.*\/v1/);
+    expect(JSON.stringify(outputs.MediaUrl.Value)).toContain('https://');
+  });
+
+  test('user pool: invite-only, strong passwords, mutable team attribute, public client', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true, RequireNumbers: true }) },
+      Schema: Match.arrayWith([Match.objectLike({ Name: 'team', Mutable: true, AttributeDataType: 'String' })]),
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']),
+      AllowedOAuthFlows: Match.absent(),
+    });
+  });
+
+  test('no CDK errors, and cdk-nag AwsSolutions reports no unacknowledged finding', () => {
+    expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+    // cdk-nag 3 is a policy-validation plugin, not an Aspect: it reports through validateScope, not annotations.
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    const findings = report.violations.map((v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    expect(findings).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+});
+
+describe('configuration', () => {
+  test('another issuer: issuer, JWKS and audience flow to both authorizers', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const custom = new TeamChatStack(app, 'Custom', {
+      jwtIssuer: 'https://issuer.example.com',
+      jwksUri: 'https://issuer.example.com/keys',
+      jwtAudience: 'chat',
+      defaultTeam: 'acme',
+      allowedOrigins: ['https://chat.example.com'],
+    });
+    const t = Template.fromStack(custom);
+    t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://issuer.example.com', Audience: ['chat'] },
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          JWT_ISSUER: 'https://issuer.example.com',
+          JWKS_URI: 'https://issuer.example.com/keys',
+          JWT_AUDIENCE: 'chat',
+          DEFAULT_TEAM: 'acme',
+          ALLOWED_ORIGINS: 'https://chat.example.com',
+        }),
+      },
+    });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://chat.example.com'] }) });
+  });
+
+  test('an issuer without an audience is refused', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    expect(() => new TeamChatStack(app, 'Bad', { jwtIssuer: 'https://issuer.example.com' })).toThrow(/jwtAudience/);
+  });
+});
