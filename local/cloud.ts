@@ -40,6 +40,15 @@ export interface Outputs {
   MediaUrl: string;
 }
 
+export const LOCAL_ENDPOINTS_FILE = 'local-endpoints.json';
+export interface LocalEndpoints {
+  DynamoDbEndpoint: string;
+  TableName: string;
+  S3Endpoint: string;
+  Bucket: string;
+  ports: LocalCloudOptions['ports'];
+}
+
 export interface LocalCloud {
   outputs: Outputs;
   outputsFile: string;
@@ -132,19 +141,24 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const invoke = (id: string, event: unknown) => runtime.invoke(id, event);
     log(`✓ ${definitions.length} functions from the template (worker threads, started on first use)`);
 
+    const pollers: { source: (typeof view.eventSources)[number]; poller: StreamPoller }[] = [];
+    const ws = new WebSocketGateway({ api: view.webSocketApi, invoke, port: ports.ws, idleSeconds: options.wsIdleSeconds, maxAgeSeconds: options.wsMaxAgeSeconds, log });
     const http = new HttpGateway({
       api: view.httpApi,
       invoke,
       port: ports.http,
       jwt: { issuer: issuer.issuer, audience: issuer.audience, jwks: issuer.jwks() },
-      devEndpoints: devEndpoints(issuer, () => ({ functions: runtime.stats(), eventSources: view.eventSources.map((e) => e.functionId) })),
+      devEndpoints: devEndpoints(
+        issuer,
+        () => ({ functions: runtime.stats(), eventSources: pollers.map((p) => ({ functionId: p.source.functionId, ...p.poller.stats })) }),
+        () => ws.list(),
+      ),
       log,
     });
     await http.start();
     stops.push(() => http.stop());
     log(`✓ HTTP API on ${urls.http} (${view.httpApi.routes.length} routes)`);
 
-    const ws = new WebSocketGateway({ api: view.webSocketApi, invoke, port: ports.ws, idleSeconds: options.wsIdleSeconds, maxAgeSeconds: options.wsMaxAgeSeconds, log });
     await ws.start();
     stops.push(() => ws.stop());
     log(`✓ WebSocket API on ${urls.ws} (${view.webSocketApi.routes.length} routes, idle ${options.wsIdleSeconds} s, max age ${options.wsMaxAgeSeconds} s)`);
@@ -164,10 +178,21 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         log,
       });
       poller.start();
+      pollers.push({ source, poller });
       stops.push(() => poller.stop());
       log(`✓ event source → ${source.functionId} (batch ${source.batchSize}, retries ${source.maximumRetryAttempts}, bisect ${source.bisectBatchOnFunctionError})`);
     }
 
+    // Local-only endpoints the e2e harness needs (direct table access, and the ports to restart on).
+    const local: LocalEndpoints = {
+      DynamoDbEndpoint: dynamo.endpoint,
+      TableName: LOCAL_TABLE_NAME,
+      S3Endpoint: s3.endpoint,
+      Bucket: LOCAL_BUCKET,
+      ports: { http: ports.http, ws: ports.ws, media: ports.media, s3: s3.port, dynamodb: dynamo.port },
+    };
+    writeFileSync(join(dataDir, LOCAL_ENDPOINTS_FILE), JSON.stringify(local, null, 2));
+    // Written last: its appearance means everything is up.
     const outputs: Outputs = { HttpApiUrl: urls.http, WebSocketUrl: urls.ws, MediaUrl: urls.media };
     const outputsFile = join(dataDir, 'outputs.json');
     writeFileSync(outputsFile, JSON.stringify({ [STACK_NAME]: outputs }, null, 2));

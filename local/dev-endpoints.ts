@@ -7,19 +7,24 @@ import { readBody } from './net';
  * Local-only endpoints on the HTTP API's port; none of these exist in a deployment:
  *   POST /dev/token                       a token from the local issuer ({user, team?, name?, expires_in?})
  *   GET  /dev/issuer/.well-known/jwks.json the issuer's JWKS
- *   GET  /dev/stats                       per-function invocation counts (for tests)
+ *   GET  /dev/stats                       per-function invocation counts and event-source counters (for tests)
+ *   GET  /dev/connections                 open WebSocket connections with their principal (for tests)
  */
 
 export const ISSUER_PATH = '/dev/issuer';
 
-export function devEndpoints(issuer: JwtIssuer, stats: () => Record<string, unknown>) {
+export function devEndpoints(issuer: JwtIssuer, stats: () => object, connections: () => object[]) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     if (url.pathname === `${ISSUER_PATH}/.well-known/jwks.json` && req.method === 'GET') {
       send(res, 200, issuer.jwks());
       return true;
     }
     if (url.pathname === '/dev/stats' && req.method === 'GET') {
-      send(res, 200, { ok: true, functions: stats() });
+      send(res, 200, { ok: true, ...stats() });
+      return true;
+    }
+    if (url.pathname === '/dev/connections' && req.method === 'GET') {
+      send(res, 200, { ok: true, connections: connections() });
       return true;
     }
     if (url.pathname === '/dev/token' && req.method === 'POST') {

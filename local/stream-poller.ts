@@ -33,7 +33,16 @@ export interface StreamPollerOptions {
   log: (line: string) => void;
 }
 
+/** What the poller did, for /dev/stats: records read, dropped by the filter, delivered, given up on. */
+export interface PollerStats {
+  received: number;
+  filteredOut: number;
+  delivered: number;
+  discarded: number;
+}
+
 export class StreamPoller {
+  readonly stats: PollerStats = { received: 0, filteredOut: 0, delivered: 0, discarded: 0 };
   private stopped = false;
   private readonly running = new Map<string, Promise<void>>();
   private readonly finished = new Set<string>();
@@ -155,9 +164,14 @@ export class StreamPoller {
     const { source, checkpoints, streamArn } = this.options;
     // Records that match no filter are dropped without an invocation, and count as processed.
     const matching = records.filter((r) => matchesAnyPattern(r, source.filterPatterns));
+    this.stats.received += records.length;
+    this.stats.filteredOut += records.length - matching.length;
     for (let i = 0; i < matching.length && !this.stopped; i += source.batchSize) {
       await deliverBatch(matching.slice(i, i + source.batchSize), source, {
-        invoke: (event) => this.options.invoke(source.functionId, event),
+        invoke: (event) => {
+          this.stats.delivered += event.Records.length;
+          return this.options.invoke(source.functionId, event);
+        },
         discard: (failed, condition, invokeCount, lastError) => this.discard(shardId, failed, condition, invokeCount, lastError),
         sleep: (ms) => this.sleep(ms),
       });
@@ -189,6 +203,7 @@ export class StreamPoller {
         streamArn,
       },
     };
+    this.stats.discarded += records.length;
     appendFileSync(this.options.failuresFile, `${JSON.stringify(entry)}\n`);
     this.log(`gave up on ${records.length} record(s) (${condition}: ${lastError}); written to ${this.options.failuresFile}`);
   }

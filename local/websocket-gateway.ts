@@ -83,6 +83,11 @@ export class WebSocketGateway {
     await this.listening?.close();
   }
 
+  /** Open connections, for /dev/connections (local only). */
+  list(): { connectionId: string; principalId: unknown; connectedAt: number }[] {
+    return [...this.connections.values()].map((c) => ({ connectionId: c.connectionId, principalId: c.authorizer?.principalId, connectedAt: c.connectedAt }));
+  }
+
   private get stagePath(): string {
     return `/${this.options.api.stage}`;
   }

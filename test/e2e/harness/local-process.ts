@@ -1,0 +1,120 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/*
+ * The local cloud as a child process for the e2e suite: started once by global setup on a temp data
+ * dir with free ports, restartable on the same data dir and ports (the restart test), and killed
+ * (whole process group) by global teardown. Its pid and data dir live in a small state file so any
+ * jest worker can restart it and teardown finds the current one.
+ */
+
+const ROOT = resolve(__dirname, '../../..');
+/** Per run (global setup sets E2E_RUN_ID for the workers), so parallel runs do not share state. */
+const stateFile = () => join(tmpdir(), `teamchat-e2e-${process.env.E2E_RUN_ID ?? 'default'}.json`);
+const START_TIMEOUT_MS = 120_000;
+
+interface State {
+  pid: number;
+  dataDir: string;
+}
+
+interface LocalPorts {
+  http: number;
+  ws: number;
+  media: number;
+  s3: number;
+  dynamodb: number;
+}
+
+const readState = (): State | undefined => (existsSync(stateFile()) ? (JSON.parse(readFileSync(stateFile(), 'utf8')) as State) : undefined);
+
+export function synth(): void {
+  const result = spawnSync('npx', ['cdk', 'synth', '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error('cdk synth failed');
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function waitForFile(path: string, pid: number, logFile: string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!existsSync(path)) {
+    if (!isAlive(pid)) throw new Error(`the local cloud exited while starting:\n${readFileSync(logFile, 'utf8').slice(-4000)}`);
+    if (Date.now() > deadline) throw new Error(`the local cloud did not start within ${START_TIMEOUT_MS / 1000} s; log: ${logFile}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Starts the local cloud on `dataDir` (ports 0 = free ones, or the given ones), resolving with its outputs file. */
+async function launch(dataDir: string, ports?: LocalPorts, extraEnv: Record<string, string> = {}): Promise<string> {
+  const outputsFile = join(dataDir, 'outputs.json');
+  rmSync(outputsFile, { force: true });
+  const logFile = join(dataDir, 'local-cloud.log');
+  const out = openSync(logFile, 'a');
+  const child = spawn('npx', ['tsx', 'local/start.ts', '--no-synth', '--data-dir', dataDir], {
+    cwd: ROOT,
+    detached: true, // its own process group, so teardown can stop npx, node and java together
+    stdio: ['ignore', out, out],
+    env: {
+      ...process.env,
+      LOCAL_HTTP_PORT: String(ports?.http ?? 0),
+      LOCAL_WS_PORT: String(ports?.ws ?? 0),
+      LOCAL_MEDIA_PORT: String(ports?.media ?? 0),
+      LOCAL_S3_PORT: String(ports?.s3 ?? 0),
+      LOCAL_DYNAMODB_PORT: String(ports?.dynamodb ?? 0),
+      ...extraEnv,
+    },
+  });
+  child.unref();
+  const pid = child.pid ?? 0;
+  writeFileSync(stateFile(), JSON.stringify({ pid, dataDir } satisfies State));
+  await waitForFile(outputsFile, pid, logFile);
+  return outputsFile;
+}
+
+export async function startLocal(): Promise<string> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'teamchat-e2e-'));
+  return launch(dataDir);
+}
+
+/** Stops the running local cloud (SIGTERM to its group, SIGKILL after 15 s) and waits until it is gone. */
+export async function stopLocal(): Promise<void> {
+  const state = readState();
+  if (!state) return;
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-state.pid, s);
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + 15_000;
+  while (isAlive(state.pid)) {
+    if (Date.now() > deadline) signal('SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Restarts the local cloud on the same data dir and the same ports (so URLs and issued tokens stay valid). */
+export async function restartLocal(): Promise<void> {
+  const state = readState();
+  if (!state) throw new Error('no local cloud to restart');
+  const ports = (JSON.parse(readFileSync(join(state.dataDir, 'local-endpoints.json'), 'utf8')) as { ports: LocalPorts }).ports;
+  await stopLocal();
+  await launch(state.dataDir, ports);
+}
+
+export function cleanUp(): void {
+  const state = readState();
+  if (state) rmSync(state.dataDir, { recursive: true, force: true });
+  rmSync(stateFile(), { force: true });
+}
