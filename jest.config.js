@@ -1,11 +1,13 @@
 /** @type {import('jest').Config} */
-const tsJest = ['ts-jest', { tsconfig: { isolatedModules: true } }];
+const tsJest = ['ts-jest', { tsconfig: { isolatedModules: true, allowJs: true } }];
 // middy is ESM-only: let ts-jest turn it into CommonJS for jest's module system.
 const esmPackages = ['@middy'];
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.[tj]s$': tsJest },
   transformIgnorePatterns: [`node_modules/(?!(${esmPackages.join('|')})/)`],
+  // middy exports only an `import` condition, which jest's resolver does not follow.
+  moduleNameMapper: { '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js' },
 };
 
 module.exports = {

@@ -103,7 +103,7 @@ export function toSlackChannel(channel: Item, view: ChannelView = {}): Record<st
   if (channel.topic !== undefined) out.topic = { value: channel.topic, creator: '', last_set: 0 };
   if (channel.purpose !== undefined) out.purpose = { value: channel.purpose, creator: '', last_set: 0 };
   if (view.membership) {
-    out.last_read = str(view.membership.lastRead) ?? '0000000000000000000000000';
+    out.last_read = str(view.membership.lastRead) ?? '0'.repeat(26);
     if (view.unreadCount !== undefined) out.unread_count = view.unreadCount;
   }
   return out;

@@ -1,4 +1,4 @@
-import { decodeTime, encodeTime, incrementBase32, isValid, ulid } from 'ulid';
+import { decodeTime, encodeTime, incrementBase32, ulid } from 'ulid';
 
 /**
  * A message's ts is a ULID. Within a channel each new ts must be greater than the channel's head
@@ -11,7 +11,9 @@ export function nextTs(head: string | undefined, now = Date.now()): string {
   return now > headTime ? ulid(now) : incrementBase32(head);
 }
 
-export const isTs = (value: string): boolean => value.length === 26 && isValid(value);
+/** A ts as we issue them: 26 upper-case Crockford characters within the ULID range. */
+const TS_SHAPE = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+export const isTs = (value: string): boolean => TS_SHAPE.test(value);
 
 /** The smallest ULID at a time: everything written from then on sorts at or above it. */
 export const floorTsAt = (millis: number): string => encodeTime(Math.max(0, Math.floor(millis)), 10) + '0'.repeat(16);
