@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   channelInfo, channelMembers, createChannel, inviteToChannel, joinChannel, kickFromChannel, leaveChannel,
   listConversations, openConversation,
@@ -6,21 +5,21 @@ import {
 import { history, postMessage, replies } from '../core/messages';
 import { listUsers, userInfo } from '../core/users';
 import type { Caller } from '../shared/identity';
-import { cursor, flag, id, idList, limit, parseArgs } from '../shared/schemas';
+import { cursor, flag, id, idList, limit, optionalText, parseArgs, text, textOrEmpty, z, type Schema } from '../shared/schemas';
 
 /** One Web API method: its argument schema and the core call it maps to. */
-interface Method<S extends z.ZodType> {
+interface Method<S extends Schema> {
   args: S;
   run: (caller: Caller, args: z.output<S>) => Promise<Record<string, unknown>>;
   /** Read methods also answer GET. */
   read?: boolean;
 }
 
-const method = <S extends z.ZodType>(m: Method<S>) => m as unknown as Method<z.ZodType>;
+const method = <S extends Schema>(m: Method<S>) => m as unknown as Method<Schema>;
 const channelArg = z.object({ channel: id });
 const none = z.object({});
 
-export const METHODS: Record<string, Method<z.ZodType>> = {
+export const METHODS: Record<string, Method<Schema>> = {
   'auth.test': method({
     args: none, read: true,
     run: async (caller) => ({ user_id: caller.userId, team_id: caller.teamId, user: caller.userName, team: caller.teamId, url: '' }),
@@ -31,11 +30,11 @@ export const METHODS: Record<string, Method<z.ZodType>> = {
     run: (caller, a) => listUsers(caller, a.limit, a.cursor || undefined),
   }),
   'conversations.create': method({
-    args: z.object({ name: z.string().max(1000), is_private: flag }),
+    args: z.object({ name: text(1000), is_private: flag }),
     run: (caller, a) => createChannel(caller, a.name, a.is_private),
   }),
   'conversations.list': method({
-    args: z.object({ types: idList.optional(), cursor, limit: limit(1000, 100), exclude_archived: flag }), read: true,
+    args: z.object({ types: z.optional(idList), cursor, limit: limit(1000, 100), exclude_archived: flag }), read: true,
     run: (caller, a) => listConversations(caller, a.types ?? [], a.limit, a.cursor || undefined, a.exclude_archived),
   }),
   'conversations.info': method({ args: channelArg, read: true, run: (caller, a) => channelInfo(caller, a.channel) }),
@@ -59,20 +58,18 @@ export const METHODS: Record<string, Method<z.ZodType>> = {
   }),
   'conversations.history': method({
     args: z.object({
-      channel: id, cursor, limit: limit(999, 100), oldest: z.string().max(64).optional(),
-      latest: z.string().max(64).optional(), inclusive: flag,
+      channel: id, cursor, limit: limit(999, 100), oldest: optionalText(64), latest: optionalText(64), inclusive: flag,
     }),
     read: true,
     run: (caller, a) => history(caller, { channelId: a.channel, limit: a.limit, cursor: a.cursor || undefined, oldest: a.oldest, latest: a.latest, inclusive: a.inclusive }),
   }),
   'conversations.replies': method({
-    args: z.object({ channel: id, ts: z.string().max(64), cursor, limit: limit(1000, 100) }), read: true,
+    args: z.object({ channel: id, ts: text(64), cursor, limit: limit(1000, 100) }), read: true,
     run: (caller, a) => replies(caller, a.channel, a.ts, a.limit, a.cursor || undefined),
   }),
   'chat.postMessage': method({
     args: z.object({
-      channel: id, text: z.string().max(200_000).optional().default(''), thread_ts: z.string().max(64).optional(),
-      reply_broadcast: flag, client_msg_id: z.string().max(256).optional(),
+      channel: id, text: textOrEmpty(200_000), thread_ts: optionalText(64), reply_broadcast: flag, client_msg_id: optionalText(256),
     }),
     run: async (caller, a) => {
       const posted = await postMessage(caller, {
@@ -83,6 +80,6 @@ export const METHODS: Record<string, Method<z.ZodType>> = {
   }),
 };
 
-export function argsFor(m: Method<z.ZodType>, raw: Record<string, unknown>) {
+export function argsFor(m: Method<Schema>, raw: Record<string, unknown>) {
   return parseArgs(m.args, raw);
 }

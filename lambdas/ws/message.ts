@@ -1,13 +1,12 @@
-import { z } from 'zod';
 import { postMessage } from '../core/messages';
-import { flag, id, parseArgs } from '../shared/schemas';
+import { flag, id, optionalText, parseArgs, textOrEmpty, z } from '../shared/schemas';
 import { wsHandler } from '../shared/ws-edge';
 
 const MessageFrame = z.object({
   channel: id,
-  text: z.string().max(200_000).optional().default(''),
-  client_msg_id: z.string().max(256).optional(),
-  thread_ts: z.string().max(64).optional(),
+  text: textOrEmpty(200_000),
+  client_msg_id: optionalText(256),
+  thread_ts: optionalText(64),
   reply_broadcast: flag,
 });
 

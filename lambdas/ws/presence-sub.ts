@@ -1,8 +1,7 @@
-import { z } from 'zod';
-import { id, parseArgs } from '../shared/schemas';
+import { id, parseArgs, z } from '../shared/schemas';
 import { wsHandler } from '../shared/ws-edge';
 
-const PresenceSubFrame = z.object({ users: z.array(id).max(500) });
+const PresenceSubFrame = z.object({ users: z.array(id).check(z.maxLength(500)) });
 
 /** presence_sub: validated; presence_change delivery lands with the presence work (issue 5). */
 export const handler = wsHandler(async (frame) => {

@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import { syncSince } from '../core/sync';
-import { parseArgs } from '../shared/schemas';
+import { optionalText, parseArgs, z } from '../shared/schemas';
 import { wsHandler } from '../shared/ws-edge';
 
-const SyncFrame = z.object({ since: z.string().max(256).optional() });
+const SyncFrame = z.object({ since: optionalText(256) });
 
 /** sync: the events this device missed since its cursor (PROTOCOL.md). */
 export const handler = wsHandler(async (frame, { caller }) => {

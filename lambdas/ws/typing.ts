@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { sendTyping } from '../core/typing';
-import { id, parseArgs } from '../shared/schemas';
+import { id, parseArgs, z } from '../shared/schemas';
 import { wsHandler } from '../shared/ws-edge';
 
 const TypingFrame = z.object({ channel: id });

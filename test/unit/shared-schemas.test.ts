@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../lambdas/shared/schemas';
 import { cursor, flag, id, idList, limit, parseArgs } from '../../lambdas/shared/schemas';
 import { ClientError } from '../../lambdas/shared/errors';
 
@@ -83,7 +83,7 @@ describe('id and cursor', () => {
 });
 
 describe('parseArgs', () => {
-  const schema = z.object({ channel: id, limit: limit(1000, 100), inclusive: flag, users: idList.optional() });
+  const schema = z.object({ channel: id, limit: limit(1000, 100), inclusive: flag, users: z.optional(idList) });
 
   it('returns the parsed arguments', () => {
     expect(parseArgs(schema, { channel: 'C1', limit: '5', inclusive: '1', users: 'U1,U2' })).toEqual({ channel: 'C1', limit: 5, inclusive: true, users: ['U1', 'U2'] });
