@@ -150,7 +150,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       jwt: { issuer: issuer.issuer, audience: issuer.audience, jwks: issuer.jwks() },
       devEndpoints: devEndpoints(
         issuer,
-        () => ({ functions: runtime.stats(), eventSources: pollers.map((p) => ({ functionId: p.source.functionId, ...p.poller.stats })) }),
+        () => ({ functions: runtime.stats(), eventSources: pollers.map((p) => ({ functionId: p.source.functionId, ...p.poller.stats, recent: p.poller.recent })) }),
         () => ws.list(),
       ),
       log,

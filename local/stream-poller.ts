@@ -41,8 +41,16 @@ export interface PollerStats {
   discarded: number;
 }
 
+/** The last records seen and what became of them, so tests can follow one record through the filter. */
+export interface RecentRecord {
+  keys: Record<string, unknown>;
+  outcome: 'filtered' | 'delivered';
+}
+const RECENT_LIMIT = 500;
+
 export class StreamPoller {
   readonly stats: PollerStats = { received: 0, filteredOut: 0, delivered: 0, discarded: 0 };
+  readonly recent: RecentRecord[] = [];
   private stopped = false;
   private readonly running = new Map<string, Promise<void>>();
   private readonly finished = new Set<string>();
@@ -166,6 +174,7 @@ export class StreamPoller {
     const matching = records.filter((r) => matchesAnyPattern(r, source.filterPatterns));
     this.stats.received += records.length;
     this.stats.filteredOut += records.length - matching.length;
+    for (const r of records) this.remember(r, matching.includes(r) ? 'delivered' : 'filtered');
     for (let i = 0; i < matching.length && !this.stopped; i += source.batchSize) {
       await deliverBatch(matching.slice(i, i + source.batchSize), source, {
         invoke: (event) => {
@@ -179,6 +188,11 @@ export class StreamPoller {
     if (this.stopped) return;
     const last = records[records.length - 1].dynamodb.SequenceNumber;
     checkpoints.set(streamArn, shardId, { sequenceNumber: last });
+  }
+
+  private remember(record: LambdaStreamRecord, outcome: RecentRecord['outcome']): void {
+    this.recent.push({ keys: record.dynamodb.Keys ?? {}, outcome });
+    if (this.recent.length > RECENT_LIMIT) this.recent.splice(0, this.recent.length - RECENT_LIMIT);
   }
 
   /** The on-failure destination: one record per given-up batch, in the shape Lambda sends. */

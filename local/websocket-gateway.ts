@@ -199,10 +199,11 @@ export class WebSocketGateway {
         connection.socket.send(body.toString('utf8'));
         return sendJson(res, 200, undefined);
       case 'GET':
+        // The wire names are lower camel case; the SDK maps them to ConnectedAt, Identity, LastActiveAt.
         return sendJson(res, 200, {
-          ConnectedAt: new Date(connection.connectedAt).toISOString(),
-          Identity: { SourceIp: connection.sourceIp, UserAgent: connection.userAgent },
-          LastActiveAt: new Date(connection.lastActiveAt).toISOString(),
+          connectedAt: new Date(connection.connectedAt).toISOString(),
+          identity: { sourceIp: connection.sourceIp, userAgent: connection.userAgent },
+          lastActiveAt: new Date(connection.lastActiveAt).toISOString(),
         });
       case 'DELETE':
         connection.socket.close(1000, '');

@@ -53,15 +53,22 @@ async function waitForFile(path: string, pid: number, logFile: string): Promise<
   }
 }
 
-/** Starts the local cloud on `dataDir` (ports 0 = free ones, or the given ones), resolving with its outputs file. */
-async function launch(dataDir: string, ports?: LocalPorts, extraEnv: Record<string, string> = {}): Promise<string> {
+/** One running local cloud child process. */
+export interface LocalProcess {
+  pid: number;
+  dataDir: string;
+  outputsFile: string;
+}
+
+/** Starts the local cloud on `dataDir` (ports 0 = free ones, or the given ones) and waits for its outputs file. */
+async function launch(dataDir: string, ports?: LocalPorts): Promise<LocalProcess> {
   const outputsFile = join(dataDir, 'outputs.json');
   rmSync(outputsFile, { force: true });
   const logFile = join(dataDir, 'local-cloud.log');
   const out = openSync(logFile, 'a');
   const child = spawn('npx', ['tsx', 'local/start.ts', '--no-synth', '--data-dir', dataDir], {
     cwd: ROOT,
-    detached: true, // its own process group, so teardown can stop npx, node and java together
+    detached: true, // its own process group, so stopping it stops npx, node and java together
     stdio: ['ignore', out, out],
     env: {
       ...process.env,
@@ -70,47 +77,60 @@ async function launch(dataDir: string, ports?: LocalPorts, extraEnv: Record<stri
       LOCAL_MEDIA_PORT: String(ports?.media ?? 0),
       LOCAL_S3_PORT: String(ports?.s3 ?? 0),
       LOCAL_DYNAMODB_PORT: String(ports?.dynamodb ?? 0),
-      ...extraEnv,
     },
   });
   child.unref();
   const pid = child.pid ?? 0;
-  writeFileSync(stateFile(), JSON.stringify({ pid, dataDir } satisfies State));
   await waitForFile(outputsFile, pid, logFile);
-  return outputsFile;
+  return { pid, dataDir, outputsFile };
 }
 
-export async function startLocal(): Promise<string> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'teamchat-e2e-'));
-  return launch(dataDir);
-}
+/** Starts a local cloud on a fresh temp data dir. */
+export const startLocalProcess = () => launch(mkdtempSync(join(tmpdir(), 'teamchat-e2e-')));
 
-/** Stops the running local cloud (SIGTERM to its group, SIGKILL after 15 s) and waits until it is gone. */
-export async function stopLocal(): Promise<void> {
-  const state = readState();
-  if (!state) return;
+/** Stops a local cloud (SIGTERM to its process group, SIGKILL after 15 s) and waits until it is gone. */
+export async function stopLocalProcess(local: Pick<LocalProcess, 'pid'>): Promise<void> {
   const signal = (s: NodeJS.Signals) => {
     try {
-      process.kill(-state.pid, s);
+      process.kill(-local.pid, s);
     } catch {
       // already gone
     }
   };
   signal('SIGTERM');
   const deadline = Date.now() + 15_000;
-  while (isAlive(state.pid)) {
+  while (isAlive(local.pid)) {
     if (Date.now() > deadline) signal('SIGKILL');
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-/** Restarts the local cloud on the same data dir and the same ports (so URLs and issued tokens stay valid). */
+/** Restarts a local cloud on the same data dir and the same ports (so URLs and issued tokens stay valid). */
+export async function restartLocalProcess(local: LocalProcess): Promise<LocalProcess> {
+  const ports = (JSON.parse(readFileSync(join(local.dataDir, 'local-endpoints.json'), 'utf8')) as { ports: LocalPorts }).ports;
+  await stopLocalProcess(local);
+  return launch(local.dataDir, ports);
+}
+
+/* The suite's shared local cloud, recorded in the state file (global setup starts it, teardown stops it). */
+
+export async function startLocal(): Promise<string> {
+  const local = await startLocalProcess();
+  writeFileSync(stateFile(), JSON.stringify({ pid: local.pid, dataDir: local.dataDir } satisfies State));
+  return local.outputsFile;
+}
+
+/** Restarts the shared local cloud in place. Other test files running at the same time see a short outage. */
 export async function restartLocal(): Promise<void> {
   const state = readState();
   if (!state) throw new Error('no local cloud to restart');
-  const ports = (JSON.parse(readFileSync(join(state.dataDir, 'local-endpoints.json'), 'utf8')) as { ports: LocalPorts }).ports;
-  await stopLocal();
-  await launch(state.dataDir, ports);
+  const local = await restartLocalProcess({ ...state, outputsFile: join(state.dataDir, 'outputs.json') });
+  writeFileSync(stateFile(), JSON.stringify({ pid: local.pid, dataDir: local.dataDir } satisfies State));
+}
+
+export async function stopLocal(): Promise<void> {
+  const state = readState();
+  if (state) await stopLocalProcess(state);
 }
 
 export function cleanUp(): void {
