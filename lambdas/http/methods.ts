@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import {
   channelInfo, channelMembers, createChannel, inviteToChannel, joinChannel, kickFromChannel, leaveChannel,
   listConversations, openConversation,
@@ -5,7 +6,7 @@ import {
 import { history, postMessage, replies } from '../core/messages';
 import { listUsers, userInfo } from '../core/users';
 import type { Caller } from '../shared/identity';
-import { cursor, flag, id, idList, limit, optionalText, parseArgs, text, textOrEmpty, z, type Schema } from '../shared/schemas';
+import { cursor, flag, id, idList, limit, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../shared/schemas';
 
 /** One Web API method: its argument schema and the core call it maps to. */
 interface Method<S extends Schema> {

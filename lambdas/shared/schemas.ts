@@ -7,7 +7,6 @@ import { ClientError } from './errors';
  * spelling. Domain rules (text length, name rules) live in the core, so HTTP and WebSocket share them.
  */
 
-export { z };
 export type Schema = z.ZodMiniType;
 
 export const text = (max: number) => z.string().check(z.maxLength(max));

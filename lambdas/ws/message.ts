@@ -1,5 +1,6 @@
+import * as z from 'zod/mini';
 import { postMessage } from '../core/messages';
-import { flag, id, optionalText, parseArgs, textOrEmpty, z } from '../shared/schemas';
+import { flag, id, optionalText, parseArgs, textOrEmpty } from '../shared/schemas';
 import { wsHandler } from '../shared/ws-edge';
 
 const MessageFrame = z.object({

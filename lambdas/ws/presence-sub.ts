@@ -1,4 +1,5 @@
-import { id, parseArgs, z } from '../shared/schemas';
+import * as z from 'zod/mini';
+import { id, parseArgs } from '../shared/schemas';
 import { wsHandler } from '../shared/ws-edge';
 
 const PresenceSubFrame = z.object({ users: z.array(id).check(z.maxLength(500)) });

@@ -1,5 +1,6 @@
+import * as z from 'zod/mini';
 import { syncSince } from '../core/sync';
-import { optionalText, parseArgs, z } from '../shared/schemas';
+import { optionalText, parseArgs } from '../shared/schemas';
 import { wsHandler } from '../shared/ws-edge';
 
 const SyncFrame = z.object({ since: optionalText(256) });

@@ -1,5 +1,6 @@
+import * as z from 'zod/mini';
 import { sendTyping } from '../core/typing';
-import { id, parseArgs, z } from '../shared/schemas';
+import { id, parseArgs } from '../shared/schemas';
 import { wsHandler } from '../shared/ws-edge';
 
 const TypingFrame = z.object({ channel: id });

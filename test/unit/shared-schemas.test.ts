@@ -1,4 +1,4 @@
-import { z } from '../../lambdas/shared/schemas';
+import * as z from 'zod/mini';
 import { cursor, flag, id, idList, limit, parseArgs } from '../../lambdas/shared/schemas';
 import { ClientError } from '../../lambdas/shared/errors';
 
