@@ -7,9 +7,8 @@ import { eventsFor, type Change, type Outgoing } from './events';
 import { connectionsOfChannel, connectionsOfUser, unsubscribe, type LiveConnection } from './live';
 import { batchWrite, queryRange, type Item } from './store';
 import { channelIdsOfUser } from './connections';
+import { isHot } from './hot-channels';
 
-/** Past this many members a channel writes no inbox entries; members read it from history. */
-export const HOT_CHANNEL_THRESHOLD = numberEnv('HOT_CHANNEL_THRESHOLD', 1000);
 /** @connections posts in flight at once, per invocation. */
 const POST_CONCURRENCY = numberEnv('FANOUT_CONCURRENCY', 32);
 const INBOX_DAYS = 30;
@@ -82,7 +81,7 @@ export async function deliverChange(change: Change, ctx: FanoutContext): Promise
 async function inboxRecipients(out: Outgoing, ctx: FanoutContext): Promise<string[]> {
   if (out.audience.kind === 'user') return [out.audience.userId];
   const channel = await ctx.channel(out.channelId);
-  if (channel && Number(channel.memberCount ?? 0) > HOT_CHANNEL_THRESHOLD) return [];
+  if (channel && isHot(channel.memberCount)) return [];
   const members = await ctx.membersOf(out.channelId);
   const alsoUser = out.audience.alsoUser;
   return alsoUser && !members.includes(alsoUser) ? [...members, alsoUser] : members;

@@ -1,7 +1,7 @@
 import { ClientError } from '../shared/errors';
 import type { Caller } from '../shared/identity';
 import { channelIdsOfUser } from './connections';
-import { HOT_CHANNEL_THRESHOLD } from './fanout';
+import { isHot } from './hot-channels';
 import { batchGet, isLive, queryRange } from './store';
 import { floorTsAt, isTs } from './ts';
 
@@ -65,7 +65,7 @@ async function hotChannels(caller: Caller) {
   const channelIds = await channelIdsOfUser(caller.userId);
   if (channelIds.length === 0) return [];
   const metas = await batchGet(channelIds.map((id) => ({ pk: `CH#${id}`, sk: 'META' })));
-  const hot = metas.filter((c) => Number(c.memberCount ?? 0) > HOT_CHANNEL_THRESHOLD).map((c) => String(c.channelId));
+  const hot = metas.filter((c) => isHot(c.memberCount)).map((c) => String(c.channelId));
   if (hot.length === 0) return [];
   const heads = await batchGet(hot.map((id) => ({ pk: `CH#${id}`, sk: 'HEAD' })));
   const latest = new Map(heads.map((h) => [String(h.channelId), String(h.lastTs)]));
