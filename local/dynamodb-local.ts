@@ -23,7 +23,8 @@ export interface RunningDynamoDb {
   stop(): Promise<void>;
 }
 
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** Dummy credentials for every local service; s3rver accepts only this key id (DynamoDB Local accepts any). */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export async function startDynamoDbLocal(options: { port: number; path: string; log: (line: string) => void }): Promise<RunningDynamoDb> {
   if (spawnSync('java', ['-version'], { stdio: 'ignore' }).error) throw new JavaMissingError();

@@ -18,8 +18,12 @@ async function main(): Promise<void> {
     ` (defaults ${DEFAULT_PORTS.http}/${DEFAULT_PORTS.ws}/${DEFAULT_PORTS.media}/${DEFAULT_PORTS.s3}/${DEFAULT_PORTS.dynamodb})`);
   if (options.synth) {
     log('… cdk synth');
-    const synth = spawnSync('npx', ['cdk', 'synth', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (synth.status !== 0) throw new Error('cdk synth failed (see above); fix it or start with --no-synth to use the last cdk.out');
+    // Bundling chatter goes to stderr; show it only when synth fails.
+    const synth = spawnSync('npx', ['cdk', 'synth', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (synth.status !== 0) {
+      process.stderr.write(synth.stderr);
+      throw new Error('cdk synth failed (see above); fix it, or start with --no-synth to use the last cdk.out');
+    }
     log('✓ cdk synth');
   }
 

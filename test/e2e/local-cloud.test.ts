@@ -25,7 +25,7 @@ const handshakeStatus = (promise: Promise<unknown>) =>
     (error: unknown) => (error instanceof HandshakeError ? error.status : `error: ${String(error)}`),
   );
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const managementApi = () =>
   new ApiGatewayManagementApiClient({ endpoint: target().webSocketUrl.replace(/^ws/, 'http'), region: 'us-east-1', credentials });
 
