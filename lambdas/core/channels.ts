@@ -7,6 +7,7 @@ import { BY_OWNER_INDEX } from '../model/keys';
 import { decodeCursor, encodeCursor } from './cursor';
 import { toSlackChannel } from './format';
 import { subscribeUsers, unsubscribeUser } from './live';
+import { inParallel } from './parallel';
 import { asTransactItem, batchGet, queryRange, transact, TransactionCancelled, type Item } from './store';
 import { requireUsers } from './users';
 
@@ -250,9 +251,14 @@ export async function listConversations(caller: Caller, types: string[], limit: 
     });
     const page = memberships.slice(0, limit);
     const channels = await channelsById(page.map((m) => String(m.channelId)));
+    const unread = new Map<string, number>();
+    await inParallel(page, 8, async (m) => {
+      unread.set(String(m.channelId), await unreadCount(String(m.channelId), m.lastRead as string | undefined));
+    });
     for (const m of page) {
       const channel = channels.get(String(m.channelId));
-      if (channel && !(excludeArchived && channel.archived === true)) out.push(toSlackChannel(channel, { membership: m }));
+      if (!channel || (excludeArchived && channel.archived === true)) continue;
+      out.push(toSlackChannel(channel, { membership: m, unreadCount: unread.get(String(m.channelId)) }));
     }
     if (memberships.length > limit) {
       return page1(out, encodeCursor({ phase: 'mine', after: String(page[page.length - 1].channelId) }));

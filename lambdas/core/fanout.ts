@@ -8,6 +8,7 @@ import { connectionsOfChannel, connectionsOfUser, unsubscribe, type LiveConnecti
 import { batchWrite, queryRange, type Item } from './store';
 import { channelIdsOfUser } from './connections';
 import { isHot } from './hot-channels';
+import { inParallel } from './parallel';
 
 /** @connections posts in flight at once, per invocation. */
 const POST_CONCURRENCY = numberEnv('FANOUT_CONCURRENCY', 32);
@@ -21,15 +22,6 @@ export interface DeliveryStats {
   gone: number;
   postFailures: number;
   inboxWrites: number;
-}
-
-/** Runs tasks with at most `limit` in flight. */
-export async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await task(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /**

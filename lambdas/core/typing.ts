@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { connections } from '../shared/clients';
 import type { Caller } from '../shared/identity';
 import { memberAccess } from './channels';
-import { inParallel } from './fanout';
+import { inParallel } from './parallel';
 import { connectionsOfChannel } from './live';
 
 /** Typing goes straight to the members' live connections: it is never written to the table or the stream. */

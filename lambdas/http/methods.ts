@@ -4,6 +4,9 @@ import {
   listConversations, openConversation,
 } from '../core/channels';
 import { history, postMessage, replies } from '../core/messages';
+import { deleteMessage, updateMessage } from '../core/message-edits';
+import { addReaction, removeReaction } from '../core/reactions';
+import { markRead } from '../core/read-markers';
 import { listUsers, userInfo } from '../core/users';
 import type { Caller } from '../shared/identity';
 import { cursor, flag, id, idList, limit, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../shared/schemas';
@@ -78,6 +81,26 @@ export const METHODS: Record<string, Method<Schema>> = {
       });
       return { channel: posted.channel, ts: posted.ts, message: posted.message };
     },
+  }),
+  'chat.update': method({
+    args: z.object({ channel: id, ts: text(64), text: textOrEmpty(200_000) }),
+    run: (caller, a) => updateMessage(caller, a.channel, a.ts, a.text),
+  }),
+  'chat.delete': method({
+    args: z.object({ channel: id, ts: text(64) }),
+    run: (caller, a) => deleteMessage(caller, a.channel, a.ts),
+  }),
+  'reactions.add': method({
+    args: z.object({ channel: id, timestamp: text(64), name: text(200) }),
+    run: (caller, a) => addReaction(caller, a.channel, a.timestamp, a.name),
+  }),
+  'reactions.remove': method({
+    args: z.object({ channel: id, timestamp: text(64), name: text(200) }),
+    run: (caller, a) => removeReaction(caller, a.channel, a.timestamp, a.name),
+  }),
+  'conversations.mark': method({
+    args: z.object({ channel: id, ts: text(64), device_id: optionalText(64) }),
+    run: (caller, a) => markRead(caller, a.channel, a.ts, a.device_id),
   }),
 };
 

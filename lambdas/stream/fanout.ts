@@ -2,7 +2,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Change } from '../core/events';
-import { deliverChange, FanoutContext, inParallel } from '../core/fanout';
+import { deliverChange, FanoutContext } from '../core/fanout';
+import { inParallel } from '../core/parallel';
 import type { Item } from '../core/store';
 import { logger } from '../shared/logger';
 

@@ -1,4 +1,4 @@
-import { inParallel } from '../../lambdas/core/fanout';
+import { inParallel } from '../../lambdas/core/parallel';
 
 const tick = (ms = 0) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
