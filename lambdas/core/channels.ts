@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { db } from '../shared/clients';
+import { db, tableName } from '../shared/clients';
 import { ClientError } from '../shared/errors';
 import { stableId, type Caller } from '../shared/identity';
 import type { ChannelKind } from '../model/entities';
@@ -63,7 +63,7 @@ function membershipPut(channel: Item, userId: string) {
 
 function memberCountChange(channelId: string, delta: number) {
   return asTransactItem('Update', {
-    TableName: (db().entities.channel.get({ channelId }).params() as { TableName: string }).TableName,
+    TableName: tableName(),
     Key: { pk: `CH#${channelId}`, sk: 'META' },
     UpdateExpression: 'ADD memberCount :delta',
     ConditionExpression: 'attribute_exists(pk)',
