@@ -7,21 +7,24 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FANOUT_SORT_KEYS, TABLE_KEYS } from '../lambdas/model/keys';
-import { ProjectFunction } from './project-function';
+import { ProjectFunction, type MediaBinding } from './project-function';
 
 export interface FanoutProps {
   /** The chat table; its stream feeds the function. */
   readonly table: ITableV2;
   /** The WebSocket stage whose connections receive events. */
   readonly stage: WebSocketStage;
+  /** Media CDN signing settings: live message events carry freshly signed `url_private`s. */
+  readonly media?: MediaBinding;
   /**
    * Members past which a channel stops getting per-member inbox entries.
    * @default 1000
    */
   readonly hotChannelThreshold?: number;
   /**
-   * Parallel `@connections` posts per invocation.
-   * @default 32
+   * Parallel `@connections` posts per invocation (and keep-alive sockets to the endpoint), spread
+   * over batches of 500 connections that run in parallel.
+   * @default 128
    */
   readonly concurrency?: number;
   /**
@@ -78,11 +81,12 @@ export class Fanout extends Construct {
       memorySize: 512,
       environment: {
         HOT_CHANNEL_THRESHOLD: String(props.hotChannelThreshold ?? 1000),
-        FANOUT_CONCURRENCY: String(props.concurrency ?? 32),
+        FANOUT_CONCURRENCY: String(props.concurrency ?? 128),
       },
     })
       .bindTable(props.table, 'read-write')
       .bindConnections(props.stage);
+    if (props.media) this.handler.bindMediaSigning(props.media);
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,

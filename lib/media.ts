@@ -45,6 +45,7 @@ export class Media extends Construct implements MediaBinding {
   readonly distribution: cloudfront.Distribution;
   readonly signingKeySecret: secretsmanager.Secret;
   readonly publicKey: cloudfront.PublicKey;
+  readonly pendingUploadsPrefix = PENDING_UPLOADS_PREFIX;
 
   constructor(scope: Construct, id: string, props: MediaProps = {}) {
     super(scope, id);

@@ -64,6 +64,11 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
     `AwsSolutions-IAM5[Resource::<${logicalId(media.bucket)}.Arn>/*]`,
     'The Web API presigns uploads and reads back objects under keys it generates per file at run time; it is the only principal with object access to this bucket.',
   );
+  ack(
+    httpApi.handler.executionRole,
+    `AwsSolutions-IAM5[Resource::<${logicalId(media.bucket)}.Arn>/${media.pendingUploadsPrefix}*]`,
+    'files.completeUploadExternal deletes an upload from the pending prefix once it is copied to its final key; the file ids in those keys are only known at run time, and delete is granted under that prefix only.',
+  );
 
   // WebSocket: API Gateway authorizes a connection once, at $connect; later frames carry that context.
   ack(

@@ -29,6 +29,8 @@ export interface MediaBinding {
   readonly keyPairId: string;
   /** The secret holding the PEM private key of that key pair. */
   readonly signingKeySecret: ISecret;
+  /** Where uploads wait for `files.completeUploadExternal` (for example `uploads/pending/`). */
+  readonly pendingUploadsPrefix: string;
 }
 
 export interface ProjectFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'logGroup' | 'logRetention'> {
@@ -154,20 +156,35 @@ export class ProjectFunction extends NodejsFunction {
   }
 
   /**
-   * `MEDIA_BUCKET`, `MEDIA_URL`, `MEDIA_KEY_PAIR_ID`, `MEDIA_SIGNING_KEY_SECRET_ARN`; object put and
-   * get (get covers HEAD) in the bucket, and reading the signing key.
+   * `MEDIA_BUCKET` plus everything of bindMediaSigning; object put and get (get covers HEAD, and
+   * both sides of the copy out of the pending prefix) in the bucket, and delete only under the
+   * pending-uploads prefix.
    */
   bindMedia(media: MediaBinding): this {
     this.addEnvironment('MEDIA_BUCKET', media.bucket.bucketName);
-    this.addEnvironment('MEDIA_URL', `https://${media.distributionDomainName}`);
-    this.addEnvironment('MEDIA_KEY_PAIR_ID', media.keyPairId);
-    this.addEnvironment('MEDIA_SIGNING_KEY_SECRET_ARN', media.signingKeySecret.secretArn);
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:PutObject', 's3:GetObject'],
         resources: [media.bucket.arnForObjects('*')],
       }),
     );
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:DeleteObject'],
+        resources: [media.bucket.arnForObjects(`${media.pendingUploadsPrefix}*`)],
+      }),
+    );
+    return this.bindMediaSigning(media);
+  }
+
+  /**
+   * `MEDIA_URL`, `MEDIA_KEY_PAIR_ID`, `MEDIA_SIGNING_KEY_SECRET_ARN` and reading the signing key:
+   * enough to mint `url_private` for messages on their way to members, and no bucket access.
+   */
+  bindMediaSigning(media: MediaBinding): this {
+    this.addEnvironment('MEDIA_URL', `https://${media.distributionDomainName}`);
+    this.addEnvironment('MEDIA_KEY_PAIR_ID', media.keyPairId);
+    this.addEnvironment('MEDIA_SIGNING_KEY_SECRET_ARN', media.signingKeySecret.secretArn);
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],

@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { jsonAccessLogFormat } from './access-log';
-import { ProjectFunction, type TableAccess } from './project-function';
+import { ProjectFunction, type MediaBinding, type TableAccess } from './project-function';
 
 /** The JWT settings tokens are verified with (see lib/identity.ts). */
 export interface JwtSettings {
@@ -28,6 +28,8 @@ export interface RealtimeProps {
   readonly allowedOrigins: string[];
   /** Members past which a channel switches to pull (sync reports it as hot). */
   readonly hotChannelThreshold: number;
+  /** Media CDN signing settings: sync signs `url_private` in the events it returns. */
+  readonly media?: MediaBinding;
   /**
    * Retention of the functions' and the stage's log groups.
    * @default RetentionDays.ONE_MONTH
@@ -121,6 +123,7 @@ export class Realtime extends Construct {
     for (const route of ROUTES) {
       const handler = fn(route.id, route.entry);
       if (route.key === 'sync') handler.addEnvironment('HOT_CHANNEL_THRESHOLD', String(props.hotChannelThreshold));
+      if (route.key === 'sync' && props.media) handler.bindMediaSigning(props.media);
       handler.bindTable(props.table, route.table);
       if (route.connections) handler.bindConnections(this.stage);
       this.api.addRoute(route.key, {

@@ -79,6 +79,7 @@ export class TeamChatStack extends Stack {
       defaultTeam,
       allowedOrigins,
       hotChannelThreshold,
+      media,
       logRetention,
       configureAccountLogRole: props.configureApiGatewayAccountLogRole,
     });
@@ -91,7 +92,7 @@ export class TeamChatStack extends Stack {
       allowedOrigins,
       logRetention,
     });
-    const fanout = new Fanout(this, 'Fanout', { table: data.table, stage: realtime.stage, hotChannelThreshold, logRetention });
+    const fanout = new Fanout(this, 'Fanout', { table: data.table, stage: realtime.stage, media, hotChannelThreshold, logRetention });
 
     new CfnOutput(this, 'HttpApiUrl', { value: httpApi.url, description: 'Web API base: POST {HttpApiUrl}/api/<method>' });
     new CfnOutput(this, 'WebSocketUrl', { value: realtime.stage.url, description: 'WebSocket URL: {WebSocketUrl}?token=<jwt>' });

@@ -3,6 +3,7 @@ import { monotonicFactory } from 'ulid';
 import { connections, db } from '../shared/clients';
 import { numberEnv } from '../shared/env';
 import { logger } from '../shared/logger';
+import { withFileUrls } from '../shared/media';
 import { eventsFor, type Change, type Outgoing } from './events';
 import { connectionsOfChannel, connectionsOfUser, unsubscribe, type LiveConnection } from './live';
 import { batchWrite, queryRange, type Item } from './store';
@@ -10,8 +11,16 @@ import { channelIdsOfUser } from './connections';
 import { isHot } from './hot-channels';
 import { inParallel } from './parallel';
 
-/** @connections posts in flight at once, per invocation. */
-const POST_CONCURRENCY = numberEnv('FANOUT_CONCURRENCY', 32);
+/**
+ * Live delivery of one event: the recipients are split into batches of LIVE_BATCH_SIZE that run in
+ * parallel, FANOUT_CONCURRENCY posts in flight in all (spread over the batches in flight), over as
+ * many keep-alive sockets. A batch is the unit that could move to its own "deliver" invocation
+ * (README: Limits); today all batches run inside the fan-out invocation.
+ */
+const POST_CONCURRENCY = Math.max(1, numberEnv('FANOUT_CONCURRENCY', 128));
+const LIVE_BATCH_SIZE = Math.max(1, numberEnv('FANOUT_BATCH_SIZE', 500));
+/** Deliveries to this many connections or more log their timing. */
+const LOG_DELIVERY_FROM = 200;
 const INBOX_DAYS = 30;
 
 const nextSeq = monotonicFactory();
@@ -105,12 +114,36 @@ async function liveRecipients(out: Outgoing): Promise<LiveConnection[]> {
 }
 
 async function pushLive(out: Outgoing, ctx: FanoutContext): Promise<void> {
+  const started = Date.now();
   const recipients = await liveRecipients(out);
+  const queried = Date.now();
   const data = Buffer.from(JSON.stringify(out.event));
-  await inParallel(recipients, POST_CONCURRENCY, async (connection) => {
+  const batches: LiveConnection[][] = [];
+  for (let i = 0; i < recipients.length; i += LIVE_BATCH_SIZE) batches.push(recipients.slice(i, i + LIVE_BATCH_SIZE));
+  // Every batch in flight at once when they fit, each with its share of the posts in flight.
+  const batchesInFlight = Math.min(batches.length, POST_CONCURRENCY);
+  const perBatch = Math.max(1, Math.floor(POST_CONCURRENCY / Math.max(1, batchesInFlight)));
+  await inParallel(batches, batchesInFlight, (batch) => deliverBatch(batch, data, perBatch, ctx));
+  if (recipients.length >= LOG_DELIVERY_FROM) {
+    const ms = Date.now() - started;
+    logger.info('live delivery', {
+      eventId: out.event.event_id, channel: out.channelId, connections: recipients.length, batches: batches.length,
+      inFlight: perBatch * batchesInFlight, queryMs: queried - started, postMs: Date.now() - queried, ms,
+      postsPerSecond: Math.round(recipients.length / Math.max(0.001, (Date.now() - queried) / 1000)),
+    });
+  }
+}
+
+/**
+ * Posts one event to a batch of connections, `concurrency` at a time. A 410 removes exactly that
+ * connection; any other failure is logged and left to sync (or, for a hot channel, to history).
+ */
+async function deliverBatch(batch: LiveConnection[], data: Buffer, concurrency: number, ctx: FanoutContext): Promise<void> {
+  const client = connections({ maxSockets: POST_CONCURRENCY });
+  await inParallel(batch, concurrency, async (connection) => {
     try {
       ctx.stats.posts++;
-      await connections().send(new PostToConnectionCommand({ ConnectionId: connection.connectionId, Data: data }));
+      await client.send(new PostToConnectionCommand({ ConnectionId: connection.connectionId, Data: data }));
     } catch (error) {
       if ((error as Error).name === 'GoneException') {
         ctx.stats.gone++;

@@ -1,5 +1,6 @@
 import { ClientError } from '../shared/errors';
 import type { Caller } from '../shared/identity';
+import { withFileUrls } from '../shared/media';
 import { channelIdsOfUser } from './connections';
 import { isHot } from './hot-channels';
 import { batchGet, isLive, queryRange } from './store';
@@ -8,6 +9,9 @@ import { floorTsAt, isTs } from './ts';
 /** Replies stay under API Gateway's 32 KB frame; one event larger than this goes alone. */
 const PAGE_BYTES = 24 * 1024;
 const PAGE_EVENTS = 200;
+/** What signing adds per file (a url_private in place of its key), counted toward the page size. */
+const SIGNED_URL_BYTES = 700;
+const FILE_KEY = /"key":"/g;
 /**
  * Inbox entries are keyed by the time the fan-out wrote them, and writers run in parallel, so an
  * entry can land slightly below a cursor already handed out. A cursor therefore never moves past
@@ -48,16 +52,19 @@ export async function syncSince(caller: Caller, since: string | undefined) {
   let last = after;
   for (const entry of entries.slice(0, PAGE_EVENTS)) {
     const json = String(entry.event);
-    if (events.length > 0 && bytes + json.length > PAGE_BYTES) break;
+    const size = json.length + SIGNED_URL_BYTES * (json.match(FILE_KEY)?.length ?? 0);
+    if (events.length > 0 && bytes + size > PAGE_BYTES) break;
     events.push(JSON.parse(json));
-    bytes += json.length;
+    bytes += size;
     last = String(entry.seq);
   }
   const hasMore = events.length < entries.length;
+  // Inbox entries keep files' object keys; the reader gets freshly signed url_private instead.
+  const signed = await withFileUrls(events);
   // Never move back behind where the client already was, never past the settle window.
   const settled = minSeq(last, settledFloor());
   const cursor = hasMore ? last : settled < after ? after : settled;
-  return { events, cursor: encode(cursor), has_more: hasMore, hot_channels };
+  return { events: signed, cursor: encode(cursor), has_more: hasMore, hot_channels };
 }
 
 /** Large channels whose messages are not in inboxes: the client reads them with conversations.history. */

@@ -5,11 +5,34 @@ import {
 } from '../core/channels';
 import { history, postMessage, replies } from '../core/messages';
 import { deleteMessage, updateMessage } from '../core/message-edits';
+import { completeUpload, getUploadUrl } from '../core/files';
 import { addReaction, removeReaction } from '../core/reactions';
 import { markRead } from '../core/read-markers';
 import { listUsers, userInfo } from '../core/users';
 import type { Caller } from '../shared/identity';
+import { withFileUrls } from '../shared/media';
 import { cursor, flag, id, idList, limit, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../shared/schemas';
+
+/** A byte count as a JSON number or a form field's digits. */
+const byteCount = z.pipe(
+  z.union([z.number(), z.string().check(z.regex(/^\d{1,16}$/))]),
+  z.transform((v) => Number(v)),
+);
+/** files.completeUploadExternal's `files`: a JSON array, or (form bodies) that array as a JSON string. */
+const fileRefs = z.pipe(
+  z.pipe(
+    z.union([text(20_000), z.array(z.unknown())]),
+    z.transform((v): unknown => {
+      if (typeof v !== 'string') return v;
+      try {
+        return JSON.parse(v);
+      } catch {
+        return undefined;
+      }
+    }),
+  ),
+  z.array(z.object({ id, title: optionalText(1000) })).check(z.minLength(1), z.maxLength(10)),
+);
 
 /** One Web API method: its argument schema and the core call it maps to. */
 interface Method<S extends Schema> {
@@ -65,11 +88,11 @@ export const METHODS: Record<string, Method<Schema>> = {
       channel: id, cursor, limit: limit(999, 100), oldest: optionalText(64), latest: optionalText(64), inclusive: flag,
     }),
     read: true,
-    run: (caller, a) => history(caller, { channelId: a.channel, limit: a.limit, cursor: a.cursor || undefined, oldest: a.oldest, latest: a.latest, inclusive: a.inclusive }),
+    run: async (caller, a) => withFileUrls(await history(caller, { channelId: a.channel, limit: a.limit, cursor: a.cursor || undefined, oldest: a.oldest, latest: a.latest, inclusive: a.inclusive })),
   }),
   'conversations.replies': method({
     args: z.object({ channel: id, ts: text(64), cursor, limit: limit(1000, 100) }), read: true,
-    run: (caller, a) => replies(caller, a.channel, a.ts, a.limit, a.cursor || undefined),
+    run: async (caller, a) => withFileUrls(await replies(caller, a.channel, a.ts, a.limit, a.cursor || undefined)),
   }),
   'chat.postMessage': method({
     args: z.object({
@@ -79,12 +102,12 @@ export const METHODS: Record<string, Method<Schema>> = {
       const posted = await postMessage(caller, {
         channelId: a.channel, text: a.text, threadTs: a.thread_ts || undefined, replyBroadcast: a.reply_broadcast, clientMsgId: a.client_msg_id,
       });
-      return { channel: posted.channel, ts: posted.ts, message: posted.message };
+      return { channel: posted.channel, ts: posted.ts, message: await withFileUrls(posted.message) };
     },
   }),
   'chat.update': method({
     args: z.object({ channel: id, ts: text(64), text: textOrEmpty(200_000) }),
-    run: (caller, a) => updateMessage(caller, a.channel, a.ts, a.text),
+    run: async (caller, a) => withFileUrls(await updateMessage(caller, a.channel, a.ts, a.text)),
   }),
   'chat.delete': method({
     args: z.object({ channel: id, ts: text(64) }),
@@ -101,6 +124,16 @@ export const METHODS: Record<string, Method<Schema>> = {
   'conversations.mark': method({
     args: z.object({ channel: id, ts: text(64), device_id: optionalText(64) }),
     run: (caller, a) => markRead(caller, a.channel, a.ts, a.device_id),
+  }),
+  'files.getUploadURLExternal': method({
+    args: z.object({ filename: text(1000), length: byteCount, content_type: optionalText(255), alt_txt: optionalText(1000) }),
+    run: (caller, a) => getUploadUrl(caller, { filename: a.filename, length: a.length, contentType: a.content_type || undefined, altTxt: a.alt_txt || undefined }),
+  }),
+  'files.completeUploadExternal': method({
+    args: z.object({ files: fileRefs, channel_id: optionalText(64), initial_comment: optionalText(200_000), thread_ts: optionalText(64) }),
+    run: (caller, a) => completeUpload(caller, {
+      files: a.files, channelId: a.channel_id || undefined, initialComment: a.initial_comment, threadTs: a.thread_ts || undefined,
+    }),
   }),
 };
 

@@ -237,3 +237,34 @@ export const InboxEntry = new Entity({
     primary: primary('IN#${userId}', ['userId'], '${seq}', ['seq']),
   },
 });
+
+export const FILE_STATUSES = ['pending', 'complete'] as const;
+
+// An uploaded file: pending from files.getUploadURLExternal until files.completeUploadExternal
+// checks the object and marks it complete. Pending ones expire after a day (as their objects do).
+export const UploadedFile = new Entity({
+  model: { entity: 'file', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    fileId: { type: 'string', required: true },
+    teamId: { type: 'string', required: true },
+    userId: { type: 'string', required: true },
+    /** The client's file name (for display); the object key uses a sanitized form. */
+    name: { type: 'string', required: true },
+    title: { type: 'string', required: true },
+    mimetype: { type: 'string', required: true },
+    /** Declared bytes; the upload policy holds S3 to exactly this. */
+    size: { type: 'number', required: true },
+    /** The object's key: under uploads/pending/ until complete, then its final key. */
+    key: { type: 'string', required: true },
+    status: { type: FILE_STATUSES, required: true },
+    altTxt: { type: 'string' },
+    originalW: { type: 'number' },
+    originalH: { type: 'number' },
+    createdAt,
+    expiresAt,
+  },
+  indexes: {
+    // A file by id
+    primary: primary('F#${fileId}', ['fileId'], 'FILE', []),
+  },
+});

@@ -211,6 +211,25 @@ describe('HTTP API', () => {
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 's3:PutObject', 's3:GetObject', 'secretsmanager:GetSecretValue']));
     expect(actions).not.toContain('execute-api:ManageConnections');
     expect(actions).not.toContain('dynamodb:Scan');
+    // Delete only under the pending-uploads prefix (what completeUploadExternal moves out of).
+    const deletes = statements.filter((s) => actionsOf(s).includes('s3:DeleteObject'));
+    expect(deletes).toHaveLength(1);
+    expect(actionsOf(deletes[0])).toEqual(['s3:DeleteObject']);
+    expect(JSON.stringify(deletes[0].Resource)).toContain('/uploads/pending/*');
+  });
+
+  test('url_private signers (fan-out, sync): the signing key and CDN settings, no bucket access', () => {
+    for (const fn of [fanout.handler, realtime.functions.sync]) {
+      const fnId = logicalId(fn);
+      const env = resources[fnId].Properties.Environment.Variables;
+      expect(env).toHaveProperty('MEDIA_URL');
+      expect(env).toHaveProperty('MEDIA_KEY_PAIR_ID');
+      expect(env).toHaveProperty('MEDIA_SIGNING_KEY_SECRET_ARN');
+      expect(env).not.toHaveProperty('MEDIA_BUCKET');
+      const actions = statementsOfRole(roleOfFunction(fnId)).flatMap(actionsOf);
+      expect(actions).toContain('secretsmanager:GetSecretValue');
+      expect(actions.filter((a) => a.startsWith('s3:'))).toEqual([]);
+    }
   });
 });
 
@@ -248,9 +267,11 @@ describe('fan-out', () => {
 
   test('fan-out environment', () => {
     const env = resources[logicalId(fanout.handler)].Properties.Environment.Variables;
-    expect(Object.keys(env).sort()).toEqual(['FANOUT_CONCURRENCY', 'HOT_CHANNEL_THRESHOLD', 'NODE_OPTIONS', 'TABLE_NAME', 'WS_CALLBACK_URL']);
+    expect(Object.keys(env).sort()).toEqual([
+      'FANOUT_CONCURRENCY', 'HOT_CHANNEL_THRESHOLD', 'MEDIA_KEY_PAIR_ID', 'MEDIA_SIGNING_KEY_SECRET_ARN', 'MEDIA_URL', 'NODE_OPTIONS', 'TABLE_NAME', 'WS_CALLBACK_URL',
+    ]);
     expect(env.HOT_CHANNEL_THRESHOLD).toBe('1000');
-    expect(env.FANOUT_CONCURRENCY).toBe('32');
+    expect(env.FANOUT_CONCURRENCY).toBe('128');
     expect(JSON.stringify(env.WS_CALLBACK_URL)).toMatch(/https:\/\/.*execute-api.*\/v1/);
   });
 });

@@ -1,0 +1,193 @@
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { ulid } from 'ulid';
+import { db, tableName } from '../shared/clients';
+import { numberEnv } from '../shared/env';
+import { ClientError } from '../shared/errors';
+import type { Caller } from '../shared/identity';
+import { logger } from '../shared/logger';
+import { mediaBucket, s3, type StoredFile } from '../shared/media';
+import { memberAccess } from './channels';
+import { displayName, keySafeName, mimeTypeFor, normalizeMimeType } from './file-names';
+import { imageSize, SIZED_IMAGE_TYPES } from './image-size';
+import { checkText, postMessage } from './messages';
+import { asTransactItem, transact, TransactionCancelled } from './store';
+import { isTs } from './ts';
+
+/*
+ * Files, Slack's external-upload flow: files.getUploadURLExternal hands out a presigned POST that
+ * S3 itself holds to the declared length and type, under a key the server chooses; the client
+ * uploads; files.completeUploadExternal checks the object, moves it out of the pending prefix,
+ * marks the file complete and (with a channel) posts one message carrying it.
+ */
+
+/** Largest upload accepted (bytes). */
+export const MAX_FILE_BYTES = numberEnv('FILES_MAX_BYTES', 100 * 1024 * 1024);
+/** How long a presigned upload works. */
+const UPLOAD_URL_SECONDS = numberEnv('FILES_UPLOAD_URL_SECONDS', 5 * 60);
+/** A pending file (record and object) is forgotten after a day, like the bucket's lifecycle rule. */
+const PENDING_SECONDS = 24 * 60 * 60;
+/** Files per completeUploadExternal (and so per message). */
+export const MAX_FILES_PER_MESSAGE = 10;
+/** The head of an image read for its dimensions. */
+const IMAGE_HEAD_BYTES = 64 * 1024;
+const MAX_TITLE = 255;
+
+export const PENDING_PREFIX = 'uploads/pending/';
+export const pendingKey = (teamId: string, fileId: string, name: string) => `${PENDING_PREFIX}${teamId}/${fileId}/${keySafeName(name)}`;
+export const finalKey = (teamId: string, fileId: string, name: string) => `files/${teamId}/${fileId}/${keySafeName(name)}`;
+/** Slack-shaped file ids: F + an upper-case, time-ordered id. */
+export const newFileId = () => `F${ulid()}`;
+
+export interface UploadRequest {
+  filename: string;
+  length: number;
+  contentType?: string;
+  altTxt?: string;
+}
+
+/** files.getUploadURLExternal */
+export async function getUploadUrl(caller: Caller, input: UploadRequest) {
+  const name = displayName(input.filename);
+  if (name === '') throw new ClientError('invalid_arguments', 'filename');
+  if (!Number.isSafeInteger(input.length) || input.length <= 0 || input.length > MAX_FILE_BYTES) {
+    throw new ClientError('invalid_arguments', `length must be a whole number of bytes from 1 to ${MAX_FILE_BYTES}`);
+  }
+  const mimetype = input.contentType ? normalizeMimeType(input.contentType) : mimeTypeFor(name);
+  if (!mimetype) throw new ClientError('invalid_arguments', 'content_type');
+
+  const fileId = newFileId();
+  const key = pendingKey(caller.teamId, fileId, name);
+  await db().entities.file.create({
+    fileId, teamId: caller.teamId, userId: caller.userId, name, title: name, mimetype, size: input.length, key,
+    status: 'pending', expiresAt: Math.floor(Date.now() / 1000) + PENDING_SECONDS,
+    ...(input.altTxt ? { altTxt: input.altTxt } : {}),
+  }).go();
+
+  const post = await createPresignedPost(s3(), {
+    Bucket: mediaBucket(),
+    Key: key,
+    Conditions: [
+      ['content-length-range', input.length, input.length],
+      ['eq', '$Content-Type', mimetype],
+    ],
+    Fields: { 'Content-Type': mimetype },
+    Expires: UPLOAD_URL_SECONDS,
+  });
+  return { upload_url: post.url, file_id: fileId, upload_fields: post.fields };
+}
+
+export interface CompleteRequest {
+  files: Array<{ id: string; title?: string }>;
+  channelId?: string;
+  initialComment?: string;
+  threadTs?: string;
+}
+
+interface Checked {
+  record: { fileId: string; teamId: string; name: string; title: string; mimetype: string; size: number; key: string };
+  title: string;
+  finalKey: string;
+  width?: number;
+  height?: number;
+}
+
+const isNotFound = (error: unknown) => {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
+};
+
+/** The caller's own pending file, its object present and as declared. */
+async function checkFile(caller: Caller, ref: { id: string; title?: string }, index: number): Promise<Checked> {
+  const { data } = await db().entities.file.get({ fileId: ref.id }).go({ consistent: true });
+  // Another user's or another workspace's file is not found, never merely forbidden.
+  if (!data || data.teamId !== caller.teamId || data.userId !== caller.userId) throw new ClientError('file_not_found');
+  if (data.status === 'complete') throw new ClientError('invalid_arguments', `files[${index}]: ${ref.id} is already complete`);
+  if ((data.expiresAt ?? Infinity) <= Math.floor(Date.now() / 1000)) throw new ClientError('file_not_found');
+
+  let head;
+  try {
+    head = await s3().send(new HeadObjectCommand({ Bucket: mediaBucket(), Key: data.key }));
+  } catch (error) {
+    if (isNotFound(error)) throw new ClientError('file_not_found');
+    throw error;
+  }
+  if (head.ContentLength !== data.size) {
+    throw new ClientError('invalid_arguments', `files[${index}]: uploaded ${head.ContentLength} bytes, declared ${data.size}`);
+  }
+  const uploadedType = (head.ContentType ?? '').split(';')[0].trim().toLowerCase();
+  if (uploadedType !== data.mimetype) {
+    throw new ClientError('invalid_arguments', `files[${index}]: uploaded as ${uploadedType || 'no type'}, declared ${data.mimetype}`);
+  }
+  const title = ref.title !== undefined && ref.title.trim() !== '' ? [...ref.title.trim()].slice(0, MAX_TITLE).join('') : data.title;
+  const checked: Checked = { record: data, title, finalKey: finalKey(data.teamId, data.fileId, data.name) };
+  if (SIZED_IMAGE_TYPES[data.mimetype]) {
+    const object = await s3().send(new GetObjectCommand({ Bucket: mediaBucket(), Key: data.key, Range: `bytes=0-${IMAGE_HEAD_BYTES - 1}` }));
+    const bytes = await object.Body?.transformToByteArray();
+    const size = bytes ? imageSize(bytes) : undefined;
+    if (size && SIZED_IMAGE_TYPES[data.mimetype] === size.type) {
+      checked.width = size.width;
+      checked.height = size.height;
+    }
+  }
+  return checked;
+}
+
+const copySource = (bucket: string, key: string) => `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+
+/** files.completeUploadExternal */
+export async function completeUpload(caller: Caller, input: CompleteRequest) {
+  if (input.files.length === 0 || input.files.length > MAX_FILES_PER_MESSAGE) {
+    throw new ClientError('invalid_arguments', `files: 1 to ${MAX_FILES_PER_MESSAGE} files`);
+  }
+  if (new Set(input.files.map((f) => f.id)).size !== input.files.length) throw new ClientError('invalid_arguments', 'files: repeated id');
+  // Everything that could refuse the message is checked before any file changes.
+  if (input.channelId) {
+    checkText(input.initialComment ?? '', true);
+    const { channel } = await memberAccess(caller, input.channelId);
+    if (channel.archived === true) throw new ClientError('is_archived');
+    if (input.threadTs !== undefined) {
+      const parent = isTs(input.threadTs) ? (await db().entities.message.get({ channelId: input.channelId, ts: input.threadTs }).go({ consistent: true })).data : null;
+      if (!parent) throw new ClientError('thread_not_found');
+    }
+  }
+  const checked = await Promise.all(input.files.map((ref, i) => checkFile(caller, ref, i)));
+
+  const bucket = mediaBucket();
+  // Out of uploads/pending/ (which the lifecycle rule empties daily) into the file's final place.
+  await Promise.all(checked.map((c) => s3().send(new CopyObjectCommand({ Bucket: bucket, Key: c.finalKey, CopySource: copySource(bucket, c.record.key), MetadataDirective: 'COPY' }))));
+
+  // All files complete together, each only if still pending: a second (or concurrent) complete fails.
+  try {
+    await transact(checked.map((c) => asTransactItem('Update', {
+      TableName: tableName(),
+      Key: { pk: `F#${c.record.fileId}`, sk: 'FILE' },
+      UpdateExpression: `SET #status = :complete, #key = :key, title = :title${c.width ? ', originalW = :w, originalH = :h' : ''} REMOVE expiresAt`,
+      ConditionExpression: '#status = :pending AND userId = :user',
+      ExpressionAttributeNames: { '#status': 'status', '#key': 'key' },
+      ExpressionAttributeValues: {
+        ':complete': 'complete', ':pending': 'pending', ':user': caller.userId, ':key': c.finalKey, ':title': c.title,
+        ...(c.width ? { ':w': c.width, ':h': c.height } : {}),
+      },
+    })));
+  } catch (error) {
+    if (error instanceof TransactionCancelled) {
+      const index = error.reasons.findIndex((r) => r === 'ConditionalCheckFailed');
+      throw new ClientError('invalid_arguments', `files[${Math.max(index, 0)}]: already complete`);
+    }
+    throw error;
+  }
+  await Promise.all(checked.map((c) =>
+    s3().send(new DeleteObjectCommand({ Bucket: bucket, Key: c.record.key })).catch((error: unknown) => {
+      logger.warn('pending upload not deleted; the lifecycle rule will', { fileId: c.record.fileId, error });
+    })));
+
+  const files: StoredFile[] = checked.map((c) => ({
+    id: c.record.fileId, name: c.record.name, title: c.title, mimetype: c.record.mimetype, size: c.record.size, key: c.finalKey,
+    ...(c.width ? { original_w: c.width, original_h: c.height } : {}),
+  }));
+  if (input.channelId) {
+    await postMessage(caller, { channelId: input.channelId, text: input.initialComment ?? '', threadTs: input.threadTs, files });
+  }
+  return { files: files.map((f) => ({ id: f.id, title: f.title })) };
+}

@@ -1,0 +1,113 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
+import { numberEnv, requireEnv } from './env';
+import { logger } from './logger';
+
+/*
+ * Media at the edge: the S3 client for uploads, and CloudFront signed URLs for `url_private`.
+ * A URL is minted only where a message leaves the system to a member (history, replies, a post's
+ * own reply, live events, sync), never stored: messages keep the file's stable metadata and its
+ * object key, and `withFileUrls` swaps the key for a fresh signed URL on the way out.
+ */
+
+/** How long a minted url_private works. */
+const URL_TTL_SECONDS = numberEnv('MEDIA_URL_TTL_SECONDS', 60 * 60);
+
+let s3Client: S3Client | undefined;
+
+/** Path-style when an endpoint is set (the local cloud's S3 stand-in has no per-bucket hosts). */
+export function s3(): S3Client {
+  s3Client ??= new S3Client(process.env.AWS_ENDPOINT_URL_S3 ? { forcePathStyle: true } : {});
+  return s3Client;
+}
+
+export const mediaBucket = () => requireEnv('MEDIA_BUCKET');
+
+let signingKey: Promise<string> | undefined;
+
+/** The CloudFront private key: MEDIA_SIGNING_KEY_PEM (local cloud) or the secret, read once per cold start. */
+function privateKey(): Promise<string> {
+  const pem = process.env.MEDIA_SIGNING_KEY_PEM;
+  if (pem) return Promise.resolve(pem);
+  signingKey ??= (async () => {
+    const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: requireEnv('MEDIA_SIGNING_KEY_SECRET_ARN') }));
+    if (!out.SecretString) throw new Error('the media signing key secret is empty');
+    return out.SecretString;
+  })();
+  // A failed read is not cached: the next request tries again.
+  signingKey.catch(() => { signingKey = undefined; });
+  return signingKey;
+}
+
+/** Mints CDN URLs for object keys: canned policy, expiring. */
+export type UrlSigner = (key: string) => string;
+
+export async function mediaSigner(nowMs = Date.now()): Promise<UrlSigner> {
+  const base = requireEnv('MEDIA_URL').replace(/\/$/, '');
+  const keyPairId = requireEnv('MEDIA_KEY_PAIR_ID');
+  const key = await privateKey();
+  const dateLessThan = new Date(nowMs + URL_TTL_SECONDS * 1000).toISOString();
+  return (objectKey) =>
+    getSignedUrl({ url: `${base}/${objectKey.split('/').map(encodeURIComponent).join('/')}`, keyPairId, privateKey: key, dateLessThan });
+}
+
+/** What a stored file entry of a message holds; `key` never leaves the system. */
+export interface StoredFile {
+  id: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  size: number;
+  key: string;
+  original_w?: number;
+  original_h?: number;
+}
+
+const isStoredFile = (v: unknown): v is StoredFile =>
+  typeof v === 'object' && v !== null && typeof (v as StoredFile).id === 'string' && typeof (v as StoredFile).key === 'string';
+
+/** A stored file as a client sees it: the public fields and, when a signer is given, `url_private`. */
+export function publicFile(file: StoredFile, sign?: UrlSigner): Record<string, unknown> {
+  const { key, ...rest } = file;
+  const filetype = file.name.includes('.') ? file.name.slice(file.name.lastIndexOf('.') + 1).toLowerCase() : '';
+  return { ...rest, filetype, ...(sign ? { url_private: sign(key) } : {}) };
+}
+
+const MAX_DEPTH = 6;
+
+function rewrite(value: unknown, sign: UrlSigner | undefined, depth: number): unknown {
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => rewrite(v, sign, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = k === 'files' && Array.isArray(v)
+      ? v.map((f) => (isStoredFile(f) ? publicFile(f, sign) : f))
+      : rewrite(v, sign, depth + 1);
+  }
+  return out;
+}
+
+/**
+ * Every `files[]` in a message, a list of messages or an event (including nested `message` and
+ * `previous_message`), with keys swapped for signed URLs. Only call it for a reader who may see
+ * the message (a member). If signing is not possible, the files go out without URLs (and without
+ * keys) rather than failing the read.
+ */
+export async function withFileUrls<T>(value: T): Promise<T> {
+  if (!mentionsFiles(value)) return value;
+  let sign: UrlSigner | undefined;
+  try {
+    sign = await mediaSigner();
+  } catch (error) {
+    logger.error('cannot sign media URLs; files go out without url_private', { error });
+  }
+  return rewrite(value, sign, 0) as T;
+}
+
+/** Cheap check so reads without files skip the signer (and its cold-start secret read). */
+function mentionsFiles(value: unknown, depth = 0): boolean {
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((v) => mentionsFiles(v, depth + 1));
+  return Object.entries(value).some(([k, v]) => (k === 'files' && Array.isArray(v) && v.some(isStoredFile)) || mentionsFiles(v, depth + 1));
+}
