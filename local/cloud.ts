@@ -19,6 +19,7 @@ import { startS3 } from './s3-local';
 import { StreamPoller } from './stream-poller';
 import { ensureTable } from './table';
 import { buildCloudView, loadTemplate, templatePath, type CloudView } from './template';
+import { ensureWebAppBuilt, startWebApp } from './web-app';
 import { WebSocketGateway } from './websocket-gateway';
 
 /*
@@ -38,6 +39,8 @@ export interface Outputs {
   HttpApiUrl: string;
   WebSocketUrl: string;
   MediaUrl: string;
+  /** The web client (web/dist and a generated /config.json). */
+  WebAppUrl: string;
 }
 
 export const LOCAL_ENDPOINTS_FILE = 'local-endpoints.json';
@@ -189,11 +192,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       TableName: LOCAL_TABLE_NAME,
       S3Endpoint: s3.endpoint,
       Bucket: LOCAL_BUCKET,
-      ports: { http: ports.http, ws: ports.ws, media: ports.media, s3: s3.port, dynamodb: dynamo.port },
+      ports: { http: ports.http, ws: ports.ws, media: ports.media, s3: s3.port, dynamodb: dynamo.port, web: options.ports.web },
     };
+    ensureWebAppBuilt(log);
+    const web = await startWebApp({ port: options.ports.web, config: { HttpApiUrl: urls.http, WebSocketUrl: urls.ws, MediaUrl: urls.media, region: REGION, local: true }, log });
+    stops.push(web.close);
+    log(`✓ web client on ${web.url}`);
+    local.ports.web = web.port;
+
     writeFileSync(join(dataDir, LOCAL_ENDPOINTS_FILE), JSON.stringify(local, null, 2));
     // Written last: its appearance means everything is up.
-    const outputs: Outputs = { HttpApiUrl: urls.http, WebSocketUrl: urls.ws, MediaUrl: urls.media };
+    const outputs: Outputs = { HttpApiUrl: urls.http, WebSocketUrl: urls.ws, MediaUrl: urls.media, WebAppUrl: web.url };
     const outputsFile = join(dataDir, 'outputs.json');
     writeFileSync(outputsFile, JSON.stringify({ [STACK_NAME]: outputs }, null, 2));
     return { outputs, outputsFile, view, runtime, stop };

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 export interface LocalCloudOptions {
   dataDir: string;
   cdkOut: string;
-  ports: { http: number; ws: number; media: number; s3: number; dynamodb: number };
+  ports: { http: number; ws: number; media: number; s3: number; dynamodb: number; web: number };
   /** API Gateway's idle timeout (600 s) and maximum connection age (7200 s); shorter for tests. */
   wsIdleSeconds: number;
   wsMaxAgeSeconds: number;
@@ -13,7 +13,7 @@ export interface LocalCloudOptions {
   log: (line: string) => void;
 }
 
-export const DEFAULT_PORTS = { http: 3000, ws: 3001, media: 3002, s3: 4569, dynamodb: 8000 };
+export const DEFAULT_PORTS = { http: 3000, ws: 3001, media: 3002, s3: 4569, dynamodb: 8000, web: 3003 };
 
 const ENV_PORTS = {
   http: 'LOCAL_HTTP_PORT',
@@ -21,6 +21,7 @@ const ENV_PORTS = {
   media: 'LOCAL_MEDIA_PORT',
   s3: 'LOCAL_S3_PORT',
   dynamodb: 'LOCAL_DYNAMODB_PORT',
+  web: 'LOCAL_WEB_PORT',
 } as const;
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

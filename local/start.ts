@@ -6,7 +6,7 @@ import { DEFAULT_PORTS, optionsFrom } from './options';
 /*
  * `npm start`: synthesizes the CDK app (unless --no-synth) and runs the whole system locally.
  * Options: --data-dir <dir> (default .local), --no-synth; ports by LOCAL_HTTP_PORT, LOCAL_WS_PORT,
- * LOCAL_MEDIA_PORT, LOCAL_S3_PORT, LOCAL_DYNAMODB_PORT (0 = any free port); LOCAL_WS_IDLE_SECONDS,
+ * LOCAL_MEDIA_PORT, LOCAL_S3_PORT, LOCAL_DYNAMODB_PORT, LOCAL_WEB_PORT (0 = any free port); LOCAL_WS_IDLE_SECONDS,
  * LOCAL_WS_MAX_AGE_SECONDS, LOCAL_STREAM_POLL_MS.
  */
 
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-  const { HttpApiUrl, WebSocketUrl, MediaUrl } = cloud.outputs;
+  const { HttpApiUrl, WebSocketUrl, MediaUrl, WebAppUrl } = cloud.outputs;
   log(
     [
       '',
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       `  HttpApiUrl    ${HttpApiUrl}`,
       `  WebSocketUrl  ${WebSocketUrl}`,
       `  MediaUrl      ${MediaUrl}`,
+      `  WebAppUrl     ${WebAppUrl}   ← open this in a browser`,
       `  outputs       ${cloud.outputsFile}`,
       '',
       `  token:   curl -s -X POST ${HttpApiUrl}/dev/token -H 'content-type: application/json' -d '{"user":"alice","team":"acme"}'`,

@@ -26,6 +26,7 @@ interface LocalPorts {
   media: number;
   s3: number;
   dynamodb: number;
+  web?: number;
 }
 
 const readState = (): State | undefined => (existsSync(stateFile()) ? (JSON.parse(readFileSync(stateFile(), 'utf8')) as State) : undefined);
@@ -77,6 +78,7 @@ async function launch(dataDir: string, ports?: LocalPorts): Promise<LocalProcess
       LOCAL_MEDIA_PORT: String(ports?.media ?? 0),
       LOCAL_S3_PORT: String(ports?.s3 ?? 0),
       LOCAL_DYNAMODB_PORT: String(ports?.dynamodb ?? 0),
+      LOCAL_WEB_PORT: String(ports?.web ?? 0),
     },
   });
   child.unref();
