@@ -1,26 +1,19 @@
-import { WsClient } from './harness/ws-client';
-import { call, callFails, newTeam, online, person, sleep, type Person } from './support';
+import { call, callFails, Devices, newTeam, online, person, sleep, type Person } from './support';
 
 describe('edits, deletes, reactions, read markers, typing', () => {
   const team = newTeam();
   let alice: Person;
   let bob: Person;
   let channel: string;
-  const sockets: WsClient[] = [];
+  const devices = new Devices();
 
   beforeAll(async () => {
     [alice, bob] = await Promise.all(['alice', 'bob'].map((n) => person(n, team)));
     channel = (await call(alice.token, 'conversations.create', { name: 'rich' })).channel.id;
     await call(bob.token, 'conversations.join', { channel });
   });
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close()));
-  });
-  const connect = async (who: Person, device: string) => {
-    const { ws } = await online(who, device);
-    sockets.push(ws);
-    return ws;
-  };
+  afterAll(() => devices.closeAll());
+  const connect = (who: Person, device: string) => devices.connect(who, device);
 
   test('chat.update: author only; members get message_changed with previous_message; history shows edited', async () => {
     const bobLive = await connect(bob, 'bob-edits');
@@ -123,9 +116,8 @@ describe('edits, deletes, reactions, read markers, typing', () => {
     expect(aliceWs.events.some((e) => e.type === 'user_typing' && e.user === alice.userId)).toBe(false);
     // Never stored: a device that syncs afterwards sees no typing event.
     const later = await online(bob, 'bob-typing-later');
-    sockets.push(later.ws);
-    const { cursor } = later;
-    const reply = await later.ws.request({ action: 'sync', since: cursor });
+    const reply = await later.ws.request({ action: 'sync', since: later.cursor });
+    await later.ws.close();
     expect(reply.events.some((e: any) => e.type === 'user_typing')).toBe(false);
   });
 });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { api } from './harness/target';
-import { WsClient } from './harness/ws-client';
-import { call, callFails, dedupe, newTeam, online, person, sleep, type Person } from './support';
+import { call, callFails, dedupe, Devices, newTeam, person, sleep, type Person } from './support';
 
 describe('messages: real time, order, idempotency, history, threads', () => {
   const team = newTeam();
@@ -9,21 +8,15 @@ describe('messages: real time, order, idempotency, history, threads', () => {
   let bob: Person;
   let eve: Person; // same workspace, not a member
   let channel: string;
-  const sockets: WsClient[] = [];
+  const devices = new Devices();
 
   beforeAll(async () => {
     [alice, bob, eve] = await Promise.all(['alice', 'bob', 'eve'].map((n) => person(n, team)));
     channel = (await call(alice.token, 'conversations.create', { name: 'chat' })).channel.id;
     await call(bob.token, 'conversations.join', { channel });
   });
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close()));
-  });
-  const connect = async (who: Person, device: string) => {
-    const { ws } = await online(who, device);
-    sockets.push(ws);
-    return ws;
-  };
+  afterAll(() => devices.closeAll());
+  const connect = (who: Person, device: string) => devices.connect(who, device);
 
   test('two people on three devices: a send is acknowledged with its ts and reaches every member device, not outsiders', async () => {
     const [aliceLaptop, bobLaptop, bobPhone, eveLaptop] = await Promise.all([

@@ -76,3 +76,18 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await sleep(everyMs);
   }
 }
+
+/** Devices a test opened, closed together in afterAll. */
+export class Devices {
+  private readonly open: WsClient[] = [];
+
+  async connect(who: Person, deviceId: string): Promise<WsClient> {
+    const { ws } = await online(who, deviceId);
+    this.open.push(ws);
+    return ws;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.open.splice(0).map((ws) => ws.close()));
+  }
+}
