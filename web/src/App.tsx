@@ -22,6 +22,22 @@ export function timeOf(ts: string): Date {
   return Number.isFinite(n) && n > 0 ? new Date(n * 1000) : new Date();
 }
 
+/** Small stroke icons (no emoji font needed for the controls). */
+function Icon({ d }: { d: string }) {
+  return (
+    <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
+      <path d={d} />
+    </svg>
+  );
+}
+const ICONS = {
+  attach: 'M21 11.5l-8.6 8.6a5 5 0 01-7.1-7.1l8.6-8.6a3.3 3.3 0 014.7 4.7l-8.6 8.6a1.7 1.7 0 01-2.4-2.4l7.9-7.9',
+  thread: 'M21 12a8 8 0 01-11.6 7.1L4 20l1-4.6A8 8 0 1121 12z',
+  trash: 'M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13',
+  edit: 'M4 20h4L19 9l-4-4L4 16v4z',
+  smile: 'M12 21a9 9 0 100-18 9 9 0 000 18zM8.5 14a4.5 4.5 0 007 0M9 9.5h.01M15 9.5h.01',
+};
+
 function useChat(chat: Chat): State {
   return useSyncExternalStore(chat.subscribe, chat.snapshot);
 }
@@ -352,7 +368,7 @@ function MessageItem({ chat, state, m, continued, inThread }: { chat: Chat; stat
             {f.mimetype?.startsWith('image/') && f.url_private ? (
               <a href={f.url_private} target="_blank" rel="noreferrer"><img src={f.url_private} alt={f.title ?? f.name ?? 'image'} loading="lazy" /></a>
             ) : (
-              <a href={f.url_private} target="_blank" rel="noreferrer" download={f.name}>📎 {f.title ?? f.name ?? 'file'}{f.size ? ` (${Math.ceil(f.size / 1024)} KB)` : ''}</a>
+              <a href={f.url_private} target="_blank" rel="noreferrer" download={f.name}><Icon d={ICONS.attach} /> {f.title ?? f.name ?? 'file'}{f.size ? ` (${Math.ceil(f.size / 1024)} KB)` : ''}</a>
             )}
           </div>
         ))}
@@ -380,10 +396,10 @@ function MessageItem({ chat, state, m, continued, inThread }: { chat: Chat; stat
       </div>
       {!m.pending && !m.deleted && (
         <div className="tools">
-          <button aria-label="Add reaction" title="Add reaction" aria-expanded={picking} onClick={() => setPicking(!picking)}>☺</button>
-          {!inThread && <button aria-label="Reply in thread" title="Reply in thread" onClick={() => void chat.openThread(m.channel, m.ts)}>💬</button>}
-          {mine && <button aria-label="Edit message" title="Edit" onClick={() => setEditing(true)}>✎</button>}
-          {mine && <button aria-label="Delete message" title="Delete" onClick={() => window.confirm('Delete this message?') && void chat.deleteMessage(m)}>🗑</button>}
+          <button aria-label="Add reaction" title="Add reaction" aria-expanded={picking} onClick={() => setPicking(!picking)}><Icon d={ICONS.smile} /></button>
+          {!inThread && <button aria-label="Reply in thread" title="Reply in thread" onClick={() => void chat.openThread(m.channel, m.ts)}><Icon d={ICONS.thread} /></button>}
+          {mine && <button aria-label="Edit message" title="Edit" onClick={() => setEditing(true)}><Icon d={ICONS.edit} /></button>}
+          {mine && <button aria-label="Delete message" title="Delete" onClick={() => window.confirm('Delete this message?') && void chat.deleteMessage(m)}><Icon d={ICONS.trash} /></button>}
           {picking && (
             <div className="picker" role="menu" onKeyDown={(e) => e.key === 'Escape' && setPicking(false)}>
               {PICKER.map((n) => (
@@ -443,7 +459,7 @@ function Composer({ chat, channelId, threadTs, placeholder, label = 'Message' }:
           for (const f of Array.from(e.target.files ?? [])) void chat.upload(channelId, f, threadTs);
           e.target.value = '';
         }} />
-        <button type="button" className="icon" aria-label={threadTs ? 'Attach file to reply' : 'Attach file'} title="Attach file" onClick={() => file.current?.click()}>📎</button>
+        <button type="button" className="icon" aria-label={threadTs ? 'Attach file to reply' : 'Attach file'} title="Attach file" onClick={() => file.current?.click()}><Icon d={ICONS.attach} /></button>
         <span className="hint">Enter to send, Shift+Enter for a new line</span>
         <button type="submit" className="primary small" disabled={!text.trim()}>Send</button>
       </div>

@@ -289,20 +289,32 @@ export class Chat {
     return c.name ?? c.id;
   }
 
+  /** When each channel's unread count was last raised locally (a slower server read must not undo it). */
+  private bumped = new Map<string, number>();
+  private unreadAfter(id: string, server: number, since: number): number {
+    if (id === this.state.current) return 0;
+    const local = this.state.channels[id]?.unread ?? 0;
+    return (this.bumped.get(id) ?? 0) >= since ? Math.max(server, local) : server;
+  }
+
   async loadChannels(): Promise<void> {
+    const since = Date.now();
     const channels: Record<string, Channel> = {};
     let cursor: string | undefined;
     do {
       const page = await this.api.call('conversations.list', { types: 'public_channel,private_channel,mpim,im', limit: 200, ...(cursor ? { cursor } : {}) });
-      for (const c of page.channels as Json[]) channels[c.id] = { ...(c as Channel), unread: c.id === this.state.current ? 0 : Number(c.unread_count ?? 0) };
+      for (const c of page.channels as Json[]) channels[c.id] = { ...(c as Channel), unread: Number(c.unread_count ?? 0) };
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
+    for (const c of Object.values(channels)) c.unread = this.unreadAfter(c.id, c.unread, since);
     this.set({ channels });
   }
 
   private async refreshChannel(id: string): Promise<void> {
+    const since = Date.now();
     const { channel } = await this.api.call('conversations.info', { channel: id });
-    this.set((s) => ({ channels: { ...s.channels, [id]: { ...(channel as Channel), unread: id === s.current ? 0 : Number(channel.unread_count ?? 0) } } }));
+    const unread = this.unreadAfter(id, Number(channel.unread_count ?? 0), since);
+    this.set((s) => ({ channels: { ...s.channels, [id]: { ...(channel as Channel), unread } } }));
   }
 
   async open(id: string): Promise<void> {
@@ -434,14 +446,21 @@ export class Chat {
   send(channel: string, text: string, threadTs?: string): void {
     const clientMsgId = uuid();
     const draft: Message = { ts: `~${Date.now()}-${clientMsgId}`, channel, user: this.state.me.id, text, client_msg_id: clientMsgId, pending: 'sending', ...(threadTs ? { thread_ts: threadTs } : {}) };
+    this.enqueue(draft);
+  }
+
+  /** One conversation's sends go out one after another, so they commit in the order they were typed. */
+  private outbox = new Map<string, Promise<void>>();
+  private enqueue(draft: Message): void {
     this.placeLocal(draft);
-    void this.deliverDraft(draft);
+    const previous = this.outbox.get(draft.channel) ?? Promise.resolve();
+    const next = previous.then(() => this.deliverDraft(draft));
+    this.outbox.set(draft.channel, next);
+    void next.then(() => this.outbox.get(draft.channel) === next && this.outbox.delete(draft.channel));
   }
 
   retry(message: Message): void {
-    const draft = { ...message, pending: 'sending' as const, error: undefined };
-    this.placeLocal(draft);
-    void this.deliverDraft(draft);
+    this.enqueue({ ...message, pending: 'sending', error: undefined });
   }
 
   private placeLocal(message: Message): void {
@@ -549,12 +568,12 @@ export class Chat {
         if (e.item?.type === 'message') this.applyReaction(e.item.channel, e.item.ts, e.reaction, e.user, e.type === 'reaction_added');
         return;
       case 'member_joined_channel':
-        if (e.user === this.state.me.id && !this.state.channels[e.channel]?.is_member) void this.refreshChannel(e.channel).catch(() => undefined);
-        else if (this.state.channels[e.channel]) this.patchChannel(e.channel, (c) => ({ ...c, num_members: (c.num_members ?? 0) + 1 }));
+        if (this.state.channels[e.channel] || e.user === this.state.me.id) void this.refreshChannel(e.channel).catch(() => undefined);
         if (!this.state.users[e.user]) void this.fetchUser(e.user);
         return;
       case 'member_left_channel':
         if (e.user === this.state.me.id) this.patchChannel(e.channel, (c) => ({ ...c, is_member: false, unread: 0 }));
+        else if (this.state.channels[e.channel]) void this.refreshChannel(e.channel).catch(() => undefined);
         return;
       case 'channel_created':
         if (e.channel?.id && !this.state.channels[e.channel.id]) void this.refreshChannel(e.channel.id).catch(() => undefined);
@@ -604,12 +623,17 @@ export class Chat {
     if (h?.loaded) this.setHistory(channel, { ...h, list: upsert(h.list, m) });
     const c = this.state.channels[channel];
     if (!c) {
+      // A conversation this tab has not seen yet (a new DM): the server's unread count includes this message.
+      this.bumped.set(channel, Date.now());
       void this.refreshChannel(channel).catch(() => undefined);
       return;
     }
     const viewing = channel === this.state.current && document.visibilityState === 'visible';
     if (viewing) this.markRead(channel);
-    else if (!known && m.user !== this.state.me.id && (!c.last_read || m.ts > c.last_read)) this.patchChannel(channel, (x) => ({ ...x, unread: x.unread + 1 }));
+    else if (!known && m.user !== this.state.me.id && (!c.last_read || m.ts > c.last_read)) {
+      this.bumped.set(channel, Date.now());
+      this.patchChannel(channel, (x) => ({ ...x, unread: x.unread + 1 }));
+    }
   }
 
   private sweepTyping(): void {
