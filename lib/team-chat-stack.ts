@@ -8,6 +8,7 @@ import { Identity } from './identity';
 import { Media } from './media';
 import { applyNagSuppressions } from './nag-suppressions';
 import { Realtime } from './realtime';
+import { WebApp } from './web-app';
 
 export interface TeamChatStackProps extends StackProps {
   /**
@@ -99,6 +100,20 @@ export class TeamChatStack extends Stack {
     new CfnOutput(this, 'MediaUrl', { value: `https://${media.distributionDomainName}`, description: 'Media CDN' });
     new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: identity.userPoolClient.userPoolClientId });
+
+    const webApp = new WebApp(this, 'WebApp', {
+      logBucket: media.logsBucket,
+      config: {
+        HttpApiUrl: httpApi.url,
+        WebSocketUrl: realtime.stage.url,
+        MediaUrl: `https://${media.distributionDomainName}`,
+        UserPoolId: identity.userPool.userPoolId,
+        UserPoolClientId: identity.userPoolClient.userPoolClientId,
+        region: this.region,
+      },
+    });
+    new CfnOutput(this, 'WebAppUrl', { value: webApp.url, description: 'Web client (CloudFront)' });
+    webApp.acknowledgeNagFindings();
 
     applyNagSuppressions(this, { identity, media, realtime, httpApi, fanout });
   }

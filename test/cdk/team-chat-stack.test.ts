@@ -301,7 +301,7 @@ describe('media', () => {
   });
 
   test('CloudFront: OAC origin, HTTPS only, trusted key group from the custom resource', () => {
-    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 2); // media and the web client
     const [[keyGroupId]] = ofType('AWS::CloudFront::KeyGroup');
     const [[publicKeyId, publicKey]] = ofType('AWS::CloudFront::PublicKey');
     expect(resources[keyGroupId].Properties.KeyGroupConfig.Items).toEqual([{ Ref: publicKeyId }]);
@@ -317,9 +317,30 @@ describe('media', () => {
   });
 });
 
+describe('web client', () => {
+  test('private bucket behind CloudFront (OAC, index.html, HTTPS) and a deployment with config.json', () => {
+    const webBucket = Object.keys(resources).find((id) => id.startsWith('WebAppBucket') && resources[id].Type === 'AWS::S3::Bucket')!;
+    expect(resources[webBucket].Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+        Origins: [Match.objectLike({ DomainName: { 'Fn::GetAtt': [webBucket, 'RegionalDomainName'] }, OriginAccessControlId: Match.anyValue() })],
+      }),
+    });
+    const [[, deployment]] = ofType('Custom::CDKBucketDeployment');
+    expect(deployment.Properties.DestinationBucketName).toEqual({ Ref: webBucket });
+    // web/dist (or the placeholder) and config.json.
+    expect(deployment.Properties.SourceObjectKeys).toHaveLength(2);
+    const markers = JSON.stringify(deployment.Properties.SourceMarkers);
+    for (const token of ['ApiEndpoint', logicalId(realtime.api), 'IdentityUserPool', 'MediaDistribution']) expect(markers).toContain(token);
+  });
+});
+
 describe('functions', () => {
   test('every function: nodejs22.x on arm64, traced, logging to its own log group with retention', () => {
-    const functions = ofType('AWS::Lambda::Function');
+    // BucketDeployment's CDK-provided singleton (web client upload) is the one function not built by the project.
+    const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
     expect(functions.length).toBe(12);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: expect.any(Number) });
@@ -372,7 +393,8 @@ describe('functions', () => {
 describe('outputs and checks', () => {
   test('outputs', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown; Export?: unknown }>;
-    expect(Object.keys(outputs).sort()).toEqual(['HttpApiUrl', 'MediaUrl', 'UserPoolClientId', 'UserPoolId', 'WebSocketUrl']);
+    expect(Object.keys(outputs).sort()).toEqual(['HttpApiUrl', 'MediaUrl', 'UserPoolClientId', 'UserPoolId', 'WebAppUrl', 'WebSocketUrl']);
+    expect(JSON.stringify(outputs.WebAppUrl.Value)).toContain('https://');
     expect(JSON.stringify(outputs.WebSocketUrl.Value)).toMatch(/wss:\/\/.*\/v1/);
     expect(JSON.stringify(outputs.MediaUrl.Value)).toContain('https://');
   });
