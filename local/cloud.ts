@@ -125,6 +125,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       env: {
         ...resolveEnvironment(f.logicalId, f.environment, overrides),
         ...('MEDIA_SIGNING_KEY_SECRET_ARN' in f.environment ? { MEDIA_SIGNING_KEY_PEM: mediaKey.privateKeyPem } : {}),
+        // LOCAL_FUNCTION_ENV (local only, explicit, printed below): over the template's values.
+        ...options.functionEnv,
         AWS_REGION: REGION,
         AWS_DEFAULT_REGION: REGION,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -139,10 +141,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         TZ: 'UTC',
       },
     }));
-    const runtime = new FunctionRuntime(definitions, { log });
+    const runtime = new FunctionRuntime(definitions, { log, maxInstances: options.maxInstances });
     stops.push(() => runtime.stop());
     const invoke = (id: string, event: unknown) => runtime.invoke(id, event);
-    log(`✓ ${definitions.length} functions from the template (worker threads, started on first use)`);
+    log(`✓ ${definitions.length} functions from the template (worker threads, started on first use, up to ${options.maxInstances} instances each)`);
+    const extraEnv = Object.entries(options.functionEnv);
+    if (extraEnv.length > 0) log(`! LOCAL_FUNCTION_ENV over every function's environment: ${extraEnv.map(([k, v]) => `${k}=${v}`).join(' ')}`);
 
     const pollers: { source: (typeof view.eventSources)[number]; poller: StreamPoller }[] = [];
     const ws = new WebSocketGateway({ api: view.webSocketApi, invoke, port: ports.ws, idleSeconds: options.wsIdleSeconds, maxAgeSeconds: options.wsMaxAgeSeconds, log });

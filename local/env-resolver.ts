@@ -45,3 +45,31 @@ export function resolveEnvironment(
   }
   return resolved;
 }
+
+/**
+ * LOCAL_FUNCTION_ENV: a local-only, explicit override merged over EVERY function's environment, for
+ * tests that need a setting the template does not give (for example
+ * `LOCAL_FUNCTION_ENV='{"HOT_CHANNEL_THRESHOLD":"3","MAX_CONNECTIONS_PER_USER":"50"}'`). A JSON object
+ * of string values; the deployment-bound names above and AWS_* are refused (the local cloud owns
+ * them). The local cloud prints what it applied at start.
+ */
+export function parseFunctionEnv(raw: string | undefined): Record<string, string> {
+  if (raw === undefined || raw.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new Error(`LOCAL_FUNCTION_ENV is not JSON: ${raw}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('LOCAL_FUNCTION_ENV must be a JSON object of strings');
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    if (typeof value !== 'string') throw new Error(`LOCAL_FUNCTION_ENV.${name} must be a string, got ${JSON.stringify(value)}`);
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) throw new Error(`LOCAL_FUNCTION_ENV: ${name} is not an environment variable name`);
+    if ((OVERRIDABLE as readonly string[]).includes(name) || name.startsWith('AWS_')) {
+      throw new Error(`LOCAL_FUNCTION_ENV: ${name} is set by the local cloud itself and cannot be overridden`);
+    }
+    out[name] = value;
+  }
+  return out;
+}

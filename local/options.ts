@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseFunctionEnv } from './env-resolver';
 
 /** The local cloud's settings: ports (0 = pick a free one), data dir, gateway limits. From env and argv. */
 export interface LocalCloudOptions {
@@ -10,6 +11,10 @@ export interface LocalCloudOptions {
   wsMaxAgeSeconds: number;
   /** How often each open shard is polled (Lambda: 4 times a second). */
   streamPollMs: number;
+  /** LOCAL_FUNCTION_ENV: merged over every function's environment (local only; printed at start). */
+  functionEnv: Record<string, string>;
+  /** LOCAL_MAX_INSTANCES: concurrent instances per function (default 16). */
+  maxInstances: number;
   log: (line: string) => void;
 }
 
@@ -44,6 +49,8 @@ export function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): LocalCloudO
     wsIdleSeconds: intEnv(env, 'LOCAL_WS_IDLE_SECONDS', 600),
     wsMaxAgeSeconds: intEnv(env, 'LOCAL_WS_MAX_AGE_SECONDS', 7200),
     streamPollMs: intEnv(env, 'LOCAL_STREAM_POLL_MS', 250),
+    functionEnv: parseFunctionEnv(env.LOCAL_FUNCTION_ENV),
+    maxInstances: intEnv(env, 'LOCAL_MAX_INSTANCES', 16) || 16,
     log: (line) => process.stdout.write(`${line}\n`),
   };
 }

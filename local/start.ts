@@ -7,7 +7,8 @@ import { DEFAULT_PORTS, optionsFrom } from './options';
  * `npm start`: synthesizes the CDK app (unless --no-synth) and runs the whole system locally.
  * Options: --data-dir <dir> (default .local), --no-synth; ports by LOCAL_HTTP_PORT, LOCAL_WS_PORT,
  * LOCAL_MEDIA_PORT, LOCAL_S3_PORT, LOCAL_DYNAMODB_PORT, LOCAL_WEB_PORT (0 = any free port); LOCAL_WS_IDLE_SECONDS,
- * LOCAL_WS_MAX_AGE_SECONDS, LOCAL_STREAM_POLL_MS.
+ * LOCAL_WS_MAX_AGE_SECONDS, LOCAL_STREAM_POLL_MS; LOCAL_MAX_INSTANCES (instances per function, default 16);
+ * LOCAL_FUNCTION_ENV='{"HOT_CHANNEL_THRESHOLD":"3"}' (local only: merged over every function's environment).
  */
 
 async function main(): Promise<void> {

@@ -59,10 +59,12 @@ export interface LocalProcess {
   pid: number;
   dataDir: string;
   outputsFile: string;
+  /** Extra environment the child was started with (kept across restarts). */
+  env?: Record<string, string>;
 }
 
 /** Starts the local cloud on `dataDir` (ports 0 = free ones, or the given ones) and waits for its outputs file. */
-async function launch(dataDir: string, ports?: LocalPorts): Promise<LocalProcess> {
+async function launch(dataDir: string, ports?: LocalPorts, extraEnv: Record<string, string> = {}): Promise<LocalProcess> {
   const outputsFile = join(dataDir, 'outputs.json');
   rmSync(outputsFile, { force: true });
   const logFile = join(dataDir, 'local-cloud.log');
@@ -79,16 +81,21 @@ async function launch(dataDir: string, ports?: LocalPorts): Promise<LocalProcess
       LOCAL_S3_PORT: String(ports?.s3 ?? 0),
       LOCAL_DYNAMODB_PORT: String(ports?.dynamodb ?? 0),
       LOCAL_WEB_PORT: String(ports?.web ?? 0),
+      ...extraEnv,
     },
   });
   child.unref();
   const pid = child.pid ?? 0;
   await waitForFile(outputsFile, pid, logFile);
-  return { pid, dataDir, outputsFile };
+  return { pid, dataDir, outputsFile, env: extraEnv };
 }
 
-/** Starts a local cloud on a fresh temp data dir. */
-export const startLocalProcess = () => launch(mkdtempSync(join(tmpdir(), 'teamchat-e2e-')));
+/**
+ * Starts a local cloud on a fresh temp data dir. `env` is added to the child's environment, for
+ * example `{ LOCAL_FUNCTION_ENV: '{"HOT_CHANNEL_THRESHOLD":"3"}' }` for a private instance with
+ * settings the shared one must not have.
+ */
+export const startLocalProcess = (opts: { env?: Record<string, string> } = {}) => launch(mkdtempSync(join(tmpdir(), 'teamchat-e2e-')), undefined, opts.env);
 
 /** Stops a local cloud (SIGTERM to its process group, SIGKILL after 15 s) and waits until it is gone. */
 export async function stopLocalProcess(local: Pick<LocalProcess, 'pid'>): Promise<void> {
@@ -111,7 +118,7 @@ export async function stopLocalProcess(local: Pick<LocalProcess, 'pid'>): Promis
 export async function restartLocalProcess(local: LocalProcess): Promise<LocalProcess> {
   const ports = (JSON.parse(readFileSync(join(local.dataDir, 'local-endpoints.json'), 'utf8')) as { ports: LocalPorts }).ports;
   await stopLocalProcess(local);
-  return launch(local.dataDir, ports);
+  return launch(local.dataDir, ports, local.env);
 }
 
 /* The suite's shared local cloud, recorded in the state file (global setup starts it, teardown stops it). */
