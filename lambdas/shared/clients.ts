@@ -30,8 +30,16 @@ export function db(): ChatService {
   return chatService;
 }
 
-/** The @connections client for this deployment's WebSocket API (WS_CALLBACK_URL: https://{api}/{stage}). */
-export function connections(): ApiGatewayManagementApiClient {
-  connectionsClient ??= new ApiGatewayManagementApiClient({ endpoint: requireEnv('WS_CALLBACK_URL') });
+/**
+ * The @connections client for this deployment's WebSocket API (WS_CALLBACK_URL: https://{api}/{stage}).
+ * Keep-alive sockets (the SDK's default agent) with `maxSockets` of them per endpoint (default 50, the
+ * SDK's): a caller that keeps more posts in flight passes its own number (the first call decides).
+ */
+export function connections(opts: { maxSockets?: number } = {}): ApiGatewayManagementApiClient {
+  const agent = { keepAlive: true, maxSockets: opts.maxSockets ?? 50 };
+  connectionsClient ??= new ApiGatewayManagementApiClient({
+    endpoint: requireEnv('WS_CALLBACK_URL'),
+    requestHandler: { httpAgent: agent, httpsAgent: agent },
+  });
   return connectionsClient;
 }
