@@ -11,10 +11,10 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** The last path segment of a client's file name, without control characters; '' if nothing is left. */
 export function displayName(filename: string): string {
-  const base = filename.replace(CONTROL, '').split(/[\\/]/).pop() ?? '';
-  const trimmed = base.trim();
-  return [...trimmed].slice(0, MAX_DISPLAY_NAME).join('');
+  return [...lastSegment(filename)].slice(0, MAX_DISPLAY_NAME).join('');
 }
+
+const lastSegment = (filename: string) => (filename.replace(CONTROL, '').split(/[\\/]/).pop() ?? '').trim();
 
 /**
  * One object-key segment for a file name: only [A-Za-z0-9._-], no leading dots (no '.' or '..'),
@@ -22,7 +22,7 @@ export function displayName(filename: string): string {
  * the key, so a client's name can never pick its place in the bucket.
  */
 export function keySafeName(filename: string): string {
-  const base = displayName(filename).normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  const base = lastSegment(filename).normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
   let safe = base.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/_+/g, '_').replace(/^[._]+/, '').replace(/\.{2,}/g, '.');
   if (safe.length > MAX_KEY_NAME) {
     const dot = safe.lastIndexOf('.');
