@@ -117,7 +117,9 @@ async function pushLive(out: Outgoing, ctx: FanoutContext): Promise<void> {
   const started = Date.now();
   const recipients = await liveRecipients(out);
   const queried = Date.now();
-  const data = Buffer.from(JSON.stringify(out.event));
+  if (recipients.length === 0) return;
+  // Inboxes keep files unsigned; live events carry url_private minted now, for these members only.
+  const data = Buffer.from(JSON.stringify(await withFileUrls(out.event)));
   const batches: LiveConnection[][] = [];
   for (let i = 0; i < recipients.length; i += LIVE_BATCH_SIZE) batches.push(recipients.slice(i, i + LIVE_BATCH_SIZE));
   // Every batch in flight at once when they fit, each with its share of the posts in flight.
