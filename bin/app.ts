@@ -21,6 +21,14 @@ function whole(key: string): number | undefined {
   return value;
 }
 
+function positive(key: string): number | undefined {
+  const raw = text(key);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`context ${key} must be a positive number, got ${raw}`);
+  return value;
+}
+
 function flag(key: string): boolean | undefined {
   const raw = text(key);
   return raw === undefined ? undefined : raw === 'true';
@@ -44,6 +52,13 @@ new TeamChatStack(app, 'TeamChat', {
   logRetention: retention('logRetention'),
   tableDeletionProtection: flag('tableDeletionProtection'),
   configureApiGatewayAccountLogRole: flag('configureApiGatewayAccountLogRole'),
+  rateLimits: {
+    messagesPerSecond: positive('messagesPerSecond'),
+    messageBurst: whole('messageBurst'),
+    apiCallsPerSecond: positive('apiCallsPerSecond'),
+    apiBurst: whole('apiBurst'),
+    maxConnectionsPerUser: whole('maxConnectionsPerUser'),
+  },
 });
 
 // cdk-nag 3 is a policy-validation plugin (not an Aspect): findings fail `cdk synth` unless acknowledged.

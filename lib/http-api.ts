@@ -7,6 +7,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { jsonAccessLogFormat } from './access-log';
 import { ProjectFunction, type MediaBinding } from './project-function';
+import { apiRateEnvironment, type RateLimits } from './rate-limits';
 import type { JwtSettings } from './realtime';
 
 export interface HttpApiProps {
@@ -40,6 +41,11 @@ export interface HttpApiProps {
    * @default 400
    */
   readonly throttleBurstLimit?: number;
+  /**
+   * Per-user rate limits of the Web API.
+   * @default DEFAULT_RATE_LIMITS
+   */
+  readonly rateLimits?: RateLimits;
 }
 
 /** The Web API: `GET|POST /api/{method}` behind a JWT authorizer, one function for every method. */
@@ -57,6 +63,7 @@ export class ChatHttpApi extends Construct {
       environment: {
         DEFAULT_TEAM: props.defaultTeam,
         HOT_CHANNEL_THRESHOLD: String(props.hotChannelThreshold),
+        ...apiRateEnvironment(props.rateLimits),
       },
     })
       .bindTable(props.table, 'read-write')

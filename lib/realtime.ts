@@ -9,6 +9,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { jsonAccessLogFormat } from './access-log';
 import { ProjectFunction, type MediaBinding, type TableAccess } from './project-function';
+import { connectionLimitEnvironment, messageRateEnvironment, type RateLimits } from './rate-limits';
 
 /** The JWT settings tokens are verified with (see lib/identity.ts). */
 export interface JwtSettings {
@@ -51,6 +52,11 @@ export interface RealtimeProps {
    * @default true
    */
   readonly configureAccountLogRole?: boolean;
+  /**
+   * The connection cap ($connect) and the message bucket (`message`).
+   * @default DEFAULT_RATE_LIMITS
+   */
+  readonly rateLimits?: RateLimits;
 }
 
 /** Route keys and their handlers; `reply` routes return the handler's `body` as the reply frame. */
@@ -85,7 +91,7 @@ export class Realtime extends Construct {
       DEFAULT_TEAM: props.defaultTeam,
       ALLOWED_ORIGINS: props.allowedOrigins.join(','),
     });
-    const connectFn = fn('Connect', 'lambdas/ws/connect.ts').bindTable(props.table, 'read-write');
+    const connectFn = fn('Connect', 'lambdas/ws/connect.ts', connectionLimitEnvironment(props.rateLimits)).bindTable(props.table, 'read-write');
     const disconnectFn = fn('Disconnect', 'lambdas/ws/disconnect.ts').bindTable(props.table, 'read-write');
     // $default only answers "unknown action": it needs no table and no callbacks.
     const defaultFn = fn('Default', 'lambdas/ws/default.ts');
@@ -123,6 +129,7 @@ export class Realtime extends Construct {
     for (const route of ROUTES) {
       const handler = fn(route.id, route.entry);
       if (route.key === 'sync') handler.addEnvironment('HOT_CHANNEL_THRESHOLD', String(props.hotChannelThreshold));
+      if (route.key === 'message') for (const [k, v] of Object.entries(messageRateEnvironment(props.rateLimits))) handler.addEnvironment(k, v);
       if (route.key === 'sync' && props.media) handler.bindMediaSigning(props.media);
       handler.bindTable(props.table, route.table);
       if (route.connections) handler.bindConnections(this.stage);

@@ -8,6 +8,7 @@ import { Identity } from './identity';
 import { Media } from './media';
 import { applyNagSuppressions } from './nag-suppressions';
 import { Realtime } from './realtime';
+import type { RateLimits } from './rate-limits';
 import { WebApp } from './web-app';
 
 export interface TeamChatStackProps extends StackProps {
@@ -56,6 +57,11 @@ export interface TeamChatStackProps extends StackProps {
    * @default true
    */
   readonly configureApiGatewayAccountLogRole?: boolean;
+  /**
+   * Per-user rate limits and the connection cap.
+   * @default DEFAULT_RATE_LIMITS (1 message/s per channel with bursts of 5; 20 calls/s with bursts of 50; 20 connections)
+   */
+  readonly rateLimits?: RateLimits;
 }
 
 /** The whole backend: table, identity, WebSocket and HTTP APIs, stream fan-out, media CDN. */
@@ -83,6 +89,7 @@ export class TeamChatStack extends Stack {
       media,
       logRetention,
       configureAccountLogRole: props.configureApiGatewayAccountLogRole,
+      rateLimits: props.rateLimits,
     });
     const httpApi = new ChatHttpApi(this, 'HttpApi', {
       table: data.table,
@@ -92,6 +99,7 @@ export class TeamChatStack extends Stack {
       hotChannelThreshold,
       allowedOrigins,
       logRetention,
+      rateLimits: props.rateLimits,
     });
     const fanout = new Fanout(this, 'Fanout', { table: data.table, stage: realtime.stage, media, hotChannelThreshold, logRetention });
 

@@ -3,7 +3,8 @@ import { ClientError } from '../shared/errors';
 import { numberEnv } from '../shared/env';
 import type { Caller } from '../shared/identity';
 import { BY_OWNER_INDEX } from '../model/keys';
-import { connectionsOfUser, subscribe, unsubscribe, type LiveConnection } from './live';
+import { subscribe, unsubscribe, type LiveConnection } from './live';
+import { announcePresence, clearPresenceSubscriptions, holdLease, releaseLease } from './presence';
 import { queryRange } from './store';
 import { ensureProvisioned } from './users';
 
@@ -28,28 +29,55 @@ export async function channelIdsOfUser(userId: string): Promise<string[]> {
   return memberships.map((m) => String(m.channelId));
 }
 
-/** $connect: records the lease and subscribes the connection to the user's conversations. */
+/**
+ * $connect: holds the lease in the user's presence item first (one atomic update that also counts
+ * the user's other live leases, so concurrent handshakes cannot pass the cap together), then records
+ * the lease and subscribes the connection to the user's conversations. The first live connection
+ * makes the user active for their presence subscribers.
+ */
 export async function openConnection({ connectionId, caller, deviceId }: ConnectionInput): Promise<void> {
   await ensureProvisioned(caller);
-  const existing = await connectionsOfUser(caller.userId);
-  if (existing.length >= MAX_CONNECTIONS_PER_USER) throw new ClientError('too_many_connections');
-  await db().entities.connection
-    .put({ connectionId, userId: caller.userId, teamId: caller.teamId, deviceId, expiresAt: leaseEnd() })
-    .go();
-  const live: LiveConnection = { connectionId, userId: caller.userId, deviceId };
-  await subscribe(await channelIdsOfUser(caller.userId), live);
+  const expiresAt = leaseEnd();
+  const held = await holdLease(caller.userId, connectionId, expiresAt);
+  if (held.others >= MAX_CONNECTIONS_PER_USER) {
+    await releaseLease(caller.userId, connectionId);
+    throw new ClientError('too_many_connections');
+  }
+  try {
+    await db().entities.connection.put({ connectionId, userId: caller.userId, teamId: caller.teamId, deviceId, expiresAt }).go();
+    const live: LiveConnection = { connectionId, userId: caller.userId, deviceId };
+    await subscribe(await channelIdsOfUser(caller.userId), live);
+  } catch (error) {
+    // The handshake fails, so no $disconnect will come: give the lease back now.
+    await closeConnection(connectionId, caller.userId).catch(() => undefined);
+    throw error;
+  }
+  if (held.transition) await announcePresence(caller.userId, held.transition);
 }
 
-/** ping: renews the lease. A lease that already lapsed is written again. */
+/**
+ * ping: renews the lease (and its presence entry). A lease that already lapsed is written again;
+ * that comeback is not announced (ping has no @connections access), readers see it at once.
+ */
 export async function renewConnection({ connectionId, caller, deviceId }: ConnectionInput): Promise<void> {
-  await db().entities.connection
-    .put({ connectionId, userId: caller.userId, teamId: caller.teamId, deviceId, expiresAt: leaseEnd() })
-    .go();
+  const expiresAt = leaseEnd();
+  await Promise.all([
+    holdLease(caller.userId, connectionId, expiresAt),
+    db().entities.connection.put({ connectionId, userId: caller.userId, teamId: caller.teamId, deviceId, expiresAt }).go(),
+  ]);
 }
 
-/** $disconnect (or a 410 from @connections): removes the lease and every subscription of this connection. */
+/**
+ * $disconnect (or a 410 from @connections): removes the lease, every subscription of this
+ * connection and its presence subscriptions. The user's last live connection makes them away.
+ * Safe to repeat: only the call that removes the presence entry can announce the transition.
+ */
 export async function closeConnection(connectionId: string, userId: string): Promise<void> {
-  await db().entities.connection.delete({ connectionId }).go();
-  const channelIds = await channelIdsOfUser(userId);
-  await unsubscribe(channelIds.map((channelId) => ({ channelId, connectionId })));
+  const [transition] = await Promise.all([
+    releaseLease(userId, connectionId),
+    db().entities.connection.delete({ connectionId }).go(),
+    clearPresenceSubscriptions(connectionId),
+    channelIdsOfUser(userId).then((channelIds) => unsubscribe(channelIds.map((channelId) => ({ channelId, connectionId })))),
+  ]);
+  if (transition) await announcePresence(userId, transition);
 }

@@ -5,9 +5,9 @@ import { numberEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { withFileUrls } from '../shared/media';
 import { eventsFor, type Change, type Outgoing } from './events';
-import { connectionsOfChannel, connectionsOfUser, unsubscribe, type LiveConnection } from './live';
+import { connectionsOfChannel, connectionsOfUser, type LiveConnection } from './live';
 import { batchWrite, queryRange, type Item } from './store';
-import { channelIdsOfUser } from './connections';
+import { closeConnection } from './connections';
 import { isHot } from './hot-channels';
 import { inParallel } from './parallel';
 
@@ -160,7 +160,6 @@ async function deliverBatch(batch: LiveConnection[], data: Buffer, concurrency: 
 
 /** A 410: the connection is gone. Remove exactly it (its lease and its subscriptions), nothing else. */
 async function removeGoneConnection(connection: LiveConnection): Promise<void> {
-  await db().entities.connection.delete({ connectionId: connection.connectionId }).go();
-  const channelIds = await channelIdsOfUser(connection.userId);
-  await unsubscribe(channelIds.map((channelId) => ({ channelId, connectionId: connection.connectionId })));
+  // The same path as $disconnect: lease, subscriptions, presence (a user whose last device is gone goes away).
+  await closeConnection(connection.connectionId, connection.userId);
 }

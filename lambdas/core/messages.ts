@@ -6,6 +6,7 @@ import { memberAccess } from './channels';
 import { decodeCursor, encodeCursor } from './cursor';
 import { toSlackMessage, type SlackMessage } from './format';
 import { asTransactItem, queryRange, transact, TransactionCancelled, type Item } from './store';
+import { takeMessageToken } from './rate-limit';
 import { isTs, nextTs, tsBound } from './ts';
 
 export const MAX_TEXT = 40_000;
@@ -69,6 +70,8 @@ export async function postMessage(caller: Caller, input: PostInput): Promise<Pos
     const previous = await alreadySent(caller, input.clientMsgId);
     if (previous) return previous;
   }
+  // Charged only for a new message: retrying a send that already went through is never refused.
+  await takeMessageToken(caller.userId, input.channelId);
 
   let threadTs: string | undefined;
   if (input.threadTs !== undefined) {

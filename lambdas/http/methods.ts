@@ -7,6 +7,7 @@ import { history, postMessage, replies } from '../core/messages';
 import { deleteMessage, updateMessage } from '../core/message-edits';
 import { completeUpload, getUploadUrl } from '../core/files';
 import { addReaction, removeReaction } from '../core/reactions';
+import { getPresence } from '../core/presence';
 import { markRead } from '../core/read-markers';
 import { listUsers, userInfo } from '../core/users';
 import type { Caller } from '../shared/identity';
@@ -52,6 +53,10 @@ export const METHODS: Record<string, Method<Schema>> = {
     run: async (caller) => ({ user_id: caller.userId, team_id: caller.teamId, user: caller.userName, team: caller.teamId, url: '' }),
   }),
   'users.info': method({ args: z.object({ user: id }), read: true, run: (caller, a) => userInfo(caller, a.user) }),
+  'users.getPresence': method({
+    args: z.object({ user: optionalText(64) }), read: true,
+    run: (caller, a) => getPresence(caller, a.user || undefined),
+  }),
   'users.list': method({
     args: z.object({ cursor, limit: limit(1000, 200) }), read: true,
     run: (caller, a) => listUsers(caller, a.limit, a.cursor || undefined),

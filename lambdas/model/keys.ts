@@ -21,4 +21,23 @@ export const FANOUT_SORT_KEYS = {
   channelMeta: 'META',
 } as const;
 
+/**
+ * Items written with the document client rather than an entity (their attributes are dynamic or
+ * they are pure counters). None of their sort keys matches FANOUT_SORT_KEYS, so they never invoke
+ * the fan-out function.
+ * - presence: `PRES#<userId>` / `PRES`, one attribute per live connection (`L#<connectionId>` = lease end).
+ * - presence subscription: `PSUB#<watchedUserId>` / `<connectionId>`, so a user's transition reads only
+ *   that user's subscribers; and `CONN#<connectionId>` / `PSUB`, the list a connection watches.
+ * - rate limit: `RL#<userId>` / `RATE#<scope>`, the scope's theoretical arrival time.
+ */
+export const PRESENCE_KEYS = {
+  partitionPrefix: 'PRES#',
+  sort: 'PRES',
+  leasePrefix: 'L#',
+  subscriptionPrefix: 'PSUB#',
+  watchListSort: 'PSUB',
+} as const;
+
+export const RATE_LIMIT_KEYS = { partitionPrefix: 'RL#', sortPrefix: 'RATE#' } as const;
+
 export const ENTITY_SERVICE = 'chat';

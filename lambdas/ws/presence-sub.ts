@@ -1,11 +1,17 @@
 import * as z from 'zod/mini';
+import { setPresenceSubscriptions } from '../core/presence';
 import { id, parseArgs } from '../shared/schemas';
 import { wsHandler } from '../shared/ws-edge';
 
 const PresenceSubFrame = z.object({ users: z.array(id).check(z.maxLength(500)) });
 
-/** presence_sub: validated; presence_change delivery lands with the presence work (issue 5). */
-export const handler = wsHandler(async (frame) => {
-  parseArgs(PresenceSubFrame, frame);
-  return undefined;
+/**
+ * presence_sub: the list replaces this connection's presence subscriptions (Slack's semantics; an
+ * empty list unsubscribes from everyone). Users of other workspaces are silently left out. The reply
+ * carries the current presence of each watched user; later changes arrive as presence_change events.
+ */
+export const handler = wsHandler(async (frame, connection) => {
+  const { users } = parseArgs(PresenceSubFrame, frame);
+  const presence = await setPresenceSubscriptions(connection.caller, connection.connectionId, users);
+  return { type: 'presence_sub', presence };
 });

@@ -204,6 +204,10 @@ describe('HTTP API', () => {
       'MEDIA_SIGNING_KEY_SECRET_ARN',
       'MEDIA_URL',
       'NODE_OPTIONS',
+      'RATE_API_BURST',
+      'RATE_API_PER_SECOND',
+      'RATE_MESSAGE_BURST',
+      'RATE_MESSAGE_PER_SECOND',
       'TABLE_NAME',
     ]);
     const statements = statementsOfRole(roleOfFunction(fnId));
@@ -263,6 +267,19 @@ describe('fan-out', () => {
         ]),
       },
     });
+  });
+
+  test('rate limits and the connection cap: defaults in the functions that enforce them, overridable by prop', () => {
+    const envOf = (fn: IConstruct) => resources[logicalId(fn)].Properties.Environment.Variables;
+    expect(envOf(httpApi.handler)).toMatchObject({ RATE_MESSAGE_PER_SECOND: '1', RATE_MESSAGE_BURST: '5', RATE_API_PER_SECOND: '20', RATE_API_BURST: '50' });
+    expect(envOf(realtime.functions.message)).toMatchObject({ RATE_MESSAGE_PER_SECOND: '1', RATE_MESSAGE_BURST: '5' });
+    expect(envOf(realtime.functions.$connect)).toMatchObject({ MAX_CONNECTIONS_PER_USER: '20' });
+    const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+    const custom = new TeamChatStack(app, 'Limits', { rateLimits: { messageBurst: 9, apiCallsPerSecond: 7, maxConnectionsPerUser: 3 } });
+    const fns = Object.values(Template.fromStack(custom).findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment?.Variables ?? {});
+    expect(fns.filter((e) => e.RATE_API_PER_SECOND !== undefined)).toEqual([expect.objectContaining({ RATE_API_PER_SECOND: '7', RATE_API_BURST: '50', RATE_MESSAGE_BURST: '9' })]);
+    expect(fns.filter((e) => e.MAX_CONNECTIONS_PER_USER !== undefined)).toEqual([expect.objectContaining({ MAX_CONNECTIONS_PER_USER: '3' })]);
+    expect(fns.filter((e) => e.RATE_MESSAGE_BURST === '9')).toHaveLength(2);
   });
 
   test('fan-out environment', () => {

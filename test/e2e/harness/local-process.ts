@@ -31,8 +31,15 @@ interface LocalPorts {
 
 const readState = (): State | undefined => (existsSync(stateFile()) ? (JSON.parse(readFileSync(stateFile(), 'utf8')) as State) : undefined);
 
+/**
+ * Context for the suite's synth. The per-user message bucket (production: bursts of 5 per channel)
+ * and the Web API bucket are raised so tests that send bursts on purpose are not throttled; the
+ * rate-limit tests send until they are refused, so they hold at any setting.
+ */
+export const E2E_CONTEXT = ['-c', 'messageBurst=50', '-c', 'apiBurst=500'];
+
 export function synth(): void {
-  const result = spawnSync('npx', ['cdk', 'synth', '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const result = spawnSync('npx', ['cdk', 'synth', '--quiet', ...E2E_CONTEXT], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (result.status !== 0) throw new Error('cdk synth failed');
 }
 

@@ -1,0 +1,98 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo, tableName } from '../shared/clients';
+import { numberEnv } from '../shared/env';
+import { RateLimited } from '../shared/errors';
+import { RATE_LIMIT_KEYS, TABLE_KEYS, TTL_ATTRIBUTE } from '../model/keys';
+import { isConditionFailure } from './store';
+
+/*
+ * Per-user token buckets kept in the table, so they hold across every function instance.
+ *
+ * A bucket of `burst` tokens refilled at `perSecond` is stored as one number, its theoretical
+ * arrival time (`tat`, epoch ms: when the bucket would be full again; GCRA, the token bucket written
+ * as a timestamp). Tokens left at time t = (t + burst·interval − tat) / interval, capped at burst.
+ * Taking a token is at most two conditional writes and no read:
+ *   1. idle bucket (tat ≤ now, or no item): SET tat = now + interval;
+ *   2. otherwise, if a token is left (tat ≤ now + (burst−1)·interval): SET tat = tat + interval.
+ * Both are atomic on the item, and tat only ever grows, so once (1) fails (2) decides alone:
+ * concurrent instances can never take more tokens than the bucket holds. When (2) fails the caller
+ * waits until tat − (burst−1)·interval, which is the Retry-After.
+ */
+
+export interface BucketSettings {
+  perSecond: number;
+  burst: number;
+}
+
+/** chat.postMessage and the WebSocket `message` action: per user per channel, as Slack's "1 per second with short bursts". */
+export const MESSAGE_BUCKET: BucketSettings = {
+  perSecond: numberEnv('RATE_MESSAGE_PER_SECOND', 1),
+  burst: numberEnv('RATE_MESSAGE_BURST', 5),
+};
+
+/** Every other Web API method: one bucket per user. */
+export const API_BUCKET: BucketSettings = {
+  perSecond: numberEnv('RATE_API_PER_SECOND', 20),
+  burst: numberEnv('RATE_API_BURST', 50),
+};
+
+const key = (userId: string, scope: string) => ({
+  [TABLE_KEYS.partition]: `${RATE_LIMIT_KEYS.partitionPrefix}${userId}`,
+  [TABLE_KEYS.sort]: `${RATE_LIMIT_KEYS.sortPrefix}${scope}`,
+});
+
+/** Seconds until a token is free again, as Retry-After wants it: a whole number, at least 1. */
+export function retryAfterSeconds(tat: number, now: number, settings: BucketSettings): number {
+  const interval = 1000 / settings.perSecond;
+  const freeAt = tat - (settings.burst - 1) * interval;
+  return Math.max(1, Math.ceil((freeAt - now) / 1000));
+}
+
+/** Takes one token from the user's bucket for `scope`, or throws RateLimited with the seconds to wait. */
+export async function takeToken(userId: string, scope: string, settings: BucketSettings, now = Date.now()): Promise<void> {
+  if (!(settings.perSecond > 0) || !(settings.burst >= 1)) return; // a zero rate turns the limit off
+  const interval = 1000 / settings.perSecond;
+  const Key = key(userId, scope);
+  // Gone once full again (plus a minute); TTL is lazy, but an expired bucket reads as full anyway.
+  const expires = Math.ceil((now + settings.burst * interval) / 1000) + 60;
+  const names = { '#tat': 'tat', '#exp': TTL_ATTRIBUTE };
+  try {
+    await dynamo().send(new UpdateCommand({
+      TableName: tableName(), Key,
+      UpdateExpression: 'SET #tat = :next, #exp = :exp',
+      ConditionExpression: 'attribute_not_exists(#tat) OR #tat <= :now',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ':next': now + interval, ':now': now, ':exp': expires },
+    }));
+    return;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  try {
+    await dynamo().send(new UpdateCommand({
+      TableName: tableName(), Key,
+      UpdateExpression: 'SET #tat = #tat + :interval, #exp = :exp',
+      ConditionExpression: '#tat <= :last',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ':interval': interval, ':last': now + (settings.burst - 1) * interval, ':exp': expires },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    }));
+    return;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    // The failed write's item comes back marshalled (the document client does not unmarshall errors).
+    const returned = (error as { Item?: { tat?: { N?: string } } }).Item?.tat;
+    let tat = Number(returned?.N ?? NaN);
+    if (!Number.isFinite(tat)) {
+      const { Item } = await dynamo().send(new GetCommand({ TableName: tableName(), Key, ConsistentRead: true }));
+      tat = Number(Item?.tat ?? now);
+    }
+    throw new RateLimited(retryAfterSeconds(tat, now, settings));
+  }
+}
+
+/** One message to a channel. */
+export const takeMessageToken = (userId: string, channelId: string) => takeToken(userId, `chat#${channelId}`, MESSAGE_BUCKET);
+
+/** One call of any other Web API method. */
+export const takeApiToken = (userId: string) => takeToken(userId, 'api', API_BUCKET);
