@@ -289,16 +289,17 @@ export class Chat {
     return c.name ?? c.id;
   }
 
-  /** When each channel's unread count was last raised locally (a slower server read must not undo it). */
-  private bumped = new Map<string, number>();
-  private unreadAfter(id: string, server: number, since: number): number {
-    if (id === this.state.current) return 0;
-    const local = this.state.channels[id]?.unread ?? 0;
-    return (this.bumped.get(id) ?? 0) >= since ? Math.max(server, local) : server;
-  }
+  /*
+   * Unread counts: the server's count is authoritative; live messages add one each. While a server
+   * read of a channel is in flight a message may or may not be in its count, so instead of adding
+   * one the channel is read again once the current read lands (the message is committed by then).
+   */
+  private listing = false;
+  private recheck = new Set<string>();
+  private refreshSeq = new Map<string, number>();
 
   async loadChannels(): Promise<void> {
-    const since = Date.now();
+    this.listing = true;
     const channels: Record<string, Channel> = {};
     let cursor: string | undefined;
     do {
@@ -306,14 +307,20 @@ export class Chat {
       for (const c of page.channels as Json[]) channels[c.id] = { ...(c as Channel), unread: Number(c.unread_count ?? 0) };
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
-    for (const c of Object.values(channels)) c.unread = this.unreadAfter(c.id, c.unread, since);
+    if (this.state.current && channels[this.state.current]) channels[this.state.current].unread = 0;
     this.set({ channels });
+    this.listing = false;
+    for (const id of this.recheck) void this.refreshChannel(id).catch(() => undefined);
+    this.recheck.clear();
   }
 
   private async refreshChannel(id: string): Promise<void> {
-    const since = Date.now();
+    const seq = (this.refreshSeq.get(id) ?? 0) + 1;
+    this.refreshSeq.set(id, seq);
     const { channel } = await this.api.call('conversations.info', { channel: id });
-    const unread = this.unreadAfter(id, Number(channel.unread_count ?? 0), since);
+    if (this.refreshSeq.get(id) !== seq) return; // a later read of this channel is on its way
+    this.refreshSeq.delete(id);
+    const unread = id === this.state.current ? 0 : Number(channel.unread_count ?? 0);
     this.set((s) => ({ channels: { ...s.channels, [id]: { ...(channel as Channel), unread } } }));
   }
 
@@ -479,7 +486,7 @@ export class Chat {
         let ts: string;
         if (this.realtime.isOpen) {
           const reply = await this.realtime.request({ action: 'message', channel: draft.channel, text: draft.text, client_msg_id: draft.client_msg_id, ...(draft.thread_ts ? { thread_ts: draft.thread_ts } : {}) });
-          if (reply.type === 'error') throw new ApiError(String(reply.error));
+          if (reply.type === 'error') throw new ApiError(String(reply.error), reply.retry_after);
           ts = String(reply.ts);
         } else {
           const res = await this.api.call('chat.postMessage', { channel: draft.channel, text: draft.text, client_msg_id: draft.client_msg_id, ...(draft.thread_ts ? { thread_ts: draft.thread_ts } : {}) });
@@ -492,6 +499,12 @@ export class Chat {
         if (error instanceof ApiError && PERMANENT.has(error.code)) {
           this.placeLocal({ ...draft, pending: 'failed', error: error.code });
           return;
+        }
+        if (error instanceof ApiError && error.code === 'ratelimited') {
+          // Sending faster than the channel allows: wait as long as the server says, then go on.
+          attempt = Math.max(0, attempt - 1);
+          await sleep(1000 * Math.max(1, Number(error.detail) || 1));
+          continue;
         }
         // Network trouble, a timeout, a dropped socket: the same client_msg_id makes a retry safe.
         await sleep(Math.min(15_000, 500 * 2 ** attempt));
@@ -622,18 +635,13 @@ export class Chat {
     const known = h?.list.some((x) => x.ts === m.ts);
     if (h?.loaded) this.setHistory(channel, { ...h, list: upsert(h.list, m) });
     const c = this.state.channels[channel];
-    if (!c) {
-      // A conversation this tab has not seen yet (a new DM): the server's unread count includes this message.
-      this.bumped.set(channel, Date.now());
-      void this.refreshChannel(channel).catch(() => undefined);
-      return;
-    }
     const viewing = channel === this.state.current && document.visibilityState === 'visible';
-    if (viewing) this.markRead(channel);
-    else if (!known && m.user !== this.state.me.id && (!c.last_read || m.ts > c.last_read)) {
-      this.bumped.set(channel, Date.now());
-      this.patchChannel(channel, (x) => ({ ...x, unread: x.unread + 1 }));
-    }
+    if (viewing) return this.markRead(channel);
+    if (known || m.user === this.state.me.id || (c?.last_read && m.ts <= c.last_read)) return;
+    // A conversation this tab has not seen yet (a new DM), or one being read right now: read it (again).
+    if (!c || this.refreshSeq.has(channel)) return void this.refreshChannel(channel).catch(() => undefined);
+    if (this.listing) return void this.recheck.add(channel);
+    this.patchChannel(channel, (x) => ({ ...x, unread: x.unread + 1 }));
   }
 
   private sweepTyping(): void {

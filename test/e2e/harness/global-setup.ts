@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { ensureWebAppBuilt } from '../../../local/web-app';
 import { startLocal, synth } from './local-process';
 
 /**
@@ -14,6 +15,8 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   if (process.env.E2E_SKIP_SYNTH !== '1') synth();
+  // Once here, so local clouds started by tests (restarts, private instances) never build concurrently.
+  ensureWebAppBuilt((line) => process.stderr.write(`${line}\n`));
   process.env.E2E_TARGET = 'local';
   process.env.E2E_RUN_ID ??= String(process.pid);
   // Set in the parent before workers start, so every test worker sees them.
