@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startWebApp } from '../../local/web-app';
 import { api, isLocal, signIn, target } from './harness/target';
@@ -66,8 +67,27 @@ async function send(page: Page, text: string, box = 'Message'): Promise<void> {
 /** Browser-side checks are strings: the root project compiles without DOM types. */
 const REACTED_TWICE = `[...document.querySelectorAll('.reaction')].some((b) => b.getAttribute('aria-label') === 'tada reaction, 2')`;
 
-/** A 2x2 PNG. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64');
+/** A 160x100 PNG with a diagonal gradient, so the preview is visible in screenshots. */
+function gradientPng(width = 160, height = 100): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) rows.set([63 + (x * 150) / width, 14 + (y * 80) / height, 64 + ((x + y) * 120) / (width + height)], y * (width * 3 + 1) + 1 + x * 3);
+  }
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
+const PNG = gradientPng();
 
 suite('web client', () => {
   const team = `web-${randomUUID().slice(0, 8)}`;
