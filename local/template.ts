@@ -134,12 +134,17 @@ const str = (v: TemplateValue | undefined, fallback = ''): string => (typeof v =
 const num = (v: TemplateValue | undefined, fallback: number): number => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : fallback);
 const strings = (v: TemplateValue | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
+/** Functions the local cloud can run: Node.js ones (a missing Runtime is an inline or image function we do not run either). */
+export const isNodeRuntime = (runtime: TemplateValue | undefined): boolean => typeof runtime === 'string' && runtime.startsWith('nodejs');
+
 export function buildCloudView(template: Template, cdkOut: string): CloudView {
   const resources = Object.entries(template.Resources ?? {});
   const ofType = (type: string) => resources.filter(([, r]) => r.Type === type).map(([id, r]) => ({ id, p: r.Properties ?? {}, r }));
 
   const functions = new Map<string, FunctionSpec>();
   for (const { id, p, r } of ofType('AWS::Lambda::Function')) {
+    // Deploy-time helpers in other runtimes (CDK's BucketDeployment is Python) have no part in the running system.
+    if (!isNodeRuntime(p.Runtime)) continue;
     const assetPath = str(r.Metadata?.['aws:asset:path']);
     const handler = str(p.Handler, 'index.handler');
     const dot = handler.lastIndexOf('.');
