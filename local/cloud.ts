@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
+import { startCapacityMeter, type CapacityMeter } from './capacity-meter';
 import { Checkpoints } from './checkpoints';
 import { devEndpoints, ISSUER_PATH } from './dev-endpoints';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal } from './dynamodb-local';
@@ -47,6 +48,8 @@ export const LOCAL_ENDPOINTS_FILE = 'local-endpoints.json';
 export interface LocalEndpoints {
   DynamoDbEndpoint: string;
   TableName: string;
+  /** With LOCAL_DYNAMODB_METER=1: the counting proxy (callers name themselves with AWS_SDK_UA_APP_ID). */
+  DynamoDbMeteredEndpoint?: string;
   S3Endpoint: string;
   Bucket: string;
   ports: LocalCloudOptions['ports'];
@@ -89,6 +92,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const dynamo = await startDynamoDbLocal({ port: options.ports.dynamodb, path: join(dataDir, 'dynamodb'), log });
     stops.push(dynamo.stop);
     log(`✓ DynamoDB Local on ${HOST}:${dynamo.port}`);
+    // LOCAL_DYNAMODB_METER=1: functions go through a proxy that sums consumed capacity per function.
+    let meter: CapacityMeter | undefined;
+    if (options.meterCapacity) {
+      meter = await startCapacityMeter({ target: dynamo.endpoint, log });
+      stops.push(meter.stop);
+      log(`! capacity meter in front of DynamoDB Local on ${meter.endpoint} (LOCAL_DYNAMODB_METER=1; units in /dev/stats)`);
+    }
     const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
     const { streamArn, created } = await ensureTable(dynamoClient, LOCAL_TABLE_NAME, view.table);
     log(`✓ table ${LOCAL_TABLE_NAME} ${created ? 'created' : 'found'} (stream ${view.table.streamViewType ?? 'off'})`);
@@ -131,7 +141,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         AWS_DEFAULT_REGION: REGION,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: meter?.endpoint ?? dynamo.endpoint,
+        ...(meter ? { AWS_SDK_UA_APP_ID: f.logicalId.slice(0, 50) } : {}),
         AWS_ENDPOINT_URL_S3: s3.endpoint,
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_LAMBDA_FUNCTION_NAME: f.logicalId,
@@ -157,7 +168,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       jwt: { issuer: issuer.issuer, audience: issuer.audience, jwks: issuer.jwks() },
       devEndpoints: devEndpoints(
         issuer,
-        () => ({ functions: runtime.stats(), eventSources: pollers.map((p) => ({ functionId: p.source.functionId, ...p.poller.stats, recent: p.poller.recent })) }),
+        () => ({
+          functions: runtime.stats(),
+          eventSources: pollers.map((p) => ({ functionId: p.source.functionId, ...p.poller.stats, recent: p.poller.recent })),
+          gateway: ws.counters,
+          ...(meter ? { capacity: meter.stats() } : {}),
+        }),
         () => ws.list(),
       ),
       log,
@@ -193,6 +209,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     // Local-only endpoints the e2e harness needs (direct table access, and the ports to restart on).
     const local: LocalEndpoints = {
       DynamoDbEndpoint: dynamo.endpoint,
+      ...(meter ? { DynamoDbMeteredEndpoint: meter.endpoint } : {}),
       TableName: LOCAL_TABLE_NAME,
       S3Endpoint: s3.endpoint,
       Bucket: LOCAL_BUCKET,

@@ -32,6 +32,8 @@ export interface FunctionStats {
   errors: number;
   coldStarts: number;
   timeouts: number;
+  /** Summed invocation durations (ms; what Lambda bills, before rounding up), for benchmarks. */
+  durationMs: number;
 }
 
 interface Instance {
@@ -59,7 +61,7 @@ export function shortName(logicalId: string): string {
 class FunctionPool {
   private readonly instances = new Set<Instance>();
   private readonly queue: { event: unknown; resolve: (r: InvokeResult) => void }[] = [];
-  readonly stats: FunctionStats = { invocations: 0, errors: 0, coldStarts: 0, timeouts: 0 };
+  readonly stats: FunctionStats = { invocations: 0, errors: 0, coldStarts: 0, timeouts: 0, durationMs: 0 };
   private readonly name: string;
 
   constructor(
@@ -154,6 +156,7 @@ class FunctionPool {
       instance.worker.postMessage(message);
     });
     const duration = performance.now() - invokeStarted;
+    this.stats.durationMs += duration;
     // The instance logged the error itself ("Invoke Error"); timeouts and crashes were logged above.
     if (!result.ok) this.stats.errors++;
     this.print(`END RequestId: ${requestId}`);

@@ -15,6 +15,8 @@ export interface LocalCloudOptions {
   functionEnv: Record<string, string>;
   /** LOCAL_MAX_INSTANCES: concurrent instances per function (default 16). */
   maxInstances: number;
+  /** LOCAL_DYNAMODB_METER=1: functions reach DynamoDB through a counting proxy (local/capacity-meter.ts; for benchmarks). */
+  meterCapacity?: boolean;
   log: (line: string) => void;
 }
 
@@ -51,6 +53,7 @@ export function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): LocalCloudO
     streamPollMs: intEnv(env, 'LOCAL_STREAM_POLL_MS', 250),
     functionEnv: parseFunctionEnv(env.LOCAL_FUNCTION_ENV),
     maxInstances: intEnv(env, 'LOCAL_MAX_INSTANCES', 16) || 16,
+    meterCapacity: env.LOCAL_DYNAMODB_METER === '1',
     log: (line) => process.stdout.write(`${line}\n`),
   };
 }

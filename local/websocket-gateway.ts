@@ -61,6 +61,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 export class WebSocketGateway {
   private readonly connections = new Map<string, Connection>();
+  /** Billable traffic (frames in, frames out: route responses and @connections posts) and @connections calls, for /dev/stats. */
+  readonly counters = { framesIn: 0, framesOut: 0, connectionsApi: { post: 0, get: 0, delete: 0, gone: 0 } };
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: FRAME_LIMIT });
   private readonly server: Server;
   private readonly routes: Map<string, WebSocketApiSpec['routes'][number]>;
@@ -160,6 +162,7 @@ export class WebSocketGateway {
   /** A frame: select the route and invoke it; frames of one connection may run concurrently, as on AWS. */
   private onFrame(connection: Connection, data: RawData, isBinary: boolean): void {
     this.touch(connection);
+    this.counters.framesIn++;
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
     const body = isBinary ? bytes.toString('base64') : bytes.toString('utf8');
     const routeKey = isBinary ? '$default' : selectRoute(this.options.api.routeSelectionExpression, body, new Set(this.routes.keys()));
@@ -170,11 +173,15 @@ export class WebSocketGateway {
       if (connection.socket.readyState !== connection.socket.OPEN) return;
       if (!result.ok) {
         const { connectionId } = connection;
+        this.counters.framesOut++;
         connection.socket.send(JSON.stringify({ message: 'Internal server error', connectionId, requestId: event.requestContext.requestId }));
         return;
       }
       const reply = (result.result as { body?: unknown } | null)?.body;
-      if (route.hasRouteResponse && typeof reply === 'string') connection.socket.send(reply);
+      if (route.hasRouteResponse && typeof reply === 'string') {
+        this.counters.framesOut++;
+        connection.socket.send(reply);
+      }
     });
   }
 
@@ -190,12 +197,18 @@ export class WebSocketGateway {
     if (!path.startsWith(prefix)) return sendJson(res, 404, { message: 'Not Found' });
     const connection = this.connections.get(decodeURIComponent(path.slice(prefix.length)));
     const body = await readBody(req, POST_LIMIT);
+    const api = this.counters.connectionsApi;
+    if (req.method === 'POST') api.post++;
+    else if (req.method === 'GET') api.get++;
+    else if (req.method === 'DELETE') api.delete++;
     if (!connection || connection.socket.readyState !== connection.socket.OPEN) {
+      api.gone++;
       return sendJson(res, 410, { message: null }, { 'x-amzn-errortype': 'GoneException' });
     }
     switch (req.method) {
       case 'POST':
         if (body === undefined) return sendJson(res, 413, { message: 'Request entity too large' }, { 'x-amzn-errortype': 'PayloadTooLargeException' });
+        this.counters.framesOut++;
         connection.socket.send(body.toString('utf8'));
         return sendJson(res, 200, undefined);
       case 'GET':

@@ -1,0 +1,189 @@
+import WebSocket from 'ws';
+
+/*
+ * What the benchmarks talk to: the local cloud's HTTP API (tokens, Web API methods, /dev/stats) and
+ * its WebSocket API, with a light client that timestamps every message event it receives.
+ */
+
+export interface Endpoints {
+  httpUrl: string;
+  wsUrl: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON frames
+type Json = Record<string, any>;
+
+export async function post(url: string, body: unknown, token?: string): Promise<Json> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as Json;
+}
+
+export interface Member {
+  name: string;
+  userId: string;
+  teamId: string;
+  token: string;
+}
+
+export async function signIn(ep: Endpoints, name: string, team: string): Promise<Member> {
+  const r = await post(`${ep.httpUrl}/dev/token`, { user: name, team, expires_in: 6 * 3600 });
+  if (!r.ok) throw new Error(`token for ${name}: ${JSON.stringify(r)}`);
+  return { name, userId: r.user_id, teamId: r.team_id, token: r.token };
+}
+
+export async function api(ep: Endpoints, token: string, method: string, args: Json = {}): Promise<Json> {
+  const r = await post(`${ep.httpUrl}/api/${method}`, args, token);
+  if (!r.ok) throw new Error(`${method}: ${r.error ?? JSON.stringify(r)}`);
+  return r;
+}
+
+/** Runs `fn` over `items`, `concurrency` at a time; stops starting new ones after `deadline` (ms epoch). */
+export async function pool<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>, deadline = Infinity): Promise<R[]> {
+  const out: R[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && Date.now() < deadline) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return out;
+}
+
+/**
+ * Receipts of message events by their text (benchmarks put a unique tag in each text): when each
+ * expected delivery arrived (performance.now()).
+ */
+export class Deliveries {
+  private readonly waiting = new Map<string, { times: number[]; expected: number; done: () => void }>();
+
+  expect(tag: string, expected: number, timeoutMs: number): Promise<number[]> {
+    return new Promise((resolve) => {
+      const entry = { times: [] as number[], expected, done: () => undefined as void };
+      const timer = setTimeout(() => finish(), timeoutMs);
+      const finish = () => {
+        clearTimeout(timer);
+        this.waiting.delete(tag);
+        resolve(entry.times);
+      };
+      entry.done = finish;
+      this.waiting.set(tag, entry);
+    });
+  }
+
+  received(tag: string, at: number): void {
+    const entry = this.waiting.get(tag);
+    if (!entry) return;
+    entry.times.push(at);
+    if (entry.times.length >= entry.expected) entry.done();
+  }
+}
+
+const TAG = /^bench:([A-Za-z0-9:_-]+)/;
+
+export class BenchSocket {
+  private nextId = 1;
+  private readonly replies = new Map<number, (frame: Json) => void>();
+
+  private constructor(readonly socket: WebSocket, deliveries: Deliveries) {
+    socket.on('message', (data) => {
+      const at = performance.now();
+      const text = data.toString();
+      // Cheap pre-check before parsing: only replies and tagged message events matter here.
+      if (!text.includes('reply_to') && !text.includes('bench:')) return;
+      const frame = JSON.parse(text) as Json;
+      if (frame.reply_to !== undefined) {
+        this.replies.get(frame.reply_to)?.(frame);
+        this.replies.delete(frame.reply_to);
+        return;
+      }
+      if (frame.type === 'message' && typeof frame.text === 'string') {
+        const tag = TAG.exec(frame.text)?.[1];
+        if (tag) deliveries.received(tag, at);
+      }
+    });
+    socket.on('error', () => undefined);
+  }
+
+  static connect(ep: Endpoints, token: string, deviceId: string, deliveries: Deliveries): Promise<BenchSocket> {
+    const socket = new WebSocket(`${ep.wsUrl}?token=${encodeURIComponent(token)}&device_id=${encodeURIComponent(deviceId)}`, { perMessageDeflate: false });
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(new BenchSocket(socket, deliveries)));
+      socket.once('unexpected-response', (_req, res) => {
+        socket.terminate();
+        reject(new Error(`handshake HTTP ${res.statusCode}`));
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  /** Sends an action frame; resolves with its reply (or rejects after `timeoutMs`). */
+  request(action: string, args: Json, timeoutMs = 10_000): Promise<Json> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.replies.delete(id);
+        reject(new Error(`${action}: no reply in ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.replies.set(id, (frame) => {
+        clearTimeout(timer);
+        resolve(frame);
+      });
+      this.socket.send(JSON.stringify({ action, id, ...args }));
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.socket.once('close', () => resolve());
+      this.socket.close(1000);
+      setTimeout(() => {
+        this.socket.terminate();
+        resolve();
+      }, 2000).unref();
+    });
+  }
+}
+
+/* /dev/stats: per-function invocations and durations, gateway counters, consumed capacity per caller. */
+
+export interface DevStats {
+  functions: Record<string, { invocations: number; errors: number; coldStarts: number; durationMs: number }>;
+  eventSources: { functionId: string; received: number; filteredOut: number; delivered: number; discarded: number }[];
+  gateway: { framesIn: number; framesOut: number; connectionsApi: { post: number; get: number; delete: number; gone: number } };
+  capacity?: Record<string, { requests: number; readUnits: number; writeUnits: number; operations: Record<string, { requests: number; units: number }> }>;
+}
+
+export async function devStats(ep: Endpoints): Promise<DevStats> {
+  const res = await fetch(`${ep.httpUrl}/dev/stats`);
+  return (await res.json()) as DevStats;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let quietCap = Infinity;
+/** Caps every waitForQuiet (the smoke run shares a local cloud that is never quiet). */
+export const capQuietWaits = (ms: number) => void (quietCap = ms);
+
+/** Waits until the stream is drained: every record read was handled and nothing moved for `quietMs`. */
+export async function waitForQuiet(ep: Endpoints, quietMs = 800, timeoutMs = 300_000): Promise<DevStats> {
+  const deadline = Date.now() + Math.min(timeoutMs, quietCap);
+  let last = '';
+  let stableSince = Date.now();
+  for (;;) {
+    const stats = await devStats(ep);
+    const key = JSON.stringify([stats.eventSources.map((s) => [s.received, s.delivered, s.filteredOut]), Object.values(stats.functions).map((f) => f.invocations), stats.capacity ? Object.values(stats.capacity).map((c) => c.requests) : 0]);
+    if (key !== last) {
+      last = key;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince >= quietMs) return stats;
+    if (Date.now() > deadline) return stats;
+    await sleep(150);
+  }
+}

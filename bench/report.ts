@@ -1,0 +1,114 @@
+import type { Cost, PerMessage } from './cost';
+import type { BundleResult } from './scenarios/bundles';
+import type { FanoutRow } from './scenarios/fanout';
+import type { HistoryResult } from './scenarios/history';
+import { latencyChart, lineChart } from './svg';
+
+/* The result file's shape, the targets it is judged against, its Markdown summary and its charts. */
+
+export interface BenchResult {
+  timestamp: string;
+  mode: 'quick' | 'full' | 'smoke';
+  machine: { load_average_at_start?: number[]; cores: number; cpu: string; memory_gb: number; node: string; platform: string };
+  settings: Record<string, unknown>;
+  latency_ms: { p50: number; p95: number; p99: number };
+  throughput_msgs_per_s: number;
+  chat?: Record<string, unknown>;
+  fanout: FanoutRow[];
+  baseline_scan: FanoutRow[];
+  fanout_run?: { connected: Record<string, number>; connect_seconds: number; stopped: string | null };
+  history: HistoryResult | { ms: number; rru: number };
+  bundles: BundleResult[];
+  cost_per_million_usd: Cost & { per_message: PerMessage };
+  targets: Target[];
+  /** Latency samples for the chart (not summarised elsewhere); dropped from latest.json when large. */
+  latency_samples?: number[];
+}
+
+export interface Target {
+  name: string;
+  met: boolean | null;
+  detail: string;
+}
+
+const BUNDLE_LIMIT_KB = 250;
+
+export function judge(r: Pick<BenchResult, 'fanout' | 'baseline_scan' | 'bundles' | 'cost_per_million_usd'>): Target[] {
+  const targets: Target[] = [];
+  const pairs = r.fanout.map((row) => ({ row, scan: r.baseline_scan.find((b) => b.members === row.members) }));
+  const ratios = pairs.filter((p) => p.scan && p.row.rru_per_message > 0).map((p) => ({ online: p.row.online, connections: p.row.connections, ratio: p.scan!.rru_per_message / p.row.rru_per_message }));
+  const atScale = ratios.filter((x) => x.connections >= 10_000);
+  const ratioText = ratios.map((x) => `${x.online} online: ${Math.round(x.ratio)}×`).join(', ');
+  targets.push({
+    name: 'read units 100× below the scan baseline at 10,000 connections',
+    met: atScale.length ? atScale.every((x) => x.ratio >= 100) : null,
+    detail: `${atScale.length ? '' : `not measured at 10,000 connections (largest run: ${Math.max(0, ...ratios.map((x) => x.connections))}); `}scan ÷ ours per message: ${ratioText || 'n/a'}`,
+  });
+  const grows = r.fanout.length >= 2 ? r.fanout.every((row, i) => i === 0 || row.rru_per_message >= r.fanout[i - 1].rru_per_message * 0.8) : null;
+  targets.push({ name: 'read units per message grow with online members only', met: grows, detail: r.fanout.map((row) => `${row.online}: ${row.rru_per_message}`).join(', ') });
+  const over = r.bundles.filter((b) => b.kb >= BUNDLE_LIMIT_KB);
+  targets.push({
+    name: `every handler bundle under ${BUNDLE_LIMIT_KB} KB`,
+    met: r.bundles.length ? over.length === 0 : null,
+    detail: over.length ? `${over.length} of ${r.bundles.length} over: ${over.map((b) => `${b.name} ${Math.round(b.kb)} KB`).join(', ')}` : `all ${r.bundles.length} under`,
+  });
+  const c = r.cost_per_million_usd;
+  targets.push({
+    name: 'cost per million messages within 10% of the API Gateway floor',
+    met: Number.isFinite(c.overFloor) ? c.overFloor <= 0.1 : null,
+    detail: `$${c.total} vs floor $${c.floor} (${Math.round(c.overFloor * 100)}% above)`,
+  });
+  return targets;
+}
+
+const n = (v: number, d = 1) => (Number.isFinite(v) ? String(Math.round(v * 10 ** d) / 10 ** d) : '–');
+const mark = (t: Target) => (t.met === null ? '–' : t.met ? '✅' : '❌');
+
+export function markdown(r: BenchResult): string {
+  const lines: string[] = [];
+  const m = r.machine;
+  lines.push(`# Benchmark results (${r.mode})`, '', `${r.timestamp} · ${m.cores} cores (${m.cpu}) · ${m.memory_gb} GB · Node ${m.node} · ${m.platform}${m.load_average_at_start ? ` · load average at start ${m.load_average_at_start.join(' / ')} (a shared machine: times are noisy)` : ''}. Local cloud on loopback (DynamoDB Local, worker-thread functions), so absolute times are this machine's; units and call counts are what AWS would bill.`, '');
+  lines.push('## Targets', '', '| target | | measured |', '| --- | --- | --- |');
+  for (const t of r.targets) lines.push(`| ${t.name} | ${mark(t)} | ${t.detail} |`);
+  lines.push('', '## Chat (10-member channels)', '');
+  lines.push(`Latency send → delivery: **p50 ${n(r.latency_ms.p50, 0)} ms, p95 ${n(r.latency_ms.p95, 0)} ms, p99 ${n(r.latency_ms.p99, 0)} ms**; sustained **${n(r.throughput_msgs_per_s)} messages/s** fully delivered.`, '');
+  lines.push('![latency](latency.svg)', '');
+  lines.push('## Fan-out by channel size', '');
+  if (r.fanout_run?.stopped) lines.push(`Stopped: ${r.fanout_run.stopped}.`, '');
+  lines.push('| online | connections in table | ours: RRU/msg | ours: WRU/msg | ours: ms to last | @connections | scan: RRU/msg | scan: ms to last | scan ÷ ours (reads) |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of r.fanout) {
+    const scan = r.baseline_scan.find((b) => b.members === row.members);
+    lines.push(`| ${row.online} | ${row.connections} | ${n(row.rru_per_message)} | ${n(row.wru_per_message)} | ${row.ms_to_last} | ${row.connections_api_calls} | ${scan ? n(scan.rru_per_message) : '–'} | ${scan ? scan.ms_to_last : '–'} | ${scan && row.rru_per_message > 0 ? `${Math.round(scan.rru_per_message / row.rru_per_message)}×` : '–'} |`);
+  }
+  lines.push('', '![fan-out time](fanout-time.svg) ![fan-out reads](fanout-reads.svg)', '');
+  lines.push('## History', '', `A page of 100 messages (conversations.history): **${n(r.history.ms)} ms** (median), **${n(r.history.rru, 2)} read units** per page.`, '');
+  lines.push('## Bundles and cold start', '', '| function | KB | init ms (as deployed, --enable-source-maps) | init ms (without) | top contributors (KB) |', '| --- | ---: | ---: | ---: | --- |');
+  for (const b of r.bundles) lines.push(`| ${b.name} | ${n(b.kb, 0)} | ${n(b.init_ms, 0)} | ${n(b.init_ms_without_source_maps, 0)} | ${b.top_contributors.slice(0, 5).map((c) => `${c.module} ${n(c.kb, 0)}`).join(', ')} |`);
+  const c = r.cost_per_million_usd;
+  const p = c.per_message;
+  lines.push('', '## Cost per million messages (10-member channels, measured)', '', '| part | per message | $ per million |', '| --- | ---: | ---: |');
+  lines.push(`| WebSocket messages in + out | ${n(p.websocketIn, 2)} + ${n(p.websocketOut, 2)} | ${n(c.breakdown.websocket, 2)} |`);
+  lines.push(`| HTTP API requests | ${n(p.httpRequests, 2)} | ${n(c.breakdown.http, 2)} |`);
+  lines.push(`| Lambda requests | ${n(p.lambdaRequests, 3)} | ${n(c.breakdown.lambdaRequests, 2)} |`);
+  lines.push(`| Lambda compute (arm64) | ${n(p.lambdaGbSeconds * 1000, 2)} GB-ms | ${n(c.breakdown.lambdaCompute, 2)} |`);
+  lines.push(`| DynamoDB write units | ${n(p.writeUnits, 2)} | ${n(c.breakdown.dynamodbWrites, 2)} |`);
+  lines.push(`| DynamoDB read units | ${n(p.readUnits, 2)} | ${n(c.breakdown.dynamodbReads, 2)} |`);
+  lines.push(`| **total** | | **${n(c.total, 2)}** |`, `| floor: API Gateway WebSocket messages alone (${n(p.floorWebsocketMessages, 1)}) | | ${n(c.floor, 2)} |`, '');
+  lines.push('Settings: `' + JSON.stringify(r.settings) + '`', '');
+  return lines.join('\n');
+}
+
+export function charts(r: BenchResult): Record<string, string> {
+  const rows = (list: FanoutRow[], pick: (row: FanoutRow) => number) => list.map((row) => ({ x: row.online, y: pick(row) }));
+  return {
+    'latency.svg': latencyChart(r.latency_samples ?? [], { title: 'Chat: send → delivery latency (10-member channels)', marks: { p50: r.latency_ms.p50, p95: r.latency_ms.p95, p99: r.latency_ms.p99 } }),
+    'fanout-time.svg': lineChart(
+      [{ name: 'ours: LIVE# subscriptions (from send)', points: rows(r.fanout, (x) => x.ms_to_last) }, { name: 'baseline: Scan + post (from scan start)', points: rows(r.baseline_scan, (x) => x.ms_to_last) }],
+      { title: 'Fan-out: time to the last delivery', xLabel: 'online members', yLabel: 'ms', logY: true },
+    ),
+    'fanout-reads.svg': lineChart(
+      [{ name: 'ours', points: rows(r.fanout, (x) => x.rru_per_message) }, { name: 'baseline: Scan of connections', points: rows(r.baseline_scan, (x) => x.rru_per_message) }],
+      { title: 'Fan-out: DynamoDB read units per message', xLabel: 'online members', yLabel: 'read units', logY: true },
+    ),
+  };
+}

@@ -1,0 +1,41 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runBench } from '../../bench/run';
+import { isLocal } from './harness/target';
+
+/*
+ * Keeps `npm run bench` working: its smallest scenario set (one channel of 10 members, a handful of
+ * messages, a 10-member fan-out and its scan baseline, two history pages, one bundle) against the
+ * suite's local cloud, then the result files' shape. No figure is judged here (the shared cloud
+ * runs other tests at the same time and has no capacity meter).
+ */
+
+const describeLocal = isLocal() ? describe : describe.skip;
+
+describeLocal('bench harness smoke', () => {
+  const out = mkdtempSync(join(tmpdir(), 'teamchat-bench-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('runs the smoke scenarios and writes results of the documented shape', async () => {
+    await runBench({ mode: 'smoke', synth: false, outDir: out, outputsFile: process.env.E2E_OUTPUTS_FILE, log: () => undefined });
+    for (const f of ['latest.json', 'latest.md', 'latency.svg', 'fanout-time.svg', 'fanout-reads.svg']) expect(existsSync(join(out, f))).toBe(true);
+    const r = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
+    for (const k of ['p50', 'p95', 'p99']) expect(typeof r.latency_ms[k]).toBe('number');
+    expect(r.latency_ms.p50).toBeGreaterThan(0);
+    expect(typeof r.throughput_msgs_per_s).toBe('number');
+    for (const list of [r.fanout, r.baseline_scan]) {
+      expect(list.length).toBeGreaterThan(0);
+      for (const row of list) for (const k of ['online', 'connections', 'rru_per_message', 'wru_per_message', 'ms_to_last']) expect(typeof row[k]).toBe('number');
+    }
+    expect(r.fanout[0].online).toBe(10);
+    expect(r.fanout[0].delivered).toBe(10);
+    expect(typeof r.history.ms).toBe('number');
+    expect(typeof r.history.rru).toBe('number');
+    expect(r.bundles[0]).toEqual(expect.objectContaining({ name: expect.any(String), kb: expect.any(Number), init_ms: expect.any(Number) }));
+    expect(r.cost_per_million_usd).toEqual(expect.objectContaining({ total: expect.any(Number), floor: expect.any(Number), breakdown: expect.any(Object) }));
+    expect(r.machine).toEqual(expect.objectContaining({ cores: expect.any(Number), memory_gb: expect.any(Number), node: expect.any(String) }));
+    expect(r.settings).toBeDefined();
+    expect(readFileSync(join(out, 'latency.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
+  }, 120_000);
+});

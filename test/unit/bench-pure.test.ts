@@ -1,0 +1,134 @@
+import { costPerMillion, gbSeconds, PRICES } from '../../bench/cost';
+import { judge, markdown, charts, type BenchResult } from '../../bench/report';
+import { median, percentile, summarize } from '../../bench/stats';
+import { decadeTicks, latencyChart, lineChart, niceTicks } from '../../bench/svg';
+import { moduleOf } from '../../bench/scenarios/bundles';
+import { callerOf, unitsOf, withCapacityRequested } from '../../local/capacity-meter';
+
+describe('bench statistics', () => {
+  it('interpolates percentiles between ranks', () => {
+    const values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    expect(percentile(values, 0)).toBe(1);
+    expect(percentile(values, 100)).toBe(10);
+    expect(percentile(values, 50)).toBe(5.5);
+    expect(percentile(values, 95)).toBeCloseTo(9.55);
+    expect(median([3, 1, 2])).toBe(2);
+    expect(percentile([], 50)).toBeNaN();
+    expect(percentile([7], 99)).toBe(7);
+  });
+
+  it('summarises without sorting the input in place', () => {
+    const values = [5, 1, 3];
+    const s = summarize(values);
+    expect(s).toMatchObject({ n: 3, min: 1, max: 5, p50: 3, mean: 3 });
+    expect(values).toEqual([5, 1, 3]);
+    expect(summarize([]).n).toBe(0);
+  });
+});
+
+describe('bench cost model', () => {
+  it('prices operations at the DESIGN.md list prices', () => {
+    const c = costPerMillion({ websocketIn: 1, websocketOut: 10, httpRequests: 0, lambdaRequests: 1, lambdaGbSeconds: 0.025, readUnits: 4, writeUnits: 10, floorWebsocketMessages: 11 });
+    expect(c.breakdown.websocket).toBeCloseTo(11);
+    expect(c.breakdown.lambdaRequests).toBeCloseTo(0.2);
+    expect(c.breakdown.lambdaCompute).toBeCloseTo(0.025 * 13.3334, 2);
+    expect(c.breakdown.dynamodbWrites).toBeCloseTo(6.25);
+    expect(c.breakdown.dynamodbReads).toBeCloseTo(0.5);
+    expect(c.total).toBeCloseTo(11 + 0.2 + 0.333 + 6.25 + 0.5, 2);
+    expect(c.floor).toBe(11);
+    expect(c.overFloor).toBeCloseTo(c.total / 11 - 1, 2);
+  });
+
+  it('turns milliseconds at a memory size into GB-seconds', () => {
+    expect(gbSeconds(1000, 1024)).toBe(1);
+    expect(gbSeconds(100, 256)).toBeCloseTo(0.025);
+    expect(PRICES.websocketMessage * 1e6).toBe(1);
+  });
+});
+
+describe('bench charts', () => {
+  it('draws a latency histogram with its CDF and marks as a standalone SVG', () => {
+    const svg = latencyChart(Array.from({ length: 500 }, (_, i) => 50 + (i % 100)), { title: 'latency <test>', marks: { p50: 99, p95: 145 } });
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg).toContain('</svg>');
+    expect(svg).toContain('latency &lt;test&gt;');
+    expect(svg).toContain('<polyline');
+    expect(svg).toContain('p95 145 ms');
+    expect(svg).not.toContain('NaN');
+    expect(latencyChart([], { title: 'empty' })).toContain('no samples');
+  });
+
+  it('draws series on a log x axis with a legend', () => {
+    const svg = lineChart([{ name: 'ours', points: [{ x: 10, y: 1 }, { x: 1000, y: 50 }] }, { name: 'scan', points: [{ x: 10, y: 500 }, { x: 1000, y: 600 }] }], { title: 't', xLabel: 'x', yLabel: 'y', logY: true });
+    expect(svg.match(/<circle/g)).toHaveLength(4);
+    expect(svg).toContain('>ours<');
+    expect(svg).toContain('>scan<');
+    expect(svg).not.toContain('NaN');
+  });
+
+  it('picks ticks', () => {
+    expect(niceTicks(97)).toEqual([0, 20, 40, 60, 80, 100]);
+    expect(decadeTicks(10, 10000)).toEqual([10, 100, 1000, 10000]);
+  });
+});
+
+describe('bench capacity meter and bundle analysis helpers', () => {
+  it('asks for consumed capacity and sums what answers report', () => {
+    expect(JSON.parse(withCapacityRequested('{"TableName":"t"}'))).toEqual({ TableName: 't', ReturnConsumedCapacity: 'INDEXES' });
+    expect(withCapacityRequested('{"ReturnConsumedCapacity":"TOTAL"}')).toBe('{"ReturnConsumedCapacity":"TOTAL"}');
+    expect(withCapacityRequested('not json')).toBe('not json');
+    expect(unitsOf({ ConsumedCapacity: { CapacityUnits: 2.5 } })).toBe(2.5);
+    expect(unitsOf({ ConsumedCapacity: [{ CapacityUnits: 6 }, { CapacityUnits: 1 }] })).toBe(7);
+    expect(unitsOf({})).toBe(0);
+  });
+
+  it('names the caller from the SDK user agent', () => {
+    expect(callerOf({ 'x-amz-user-agent': 'aws-sdk-js/3.1 ua/2.1 app/FanoutHandler50AB9208' })).toBe('FanoutHandler50AB9208');
+    expect(callerOf({ 'user-agent': 'curl/8' })).toBe('other');
+  });
+
+  it('groups metafile inputs by package', () => {
+    expect(moduleOf('node_modules/@aws-sdk/client-dynamodb/dist-es/index.js')).toBe('@aws-sdk/client-dynamodb');
+    expect(moduleOf('node_modules/electrodb/src/entity.js')).toBe('electrodb');
+    expect(moduleOf('lambdas/core/fanout.ts')).toBe('lambdas/core');
+  });
+});
+
+describe('bench report', () => {
+  const result: BenchResult = {
+    timestamp: '2025-01-01T00:00:00.000Z', mode: 'quick',
+    machine: { cores: 2, cpu: 'test', memory_gb: 4, node: 'v22', platform: 'linux' }, settings: {},
+    latency_ms: { p50: 100, p95: 200, p99: 300 }, throughput_msgs_per_s: 50,
+    fanout: [
+      { online: 10, members: 10, connections: 10010, rru_per_message: 4, wru_per_message: 13, ms_to_last: 300, connections_api_calls: 10, delivered: 10, messages: 3 },
+      { online: 10000, members: 10000, connections: 10010, rru_per_message: 200, wru_per_message: 3, ms_to_last: 4000, connections_api_calls: 10000, delivered: 10000, messages: 1 },
+    ],
+    baseline_scan: [
+      { online: 10, members: 10, connections: 10010, rru_per_message: 1000, wru_per_message: 0, ms_to_last: 900, connections_api_calls: 10, delivered: 10, messages: 2 },
+      { online: 10000, members: 10000, connections: 10010, rru_per_message: 1000, wru_per_message: 0, ms_to_last: 5000, connections_api_calls: 10000, delivered: 10000, messages: 2 },
+    ],
+    history: { ms: 20, rru: 6 },
+    bundles: [{ name: 'Fanout/Handler', kb: 660, init_ms: 400, init_ms_without_source_maps: 300, top_contributors: [{ module: 'electrodb', kb: 190 }] }],
+    cost_per_million_usd: { ...costPerMillion({ websocketIn: 1, websocketOut: 16, httpRequests: 0, lambdaRequests: 1.2, lambdaGbSeconds: 0.01, readUnits: 4, writeUnits: 17, floorWebsocketMessages: 15 }), per_message: { websocketIn: 1, websocketOut: 16, httpRequests: 0, lambdaRequests: 1.2, lambdaGbSeconds: 0.01, readUnits: 4, writeUnits: 17, floorWebsocketMessages: 15 } },
+    targets: [],
+    latency_samples: [90, 100, 110, 200, 300],
+  };
+
+  it('judges the targets plainly', () => {
+    const targets = judge(result);
+    const byName = (s: string) => targets.find((t) => t.name.includes(s))!;
+    expect(byName('100×').met).toBe(false); // 1000/200 = 5× at 10,000 online
+    expect(byName('100×').detail).toContain('10 online: 250×');
+    expect(byName('grow with online').met).toBe(true);
+    expect(byName('250 KB').met).toBe(false);
+    expect(byName('10% of the API Gateway floor').met).toBe(false);
+  });
+
+  it('writes a Markdown summary and three charts', () => {
+    const md = markdown({ ...result, targets: judge(result) });
+    expect(md).toContain('p50 100 ms');
+    expect(md).toContain('| 10000 | 10010 |');
+    expect(md).toContain('![latency](latency.svg)');
+    expect(Object.keys(charts(result)).sort()).toEqual(['fanout-reads.svg', 'fanout-time.svg', 'latency.svg']);
+  });
+});
