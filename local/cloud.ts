@@ -7,6 +7,7 @@ import { startCapacityMeter, type CapacityMeter } from './capacity-meter';
 import { Checkpoints } from './checkpoints';
 import { devEndpoints, ISSUER_PATH } from './dev-endpoints';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal } from './dynamodb-local';
+import { Faults, startDynamoFaultProxy } from './faults';
 import { OVERRIDABLE, resolveEnvironment, type LocalOverrides } from './env-resolver';
 import { FunctionRuntime, type FunctionDefinition } from './function-runtime';
 import { HttpGateway } from './http-gateway';
@@ -99,6 +100,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       stops.push(meter.stop);
       log(`! capacity meter in front of DynamoDB Local on ${meter.endpoint} (LOCAL_DYNAMODB_METER=1; units in /dev/stats)`);
     }
+    // LOCAL_FAULTS: functions reach DynamoDB through a proxy that throttles and fails some requests.
+    const faults = options.faults ? new Faults(options.faults) : undefined;
+    let functionsDynamoEndpoint = meter?.endpoint ?? dynamo.endpoint;
+    if (faults) {
+      const proxy = await startDynamoFaultProxy({ target: functionsDynamoEndpoint, faults, log });
+      stops.push(proxy.stop);
+      functionsDynamoEndpoint = proxy.endpoint;
+      log(`! FAULT INJECTION ON (LOCAL_FAULTS): ${faults.describe() || 'none yet'}; DynamoDB fault proxy on ${proxy.endpoint}; counters in /dev/stats, POST /dev/faults to change`);
+    }
     const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
     const { streamArn, created } = await ensureTable(dynamoClient, LOCAL_TABLE_NAME, view.table);
     log(`✓ table ${LOCAL_TABLE_NAME} ${created ? 'created' : 'found'} (stream ${view.table.streamViewType ?? 'off'})`);
@@ -141,7 +151,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         AWS_DEFAULT_REGION: REGION,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        AWS_ENDPOINT_URL_DYNAMODB: meter?.endpoint ?? dynamo.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: functionsDynamoEndpoint,
         ...(meter ? { AWS_SDK_UA_APP_ID: f.logicalId.slice(0, 50) } : {}),
         AWS_ENDPOINT_URL_S3: s3.endpoint,
         AWS_EC2_METADATA_DISABLED: 'true',
@@ -152,7 +162,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         TZ: 'UTC',
       },
     }));
-    const runtime = new FunctionRuntime(definitions, { log, maxInstances: options.maxInstances });
+    const runtime = new FunctionRuntime(definitions, {
+      log,
+      maxInstances: options.maxInstances,
+      ...(faults ? { faults: { cuttable: new Set(view.eventSources.map((s) => s.functionId)), clockOffset: () => faults.clockOffset(), cutShort: () => faults.cutShort(), count: (k) => faults.count(k) } } : {}),
+    });
     stops.push(() => runtime.stop());
     const invoke = (id: string, event: unknown) => runtime.invoke(id, event);
     log(`✓ ${definitions.length} functions from the template (worker threads, started on first use, up to ${options.maxInstances} instances each)`);
@@ -160,7 +174,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     if (extraEnv.length > 0) log(`! LOCAL_FUNCTION_ENV over every function's environment: ${extraEnv.map(([k, v]) => `${k}=${v}`).join(' ')}`);
 
     const pollers: { source: (typeof view.eventSources)[number]; poller: StreamPoller }[] = [];
-    const ws = new WebSocketGateway({ api: view.webSocketApi, invoke, port: ports.ws, idleSeconds: options.wsIdleSeconds, maxAgeSeconds: options.wsMaxAgeSeconds, log });
+    const ws = new WebSocketGateway({ api: view.webSocketApi, invoke, port: ports.ws, idleSeconds: options.wsIdleSeconds, maxAgeSeconds: options.wsMaxAgeSeconds, log, faults });
     const http = new HttpGateway({
       api: view.httpApi,
       invoke,
@@ -173,8 +187,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           eventSources: pollers.map((p) => ({ functionId: p.source.functionId, ...p.poller.stats, recent: p.poller.recent })),
           gateway: ws.counters,
           ...(meter ? { capacity: meter.stats() } : {}),
+          ...(faults ? { faults: faults.stats() } : {}),
         }),
         () => ws.list(),
+        faults,
       ),
       log,
     });

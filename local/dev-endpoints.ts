@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkFaults, type Faults } from './faults';
 import { send } from './http-gateway';
 import { parseTokenRequest, type JwtIssuer } from './jwt-issuer';
 import { readBody } from './net';
@@ -9,11 +10,12 @@ import { readBody } from './net';
  *   GET  /dev/issuer/.well-known/jwks.json the issuer's JWKS
  *   GET  /dev/stats                       per-function invocation counts and event-source counters (for tests)
  *   GET  /dev/connections                 open WebSocket connections with their principal (for tests)
+ *   POST /dev/faults                      replace the fault rates (only when started with LOCAL_FAULTS)
  */
 
 export const ISSUER_PATH = '/dev/issuer';
 
-export function devEndpoints(issuer: JwtIssuer, stats: () => object, connections: () => object[]) {
+export function devEndpoints(issuer: JwtIssuer, stats: () => object, connections: () => object[], faults?: Faults) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     if (url.pathname === `${ISSUER_PATH}/.well-known/jwks.json` && req.method === 'GET') {
       send(res, 200, issuer.jwks());
@@ -25,6 +27,15 @@ export function devEndpoints(issuer: JwtIssuer, stats: () => object, connections
     }
     if (url.pathname === '/dev/connections' && req.method === 'GET') {
       send(res, 200, { ok: true, connections: connections() });
+      return true;
+    }
+    if (url.pathname === '/dev/faults' && req.method === 'POST' && faults) {
+      try {
+        faults.set(checkFaults(await readFields(req)));
+        send(res, 200, { ok: true, faults: faults.stats() });
+      } catch (error) {
+        send(res, 400, { ok: false, error: 'invalid_arguments', detail: (error as Error).message });
+      }
       return true;
     }
     if (url.pathname === '/dev/token' && req.method === 'POST') {

@@ -5,6 +5,8 @@ export interface InstanceData {
   handlerName: string;
   functionName: string;
   memorySize: number;
+  /** Fault injection: this instance's clock runs this many ms off (0: true time). */
+  clockOffsetMs?: number;
 }
 
 /** Lambda's error payload for a failed invocation. */

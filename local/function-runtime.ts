@@ -25,7 +25,22 @@ export interface RuntimeOptions {
   idleRetireMs?: number;
   /** Where log lines go (default: stdout). */
   log?: (line: string) => void;
+  /** Fault injection (local/faults.ts): clock offsets per instance, and invocations cut short. */
+  faults?: RuntimeFaults;
 }
+
+export interface RuntimeFaults {
+  /** The functions whose invocations may be cut short (the event-source functions). */
+  cuttable: Set<string>;
+  /** A new instance's clock offset in ms (0: none). */
+  clockOffset(): number;
+  /** Whether to kill this invocation's instance part-way, and when. */
+  cutShort(): { kind: 'fanoutCrash' | 'fanoutTimeout'; afterMs: number } | undefined;
+  /** Called when a planned cut took effect (the invocation was still running). */
+  count(kind: 'fanoutCrash' | 'fanoutTimeout'): void;
+}
+
+type ResolvedOptions = Required<Omit<RuntimeOptions, 'faults'>> & Pick<RuntimeOptions, 'faults'>;
 
 export interface FunctionStats {
   invocations: number;
@@ -34,6 +49,8 @@ export interface FunctionStats {
   timeouts: number;
   /** Summed invocation durations (ms; what Lambda bills, before rounding up), for benchmarks. */
   durationMs: number;
+  /** Invocations running or queued now (0: the function is idle; tests wait for a drained stream). */
+  inFlight: number;
 }
 
 interface Instance {
@@ -61,21 +78,22 @@ export function shortName(logicalId: string): string {
 class FunctionPool {
   private readonly instances = new Set<Instance>();
   private readonly queue: { event: unknown; resolve: (r: InvokeResult) => void }[] = [];
-  readonly stats: FunctionStats = { invocations: 0, errors: 0, coldStarts: 0, timeouts: 0, durationMs: 0 };
+  readonly stats: FunctionStats = { invocations: 0, errors: 0, coldStarts: 0, timeouts: 0, durationMs: 0, inFlight: 0 };
   private readonly name: string;
 
   constructor(
     private readonly definition: FunctionDefinition,
-    private readonly options: Required<RuntimeOptions>,
+    private readonly options: ResolvedOptions,
   ) {
     this.name = shortName(definition.logicalId);
   }
 
   invoke(event: unknown): Promise<InvokeResult> {
-    return new Promise((resolve) => {
+    this.stats.inFlight++;
+    return new Promise<InvokeResult>((resolve) => {
       this.queue.push({ event, resolve });
       this.drain();
-    });
+    }).finally(() => this.stats.inFlight--);
   }
 
   private drain(): void {
@@ -103,6 +121,7 @@ class FunctionPool {
       handlerName: definition.handlerName,
       functionName: definition.logicalId,
       memorySize: definition.memorySize,
+      clockOffsetMs: this.options.faults?.clockOffset() ?? 0,
     };
     const worker = new Worker(WORKER_FILE, { env: definition.env, workerData: data, stdout: false, stderr: false });
     let markReady: () => void = () => undefined;
@@ -147,8 +166,21 @@ class FunctionPool {
         this.print(`${new Date().toISOString()} ${requestId} ${message}`);
         this.retire(instance, { errorType: 'Sandbox.Timedout', errorMessage: message });
       }, timeoutMs);
+      // Fault injection: the event-source function's instance is killed at a random point.
+      const cut = this.options.faults?.cuttable.has(definition.logicalId) ? this.options.faults.cutShort() : undefined;
+      const cutTimer = cut
+        ? setTimeout(() => {
+            this.options.faults?.count(cut.kind);
+            const failure = cut.kind === 'fanoutTimeout'
+              ? { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out (injected fault)' }
+              : { errorType: 'Runtime.ExitError', errorMessage: 'instance crashed (injected fault)' };
+            this.print(`${requestId} ${failure.errorMessage}`);
+            this.retire(instance, failure);
+          }, cut.afterMs)
+        : undefined;
       instance.settle = (r) => {
         clearTimeout(timer);
+        clearTimeout(cutTimer);
         instance.settle = undefined;
         resolve(r);
       };
@@ -195,10 +227,11 @@ export class FunctionRuntime {
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(definitions: FunctionDefinition[], options: RuntimeOptions = {}) {
-    const resolved: Required<RuntimeOptions> = {
+    const resolved: ResolvedOptions = {
       maxInstances: options.maxInstances ?? 16,
       idleRetireMs: options.idleRetireMs ?? 5 * 60_000,
       log: options.log ?? ((line) => process.stdout.write(`${line}\n`)),
+      faults: options.faults,
     };
     for (const d of definitions) this.pools.set(d.logicalId, new FunctionPool(d, resolved));
     this.sweeper = setInterval(() => this.pools.forEach((p) => p.retireIdle(Date.now())), 30_000);

@@ -14,6 +14,24 @@ const port = parentPort;
 if (!port) throw new Error('function-worker must run in a worker thread');
 const post = (message: FromInstance) => port.postMessage(message);
 
+// Fault injection (LOCAL_FAULTS clockSkewMs): this instance's clock is off by a fixed offset, as a
+// machine whose clock drifted would be. Installed before the bundle loads, so all its code sees it.
+const offset = data.clockOffsetMs ?? 0;
+if (offset !== 0) {
+  const RealDate = Date;
+  const skewedNow = () => RealDate.now() + offset;
+  class SkewedDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(skewedNow());
+      else super(...(args as [string | number | Date]));
+    }
+    static now(): number {
+      return skewedNow();
+    }
+  }
+  globalThis.Date = SkewedDate as DateConstructor;
+}
+
 let currentRequestId = 'undefined';
 
 // CloudWatch-style lines: <ISO time>\t<request id>\t<LEVEL>\t<message>.

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseFunctionEnv } from './env-resolver';
+import { parseFaults, type FaultConfig } from './faults';
 
 /** The local cloud's settings: ports (0 = pick a free one), data dir, gateway limits. From env and argv. */
 export interface LocalCloudOptions {
@@ -17,6 +18,8 @@ export interface LocalCloudOptions {
   maxInstances: number;
   /** LOCAL_DYNAMODB_METER=1: functions reach DynamoDB through a counting proxy (local/capacity-meter.ts; for benchmarks). */
   meterCapacity?: boolean;
+  /** LOCAL_FAULTS: fault injection (local/faults.ts); off when unset. */
+  faults?: FaultConfig;
   log: (line: string) => void;
 }
 
@@ -54,6 +57,7 @@ export function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): LocalCloudO
     functionEnv: parseFunctionEnv(env.LOCAL_FUNCTION_ENV),
     maxInstances: intEnv(env, 'LOCAL_MAX_INSTANCES', 16) || 16,
     meterCapacity: env.LOCAL_DYNAMODB_METER === '1',
+    faults: parseFaults(env.LOCAL_FAULTS),
     log: (line) => process.stdout.write(`${line}\n`),
   };
 }

@@ -9,6 +9,8 @@ import { DEFAULT_PORTS, optionsFrom } from './options';
  * LOCAL_MEDIA_PORT, LOCAL_S3_PORT, LOCAL_DYNAMODB_PORT, LOCAL_WEB_PORT (0 = any free port); LOCAL_WS_IDLE_SECONDS,
  * LOCAL_WS_MAX_AGE_SECONDS, LOCAL_STREAM_POLL_MS; LOCAL_MAX_INSTANCES (instances per function, default 16);
  * LOCAL_FUNCTION_ENV='{"HOT_CHANNEL_THRESHOLD":"3"}' (local only: merged over every function's environment).
+ * LOCAL_FAULTS='{"connectionsPostFail":0.1,"fanoutCrash":0.1,"dynamoThrottle":0.05,"seed":42}' (fault injection,
+ * off by default; see local/faults.ts and docs/reliability.md).
  */
 
 async function main(): Promise<void> {

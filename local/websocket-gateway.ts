@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import type { Faults } from './faults';
 import type { InvokeResult } from './function-protocol';
 import type { WebSocketApiSpec } from './template';
 import { listen, readBody, type Listening } from './net';
@@ -30,6 +31,8 @@ export interface WebSocketGatewayOptions {
   idleSeconds: number;
   maxAgeSeconds: number;
   log: (line: string) => void;
+  /** Fault injection on @connections posts (local/faults.ts); none without it. */
+  faults?: Faults;
 }
 
 const FRAME_LIMIT = 32 * 1024;
@@ -206,11 +209,23 @@ export class WebSocketGateway {
       return sendJson(res, 410, { message: null }, { 'x-amzn-errortype': 'GoneException' });
     }
     switch (req.method) {
-      case 'POST':
+      case 'POST': {
         if (body === undefined) return sendJson(res, 413, { message: 'Request entity too large' }, { 'x-amzn-errortype': 'PayloadTooLargeException' });
+        const { faults } = this.options;
+        if (faults?.roll('connectionsPostFail')) return sendJson(res, 500, { message: 'Internal server error' });
+        if (faults?.roll('connectionsPostStall')) await new Promise((r) => setTimeout(r, faults.stallMs()));
+        // Dropped mid-delivery: the socket goes right after the frame, or instead of it (then 410, as it is gone).
+        const drop = faults?.roll('dropWsMidDelivery') ? (faults.next() < 0.5 ? 'after' : 'instead') : undefined;
+        if (drop === 'instead' || connection.socket.readyState !== connection.socket.OPEN) {
+          connection.socket.terminate();
+          api.gone++;
+          return sendJson(res, 410, { message: null }, { 'x-amzn-errortype': 'GoneException' });
+        }
         this.counters.framesOut++;
         connection.socket.send(body.toString('utf8'));
+        if (drop === 'after') connection.socket.terminate();
         return sendJson(res, 200, undefined);
+      }
       case 'GET':
         // The wire names are lower camel case; the SDK maps them to ConnectedAt, Identity, LastActiveAt.
         return sendJson(res, 200, {

@@ -104,8 +104,11 @@ async function launch(dataDir: string, ports?: LocalPorts, extraEnv: Record<stri
  */
 export const startLocalProcess = (opts: { env?: Record<string, string> } = {}) => launch(mkdtempSync(join(tmpdir(), 'teamchat-e2e-')), undefined, opts.env);
 
-/** Stops a local cloud (SIGTERM to its process group, SIGKILL after 15 s) and waits until it is gone. */
-export async function stopLocalProcess(local: Pick<LocalProcess, 'pid'>): Promise<void> {
+/**
+ * Stops a local cloud (SIGTERM to its process group, SIGKILL after 15 s) and waits until it is gone.
+ * `kill: true` sends SIGKILL at once: a crash, with no clean shutdown (the chaos test's restart).
+ */
+export async function stopLocalProcess(local: Pick<LocalProcess, 'pid'>, opts: { kill?: boolean } = {}): Promise<void> {
   const signal = (s: NodeJS.Signals) => {
     try {
       process.kill(-local.pid, s);
@@ -113,7 +116,7 @@ export async function stopLocalProcess(local: Pick<LocalProcess, 'pid'>): Promis
       // already gone
     }
   };
-  signal('SIGTERM');
+  signal(opts.kill ? 'SIGKILL' : 'SIGTERM');
   const deadline = Date.now() + 15_000;
   while (isAlive(local.pid)) {
     if (Date.now() > deadline) signal('SIGKILL');
@@ -122,9 +125,9 @@ export async function stopLocalProcess(local: Pick<LocalProcess, 'pid'>): Promis
 }
 
 /** Restarts a local cloud on the same data dir and the same ports (so URLs and issued tokens stay valid). */
-export async function restartLocalProcess(local: LocalProcess): Promise<LocalProcess> {
+export async function restartLocalProcess(local: LocalProcess, opts: { kill?: boolean } = {}): Promise<LocalProcess> {
   const ports = (JSON.parse(readFileSync(join(local.dataDir, 'local-endpoints.json'), 'utf8')) as { ports: LocalPorts }).ports;
-  await stopLocalProcess(local);
+  await stopLocalProcess(local, opts);
   return launch(local.dataDir, ports, local.env);
 }
 
