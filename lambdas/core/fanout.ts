@@ -22,6 +22,15 @@ const LIVE_BATCH_SIZE = Math.max(1, numberEnv('FANOUT_BATCH_SIZE', 500));
 /** Deliveries to this many connections or more log their timing. */
 const LOG_DELIVERY_FROM = 200;
 const INBOX_DAYS = 30;
+/**
+ * Inbox entries are keyed by the time they are written (seq), and sync hands out cursors up to
+ * "now minus 5 s" (core/sync.ts). Entries whose write took longer than this (throttling retries, a
+ * slow instance) may have landed below a cursor already handed out, so they are written again with
+ * a fresh seq (the same event_id: clients drop the repeat).
+ */
+const LATE_INBOX_MS = 1_500;
+const MAX_LATE_REWRITES = 3;
+const UNSAFE_INBOX_MS = 4_000;
 
 const nextSeq = monotonicFactory();
 
@@ -31,6 +40,7 @@ export interface DeliveryStats {
   gone: number;
   postFailures: number;
   inboxWrites: number;
+  lateInboxRewrites: number;
 }
 
 /**
@@ -40,7 +50,7 @@ export interface DeliveryStats {
 export class FanoutContext {
   private channels = new Map<string, Promise<Item | undefined>>();
   private members = new Map<string, Promise<string[]>>();
-  readonly stats: DeliveryStats = { events: 0, posts: 0, gone: 0, postFailures: 0, inboxWrites: 0 };
+  readonly stats: DeliveryStats = { events: 0, posts: 0, gone: 0, postFailures: 0, inboxWrites: 0, lateInboxRewrites: 0 };
 
   channel(channelId: string): Promise<Item | undefined> {
     if (!this.channels.has(channelId)) {
@@ -91,14 +101,26 @@ async function inboxRecipients(out: Outgoing, ctx: FanoutContext): Promise<strin
 async function writeInboxes(out: Outgoing, ctx: FanoutContext): Promise<void> {
   const recipients = await inboxRecipients(out, ctx);
   if (recipients.length === 0) return;
-  const expiresAt = Math.floor(Date.now() / 1000) + INBOX_DAYS * 24 * 60 * 60;
   const event = JSON.stringify(out.event);
-  const items = recipients.map(
-    (userId) =>
-      (db().entities.inboxEntry.put({ userId, seq: nextSeq(), channelId: out.channelId, eventId: out.event.event_id, event, expiresAt }).params() as { Item: Item }).Item,
-  );
-  await batchWrite(items);
-  ctx.stats.inboxWrites += items.length;
+  for (let rewrite = 0; ; rewrite++) {
+    const startedAt = Date.now();
+    const expiresAt = Math.floor(startedAt / 1000) + INBOX_DAYS * 24 * 60 * 60;
+    const items = recipients.map(
+      (userId) =>
+        (db().entities.inboxEntry.put({ userId, seq: nextSeq(startedAt), channelId: out.channelId, eventId: out.event.event_id, event, expiresAt }).params() as { Item: Item }).Item,
+    );
+    await batchWrite(items);
+    ctx.stats.inboxWrites += items.length;
+    const took = Date.now() - startedAt;
+    if (took <= LATE_INBOX_MS) return;
+    if (rewrite >= MAX_LATE_REWRITES) {
+      // Still inside the settle window (less the skew margin): safe. Past it: the stream record is retried.
+      if (took <= UNSAFE_INBOX_MS) return;
+      throw new Error(`inbox writes keep landing late (${took} ms)`);
+    }
+    ctx.stats.lateInboxRewrites++;
+    logger.warn('inbox entries landed late; written again above any cursor handed out meanwhile', { eventId: out.event.event_id, ms: took });
+  }
 }
 
 async function liveRecipients(out: Outgoing): Promise<LiveConnection[]> {

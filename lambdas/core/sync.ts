@@ -40,6 +40,8 @@ export async function syncSince(caller: Caller, since: string | undefined) {
   if (since === undefined) return { events: [], cursor: encode(settledFloor()), has_more: false, hot_channels };
 
   const after = decode(since);
+  // Taken before the read: an entry written while the query runs must land above the cursor.
+  const floor = settledFloor();
   const entries = await queryRange({
     partition: `IN#${caller.userId}`,
     from: `${after}\u0000`,
@@ -62,7 +64,7 @@ export async function syncSince(caller: Caller, since: string | undefined) {
   // Inbox entries keep files' object keys; the reader gets freshly signed url_private instead.
   const signed = await withFileUrls(events);
   // Never move back behind where the client already was, never past the settle window.
-  const settled = minSeq(last, settledFloor());
+  const settled = minSeq(last, floor);
   const cursor = hasMore ? last : settled < after ? after : settled;
   return { events: signed, cursor: encode(cursor), has_more: hasMore, hot_channels };
 }

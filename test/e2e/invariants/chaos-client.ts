@@ -1,0 +1,281 @@
+import WebSocket from 'ws';
+
+/*
+ * A chaos-tolerant client device, as a real one behaves: it reconnects with backoff whenever its
+ * socket goes, syncs from its cursor after every (re)connect (repeating while has_more), and
+ * records every event it receives, live or through sync. Sends retry with the SAME client_msg_id
+ * (over WebSocket, or sometimes over HTTP) until they are acknowledged or the sender gives up.
+ */
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- frames are arbitrary JSON
+export type Frame = Record<string, any>;
+
+export interface Recorded {
+  via: 'live' | 'sync';
+  /** Which connection of this device (live), or which sync pass (sync), it came in. */
+  session: number;
+  pass: number;
+  event: Frame;
+}
+
+export interface SendRecord {
+  user: string;
+  device: string;
+  channel: string;
+  clientMsgId: string;
+  ackTs?: string;
+  attempts: number;
+  /** Attempts answered with an error frame or HTTP error (not counting timeouts). */
+  errors: Record<string, number>;
+  gaveUp: boolean;
+}
+
+export interface Endpoints {
+  httpApiUrl: string;
+  webSocketUrl: string;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** mulberry32, for a client schedule that is the same for a given seed. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class Closed extends Error {}
+
+export class ChaosDevice {
+  readonly recorded: Recorded[] = [];
+  cursor = '';
+  sessions = 0;
+  passes = 0;
+  reconnects = 0;
+  syncErrors = 0;
+  private socket?: WebSocket;
+  private connected?: Promise<void>;
+  private stopped = false;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (f: Frame) => void; reject: (e: Error) => void }>();
+
+  constructor(
+    readonly user: string,
+    readonly deviceId: string,
+    private readonly token: string,
+    private readonly endpoints: () => Endpoints,
+  ) {}
+
+  /** Connects and takes the first cursor (a sync without `since`). */
+  async start(): Promise<void> {
+    await this.ready();
+  }
+
+  /** Resolves once a socket is open and its post-connect sync finished; reconnects as needed. */
+  ready(): Promise<void> {
+    if (this.stopped) return Promise.reject(new Closed('stopped'));
+    this.connected ??= this.connectLoop().finally(() => (this.connected = undefined));
+    return this.connected;
+  }
+
+  get isOpen(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  private async connectLoop(): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      if (attempt > 0) await sleep(Math.min(2000, 100 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2));
+      try {
+        const socket = await this.open();
+        this.sessions++;
+        if (this.sessions > 1) this.reconnects++;
+        await this.syncFromCursor(socket);
+        return;
+      } catch {
+        // refused, dropped during sync, or the cloud is down: back off and try again
+      }
+    }
+    throw new Closed('stopped');
+  }
+
+  private open(): Promise<WebSocket> {
+    const url = `${this.endpoints().webSocketUrl}?${new URLSearchParams({ token: this.token, device_id: this.deviceId })}`;
+    const socket = new WebSocket(url);
+    const session = this.sessions + 1;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        socket.terminate();
+        reject(new Error('connect timeout'));
+      }, 10_000);
+      socket.once('open', () => {
+        clearTimeout(timer);
+        this.socket = socket;
+        resolve(socket);
+      });
+      socket.once('unexpected-response', () => {
+        clearTimeout(timer);
+        socket.terminate();
+        reject(new Error('handshake refused'));
+      });
+      socket.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      socket.on('message', (data) => this.onFrame(data.toString(), session));
+      socket.on('close', () => {
+        clearTimeout(timer);
+        for (const [id, p] of this.pending) {
+          this.pending.delete(id);
+          p.reject(new Closed('socket closed'));
+        }
+        if (this.socket === socket) this.socket = undefined;
+        // Reconnect in the background, as a client does.
+        if (!this.stopped) void this.ready().catch(() => undefined);
+      });
+    });
+  }
+
+  private onFrame(text: string, session: number): void {
+    let frame: Frame;
+    try {
+      frame = JSON.parse(text) as Frame;
+    } catch {
+      return;
+    }
+    if (frame.reply_to !== undefined) {
+      const p = this.pending.get(frame.reply_to as number);
+      if (p) {
+        this.pending.delete(frame.reply_to as number);
+        p.resolve(frame);
+      }
+      return;
+    }
+    if (typeof frame.event_id === 'string') this.recorded.push({ via: 'live', session, pass: 0, event: frame });
+  }
+
+  private request(socket: WebSocket, frame: Frame, timeoutMs: number): Promise<Frame> {
+    if (socket.readyState !== WebSocket.OPEN) return Promise.reject(new Closed('not open'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error('timeout'));
+      }, timeoutMs);
+      this.pending.set(id, {
+        resolve: (f) => {
+          clearTimeout(timer);
+          resolve(f);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      socket.send(JSON.stringify({ ...frame, id }));
+    });
+  }
+
+  /** Syncs from the cursor until has_more is false; the cursor moves only on a page's reply. */
+  private async syncFromCursor(socket: WebSocket): Promise<void> {
+    const pass = ++this.passes;
+    for (let page = 0; page < 1000; page++) {
+      let reply: Frame;
+      try {
+        reply = await this.request(socket, this.cursor ? { action: 'sync', since: this.cursor } : { action: 'sync' }, 8000);
+      } catch (error) {
+        if (error instanceof Closed) throw error;
+        // A timed-out or failed page: ask again (an internal error is retried like any other).
+        this.syncErrors++;
+        await sleep(200);
+        continue;
+      }
+      if (reply.type !== 'sync') {
+        this.syncErrors++;
+        await sleep(200);
+        continue;
+      }
+      for (const event of reply.events as Frame[]) this.recorded.push({ via: 'sync', session: this.sessions, pass, event });
+      this.cursor = String(reply.cursor);
+      if (!reply.has_more) return;
+    }
+  }
+
+  /** A full sync now (the final check's), over the current connection. */
+  async finalSync(): Promise<void> {
+    for (;;) {
+      await this.ready();
+      const socket = this.socket;
+      if (!socket) continue;
+      try {
+        await this.syncFromCursor(socket);
+        return;
+      } catch {
+        await sleep(200);
+      }
+    }
+  }
+
+  /**
+   * Sends one message: retries with the same client_msg_id until acknowledged or `giveUpAt`.
+   * `viaHttp` decides per attempt whether it goes over HTTP (chat.postMessage) instead.
+   */
+  async send(record: SendRecord, text: string, giveUpAt: number, viaHttp: () => boolean): Promise<void> {
+    for (let attempt = 0; Date.now() < giveUpAt && !record.ackTs; attempt++) {
+      if (attempt > 0) await sleep(Math.min(2000, 100 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2));
+      record.attempts++;
+      try {
+        const reply = viaHttp() ? await this.postOverHttp(record, text) : await this.postOverWs(record, text);
+        if (reply.type === 'ack' || reply.ok === true) {
+          record.ackTs = String(reply.ts);
+          return;
+        }
+        const code = String(reply.error ?? reply.message ?? 'unknown');
+        record.errors[code] = (record.errors[code] ?? 0) + 1;
+        if (code === 'ratelimited') await sleep(1000 * Number(reply.retry_after ?? 1));
+      } catch {
+        // timeout, dropped socket, cloud down: retry
+      }
+    }
+    if (!record.ackTs) record.gaveUp = true;
+  }
+
+  private async postOverWs(record: SendRecord, text: string): Promise<Frame> {
+    await Promise.race([this.ready(), sleep(10_000).then(() => Promise.reject(new Error('not connected')))]);
+    const socket = this.socket;
+    if (!socket) throw new Closed('no socket');
+    return this.request(socket, { action: 'message', channel: record.channel, text, client_msg_id: record.clientMsgId }, 6000);
+  }
+
+  private async postOverHttp(record: SendRecord, text: string): Promise<Frame> {
+    const response = await fetch(`${this.endpoints().httpApiUrl}/api/chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: record.channel, text, client_msg_id: record.clientMsgId }),
+      signal: AbortSignal.timeout(6000),
+    });
+    const body = (await response.json().catch(() => ({}))) as Frame;
+    if (response.status === 429) return { ok: false, error: 'ratelimited', retry_after: Number(response.headers.get('retry-after') ?? 1) };
+    if (response.status !== 200) return { ok: false, error: `http_${response.status}` };
+    return body.ok ? { ok: true, ts: body.ts } : body;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const socket = this.socket;
+    if (socket && socket.readyState !== WebSocket.CLOSED) {
+      await new Promise<void>((resolve) => {
+        socket.once('close', () => resolve());
+        socket.close(1000);
+        setTimeout(() => {
+          socket.terminate();
+          resolve();
+        }, 2000);
+      });
+    }
+  }
+}
