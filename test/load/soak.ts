@@ -17,7 +17,7 @@ const ROOT = resolve(__dirname, '../..');
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CONNECTIONS = num('SOAK_CONNECTIONS', 2000);
 const USERS = num('SOAK_USERS', 200);
-const CHANNELS = num('SOAK_CHANNELS', 20);
+const CHANNELS = num('SOAK_CHANNELS', 100);
 const RATE = num('SOAK_RATE', 20);
 const MINUTES = num('SOAK_MINUTES', 3);
 const CONNECT_CONCURRENCY = num('SOAK_CONNECT_CONCURRENCY', 50);
@@ -56,6 +56,21 @@ async function post(url: string, body: unknown, token?: string): Promise<any> {
   return response.json();
 }
 
+/** Waits until the stream poller has nothing new and the fan-out is idle (three quiet polls). */
+async function drained(http: string, maxMs: number): Promise<void> {
+  let last = '';
+  let quiet = 0;
+  for (const deadline = Date.now() + maxMs; quiet < 3 && Date.now() < deadline; ) {
+    await sleep(2000);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON
+    const s = (await (await fetch(`${http}/dev/stats`)).json()) as any;
+    const es = s.eventSources?.[0] ?? {};
+    const now = `${es.received}/${es.delivered}`;
+    quiet = now === last && Number(s.functions?.[es.functionId]?.inFlight ?? 0) === 0 ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 
 async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -79,7 +94,6 @@ async function main(): Promise<void> {
   const sockets: WebSocket[] = [];
   const errors = { handshake: 0, unexpectedClose: 0, sendFailed: 0, sendTimeout: 0 };
   try {
-    const memStart = memory(local);
     log(`soak: private local cloud ${local.dataDir}; ${CONNECTIONS} connections (${USERS} users × ${devicesPerUser}), ${CHANNELS} channels, ${RATE} msg/s for ${MINUTES} min`);
     const team = `soak-${Date.now().toString(36)}`;
     const users: { name: string; token: string; channel: string }[] = [];
@@ -106,6 +120,7 @@ async function main(): Promise<void> {
     const latencies: number[] = [];
     const sentAt = new Map<string, number>();
     let received = 0;
+    let frames = 0;
     const connectStarted = Date.now();
     const targets = users.flatMap((u) => Array.from({ length: devicesPerUser }, (_, d) => ({ u, d }))).slice(0, CONNECTIONS);
     await inParallel(targets, CONNECT_CONCURRENCY, async ({ u, d }) => {
@@ -120,6 +135,7 @@ async function main(): Promise<void> {
       if (ws.readyState !== WebSocket.OPEN) return;
       sockets.push(ws);
       ws.on('message', (data) => {
+        frames++;
         const frame = JSON.parse(data.toString()) as { type?: string; subtype?: string; client_msg_id?: string };
         if (frame.type !== 'message' || frame.subtype || !frame.client_msg_id) return;
         const at = sentAt.get(frame.client_msg_id);
@@ -133,6 +149,9 @@ async function main(): Promise<void> {
     });
     const connectSeconds = (Date.now() - connectStarted) / 1000;
     log(`soak: ${sockets.length} connections open in ${connectSeconds.toFixed(1)} s (${errors.handshake} handshake failures)`);
+    // The joins' events are still fanning out: start the steady rate once the fan-out is idle.
+    await drained(http, 300_000);
+    const memStart = memory(local);
 
     // Steady rate: one send every 1/RATE s, each from a random user to their channel; not waiting for the previous.
     const endAt = Date.now() + MINUTES * 60_000;
@@ -158,7 +177,13 @@ async function main(): Promise<void> {
     }
     await Promise.all(inFlight);
     const sendSeconds = (Date.now() - sendStarted) / 1000;
-    await sleep(10_000); // the last deliveries
+    // The last deliveries: until nothing more arrives for 5 s (at most 2 minutes).
+    const drainStarted = Date.now();
+    for (let before = -1; received !== before && Date.now() - drainStarted < 120_000; ) {
+      before = received;
+      await sleep(5000);
+    }
+    const drainSeconds = (Date.now() - drainStarted) / 1000;
     const memEnd = memory(local);
     // Expected deliveries: every message to every open connection of its channel's members.
     const socketsPerChannel = new Map<string, number>();
@@ -175,7 +200,9 @@ async function main(): Promise<void> {
       messagesPerSecond: Number((acked / sendSeconds).toFixed(1)),
       deliveriesExpected: expected,
       deliveriesReceived: received,
-      deliveriesPerSecond: Number((received / (sendSeconds + 10)).toFixed(0)),
+      framesReceived: frames,
+      deliveriesPerSecond: Number((received / (sendSeconds + drainSeconds)).toFixed(0)),
+      drainSecondsAfterLastSend: Number(drainSeconds.toFixed(1)),
       latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? NaN },
       errors,
       memory: { start: memStart, end: memEnd },
