@@ -27,9 +27,9 @@ const ROOT = resolve(__dirname, '..');
 export type Mode = 'full' | 'quick' | 'smoke';
 
 export const SETTINGS = {
-  full: { chat: { channels: 20, membersPerChannel: 10, rate: 40, seconds: 60, peakSeconds: 10 }, sizes: [10, 100, 1000, 10000], budgetSeconds: 900, initRuns: 11, historyCalls: 50, bundleLimit: Infinity, analyse: true },
-  quick: { chat: { channels: 10, membersPerChannel: 10, rate: 20, seconds: 20, peakSeconds: 5 }, sizes: [10, 100, 1000], budgetSeconds: 120, initRuns: 5, historyCalls: 20, bundleLimit: Infinity, analyse: true },
-  smoke: { chat: { channels: 1, membersPerChannel: 10, rate: 5, seconds: 1, peakSeconds: 0 }, sizes: [10], budgetSeconds: 30, initRuns: 1, historyCalls: 2, bundleLimit: 1, analyse: false },
+  full: { chat: { channels: 20, membersPerChannel: 10, rate: 20, seconds: 60, peakSeconds: 10, peakRate: 100 }, sizes: [10, 100, 1000, 10000], budgetSeconds: 900, initRuns: 11, historyCalls: 50, bundleLimit: Infinity, analyse: true },
+  quick: { chat: { channels: 10, membersPerChannel: 10, rate: 5, seconds: 20, peakSeconds: 5, peakRate: 20 }, sizes: [10, 100, 1000], budgetSeconds: 120, initRuns: 5, historyCalls: 20, bundleLimit: Infinity, analyse: true },
+  smoke: { chat: { channels: 1, membersPerChannel: 10, rate: 5, seconds: 1, peakSeconds: 0, peakRate: 0 }, sizes: [10], budgetSeconds: 30, initRuns: 1, historyCalls: 2, bundleLimit: 1, analyse: false },
 } as const;
 
 export interface BenchOptions {

@@ -40,6 +40,7 @@ export function niceTicks(max: number, count = 5): number[] {
 
 /** Powers of ten covering [min, max] (for log axes). */
 export function decadeTicks(min: number, max: number): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || max <= 0) return [1, 10];
   const lo = Math.floor(Math.log10(Math.max(min, 1e-6)));
   const hi = Math.ceil(Math.log10(Math.max(max, min * 10, 1e-6)));
   const ticks: number[] = [];
@@ -106,8 +107,8 @@ export function lineChart(series: readonly Series[], opts: { title: string; xLab
   const sx = (x: number) => M.left + ((Math.log10(x) - x0) / Math.max(1e-9, x1 - x0)) * PLOT_W;
   let sy: (y: number) => number;
   let yTicksV: number[];
-  if (opts.logY) {
-    const positive = all.map((p) => p.y).filter((y) => y > 0);
+  const positive = all.map((p) => p.y).filter((y) => y > 0);
+  if (opts.logY && positive.length > 0) {
     yTicksV = decadeTicks(Math.min(...positive), Math.max(...positive));
     const [y0, y1] = [Math.log10(yTicksV[0]), Math.log10(yTicksV[yTicksV.length - 1])];
     sy = (y) => M.top + PLOT_H - ((Math.log10(Math.max(y, yTicksV[0])) - y0) / Math.max(1e-9, y1 - y0)) * PLOT_H;

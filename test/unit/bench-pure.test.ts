@@ -69,6 +69,9 @@ describe('bench charts', () => {
   it('picks ticks', () => {
     expect(niceTicks(97)).toEqual([0, 20, 40, 60, 80, 100]);
     expect(decadeTicks(10, 10000)).toEqual([10, 100, 1000, 10000]);
+    expect(decadeTicks(Infinity, -Infinity)).toEqual([1, 10]);
+    // Without the capacity meter every unit reads 0: a log chart falls back to linear instead of failing.
+    expect(lineChart([{ name: 'zero', points: [{ x: 10, y: 0 }] }], { title: 't', xLabel: 'x', yLabel: 'y', logY: true })).not.toContain('NaN');
   });
 });
 
