@@ -34,7 +34,7 @@ export interface FanoutProps {
   readonly batchSize?: number;
   /**
    * Retries of a failing batch (halved each time) before it goes to the dead-letter queue.
-   * @default 5
+   * @default 10
    */
   readonly retryAttempts?: number;
   /**
@@ -99,7 +99,7 @@ export class Fanout extends Construct {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: props.batchSize ?? 100,
         bisectBatchOnError: true,
-        retryAttempts: props.retryAttempts ?? 5,
+        retryAttempts: props.retryAttempts ?? 10,
         maxRecordAge: props.maxRecordAge ?? Duration.hours(1),
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(this.deadLetterQueue),

@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from '../shared/clients';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../model/keys';
+import { inParallel } from './parallel';
 
 /*
  * Thin helpers over the document client for what ElectroDB does not make plain: multi-item
@@ -55,21 +56,26 @@ export const isConditionFailure = (error: unknown) =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Writes puts and deletes 25 at a time, retrying unprocessed items with backoff. */
+/** Chunks of a batch write in flight at once: a 1,000-member inbox fan-out is 40 chunks. */
+const WRITE_CHUNKS_IN_FLIGHT = 8;
+
+/** Writes puts and deletes 25 at a time (several chunks in parallel), retrying unprocessed items with backoff. */
 export async function batchWrite(puts: Item[], deletes: Key[] = []): Promise<void> {
   const requests = [
     ...puts.map((Item) => ({ PutRequest: { Item } })),
     ...deletes.map((Key) => ({ DeleteRequest: { Key } })),
   ];
-  for (let i = 0; i < requests.length; i += 25) {
-    let pending: Array<Record<string, unknown>> = requests.slice(i, i + 25);
+  const chunks: Array<Array<Record<string, unknown>>> = [];
+  for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
+  await inParallel(chunks, WRITE_CHUNKS_IN_FLIGHT, async (chunk) => {
+    let pending = chunk;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 8) throw new Error('batch write did not complete');
       if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
       const out = await dynamo().send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }));
       pending = (out.UnprocessedItems?.[tableName()] as Array<Record<string, unknown>> | undefined) ?? [];
     }
-  }
+  });
 }
 
 /** Reads items by key, 100 at a time, finishing unprocessed keys. Order is not kept. */
