@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { api, target } from './harness/target';
+import { waitForStreamDrain } from './harness/stream-drain';
+import { api, isLocal, target } from './harness/target';
 import { call, newTeam, online, person, type Person } from './support';
 
 /*
@@ -58,6 +59,11 @@ describe('fuzzing', () => {
   let channel: string;
   /** The ts of every message the system acknowledged (a retried client_msg_id acknowledges the same ts). */
   const acked = new Set<string>();
+
+  // Hundreds of acknowledged fuzz messages fan out after the last test; let them drain before the next suite.
+  afterAll(async () => {
+    if (isLocal()) await waitForStreamDrain(target().httpApiUrl);
+  }, 320_000);
 
   beforeAll(async () => {
     alice = await person('alice', team);

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startWebApp } from '../../local/web-app';
+import { waitForStreamDrain } from './harness/stream-drain';
 import { api, isLocal, signIn, target } from './harness/target';
 
 /*
@@ -97,6 +98,8 @@ suite('web client', () => {
   let bobContext: BrowserContext;
 
   beforeAll(async () => {
+    // Live events must not queue behind an earlier suite's fan-out backlog.
+    await waitForStreamDrain(target().httpApiUrl);
     webUrl = await webAppUrl();
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { restartLocalProcess, startLocalProcess, stopLocalProcess, type LocalProcess } from '../harness/local-process';
+import { waitForStreamDrain } from '../harness/stream-drain';
 import { ChaosDevice, seeded, sleep, type Endpoints, type SendRecord } from './chaos-client';
 import { check, type Figures, type HistoryMessage, type Violation } from './checker';
 
@@ -162,19 +163,8 @@ export async function runChaos(settings: ChaosSettings): Promise<ChaosReport> {
         return device.send(s, `chaos ${s.clientMsgId}`, Date.now() + 180_000, () => false);
       }),
     );
-    // The stream has drained when the poller read and delivered nothing new over three polls and the
-    // event-source function is idle; then wait out the sync settle window (5 s).
-    let last = '';
-    let quiet = 0;
-    for (const deadline = Date.now() + 300_000; quiet < 3 && Date.now() < deadline; ) {
-      await sleep(2000);
-      const s = await stats(endpoints);
-      const es = s.eventSources?.[0] ?? {};
-      const inFlight = Number(s.functions?.[es.functionId]?.inFlight ?? 0);
-      const now = `${es.received}/${es.delivered}/${es.discarded}`;
-      quiet = now === last && inFlight === 0 ? quiet + 1 : 0;
-      last = now;
-    }
+    await waitForStreamDrain(endpoints.httpApiUrl);
+    // Then wait out the sync settle window (5 s).
     await sleep(6000);
     await Promise.all(devices.map((d) => d.finalSync()));
 
