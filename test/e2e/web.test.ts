@@ -242,8 +242,8 @@ suite('web client', () => {
     await second.getByRole('navigation').getByRole('button', { name: new RegExp(channel) }).click();
     for (const text of missed) await expectCount(second, text, 1, true);
     await send(second, 'from my second tab');
-    await expectVisible(messageText(alice, 'from my second tab'));
-    await expectVisible(messageText(bob, 'from my second tab'));
+    await expectVisible(messageText(alice, 'from my second tab'), 30_000);
+    await expectVisible(messageText(bob, 'from my second tab'), 30_000);
     await expectCount(bob, 'from my second tab', 1);
     await shot(bob, '09-back-online');
     await second.close();

@@ -19,6 +19,12 @@ import type { Json } from './api';
 export type Status = 'connecting' | 'syncing' | 'online' | 'offline';
 
 const PING_MS = 4 * 60 * 1000;
+/**
+ * A live push can be missed without the socket closing (a post that failed, a connection that
+ * subscribed just after a message fanned out); a quiet sync now and then picks such events up from
+ * the inbox, and event_id dedupe drops what already arrived.
+ */
+const CATCH_UP_MS = 10 * 1000;
 const REQUEST_TIMEOUT_MS = 10_000;
 const SEEN_LIMIT = 5000;
 const CURSOR_PREFIX = 'teamchat.cursor.';
@@ -64,6 +70,7 @@ export class Realtime {
   private nextId = 1;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   private pingTimer?: ReturnType<typeof setInterval>;
+  private catchUpTimer?: ReturnType<typeof setInterval>;
   private readonly pending = new Map<number, { resolve: (f: Json) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
   private readonly seen = new Set<string>();
   private readonly seenOrder: string[] = [];
@@ -153,6 +160,8 @@ export class Realtime {
       this.attempt = 0;
       clearInterval(this.pingTimer);
       this.pingTimer = setInterval(() => void this.request({ action: 'ping' }).catch(() => undefined), PING_MS);
+      clearInterval(this.catchUpTimer);
+      this.catchUpTimer = setInterval(() => void this.catchUp(), CATCH_UP_MS);
       void this.syncAll();
     };
     socket.onmessage = (message) => {
@@ -178,6 +187,7 @@ export class Realtime {
       if (this.socket !== socket) return;
       this.socket = undefined;
       clearInterval(this.pingTimer);
+      clearInterval(this.catchUpTimer);
       for (const [id, waiting] of this.pending) {
         clearTimeout(waiting.timer);
         waiting.reject(new Error('disconnected'));
@@ -204,23 +214,7 @@ export class Realtime {
     this.held = [];
     this.setStatus('syncing');
     try {
-      let since = readCursor(this.cursorKey);
-      for (let page = 0; page < 1000; page++) {
-        const reply = await this.request(since ? { action: 'sync', since } : { action: 'sync' });
-        if (reply.type !== 'sync') {
-          // An expired or foreign cursor: start again from now (history fills the screen).
-          if (since) {
-            since = undefined;
-            continue;
-          }
-          throw new Error(String(reply.error ?? 'sync failed'));
-        }
-        for (const event of reply.events as Json[]) this.deliver(event);
-        since = String(reply.cursor);
-        writeCursor(this.cursorKey, since);
-        if (Array.isArray(reply.hot_channels) && reply.hot_channels.length) this.options.onHotChannels(reply.hot_channels);
-        if (!reply.has_more) break;
-      }
+      await this.pullFromCursor();
       this.stats.syncs++;
       this.syncing = false;
       for (const frame of this.held.splice(0)) this.deliver(frame);
@@ -229,6 +223,33 @@ export class Realtime {
     } catch {
       this.syncing = false;
       this.socket?.close(4001, 'sync failed'); // reconnect and try again
+    }
+  }
+
+  /** A sync in the background while online; a failure waits for the next one. */
+  private async catchUp(): Promise<void> {
+    if (this.syncing || this.socket?.readyState !== WebSocket.OPEN) return;
+    await this.pullFromCursor().catch(() => undefined);
+  }
+
+  /** Reads this tab's inbox from its cursor until has_more is false, delivering each event. */
+  private async pullFromCursor(): Promise<void> {
+    let since = readCursor(this.cursorKey);
+    for (let page = 0; page < 1000; page++) {
+      const reply = await this.request(since ? { action: 'sync', since } : { action: 'sync' });
+      if (reply.type !== 'sync') {
+        // An expired or foreign cursor: start again from now (history fills the screen).
+        if (since) {
+          since = undefined;
+          continue;
+        }
+        throw new Error(String(reply.error ?? 'sync failed'));
+      }
+      for (const event of reply.events as Json[]) this.deliver(event);
+      since = String(reply.cursor);
+      writeCursor(this.cursorKey, since);
+      if (Array.isArray(reply.hot_channels) && reply.hot_channels.length) this.options.onHotChannels(reply.hot_channels);
+      if (!reply.has_more) break;
     }
   }
 
