@@ -20,6 +20,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/e2e/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/harness/global-teardown.ts',
+      testSequencer: '<rootDir>/test/e2e/harness/sequencer.js',
     },
   ],
   testTimeout: 60000,
