@@ -20,8 +20,9 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/e2e/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/harness/global-teardown.ts',
-      testSequencer: '<rootDir>/test/e2e/harness/sequencer.js',
     },
   ],
+  // A global option (jest ignores it inside a project): runs the browser and media suites first.
+  testSequencer: '<rootDir>/test/e2e/harness/sequencer.js',
   testTimeout: 60000,
 };
