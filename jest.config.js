@@ -22,7 +22,7 @@ module.exports = {
       globalTeardown: '<rootDir>/test/e2e/harness/global-teardown.ts',
     },
   ],
-  // A global option (jest ignores it inside a project): runs the browser and media suites first.
+  // A global option (jest ignores it inside a project): the order of the e2e suites.
   testSequencer: '<rootDir>/test/e2e/harness/sequencer.js',
   testTimeout: 60000,
 };
