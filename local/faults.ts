@@ -77,8 +77,8 @@ export function checkFaults(parsed: unknown): FaultConfig {
   return out;
 }
 
-/** mulberry32: a small seeded generator, so a run's fault pattern is repeatable for a given seed. */
-function seeded(seed: number): () => number {
+/** mulberry32: a small seeded generator, so a run's fault pattern (and a test's client schedule) repeats for a given seed. */
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

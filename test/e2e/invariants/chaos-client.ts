@@ -37,17 +37,8 @@ export interface Endpoints {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** mulberry32, for a client schedule that is the same for a given seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The local cloud's seeded generator, so a client schedule is the same for a given seed. */
+export { seeded } from '../../../local/faults';
 
 class Closed extends Error {}
 
