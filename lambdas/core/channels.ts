@@ -5,7 +5,7 @@ import { stableId, type Caller } from '../shared/identity';
 import type { ChannelKind } from '../model/entities';
 import { BY_OWNER_INDEX } from '../model/keys';
 import { decodeCursor, encodeCursor } from './cursor';
-import { toSlackChannel } from './format';
+import { toSlackChannel, type Unread } from './format';
 import { subscribeUsers, unsubscribeUser } from './live';
 import { inParallel } from './parallel';
 import { asTransactItem, batchGet, queryRange, transact, TransactionCancelled, type Item } from './store';
@@ -99,7 +99,7 @@ async function removeMember(channel: Item, userId: string): Promise<boolean> {
   return true;
 }
 
-const view = (found: Access) => toSlackChannel(found.channel, { membership: found.membership });
+const view = (found: Access, unread?: Unread) => toSlackChannel(found.channel, { membership: found.membership, unread });
 
 // conversations.create: the name, the channel and the creator's membership in one transaction
 export async function createChannel(caller: Caller, name: string, isPrivate: boolean) {
@@ -123,22 +123,24 @@ export async function createChannel(caller: Caller, name: string, isPrivate: boo
 
 export async function channelInfo(caller: Caller, channelId: string) {
   const found = await access(caller, channelId);
-  const out = view(found);
-  if (found.membership) out.unread_count = await unreadCount(channelId, found.membership.lastRead as string | undefined);
-  return { channel: out };
+  if (!found.membership) return { channel: view(found) };
+  return { channel: view(found, await unreadCount(channelId, found.membership.lastRead as string | undefined)) };
 }
 
 /** Unread messages after the read marker, counted up to a cap (Slack shows "99+" past that too). */
 const UNREAD_CAP = 1000;
-export async function unreadCount(channelId: string, lastRead: string | undefined): Promise<number> {
+export async function unreadCount(channelId: string, lastRead: string | undefined): Promise<Unread> {
   const unread = await queryRange({
     partition: `CH#${channelId}`,
     from: lastRead ? `MSG#${lastRead}\u0000` : 'MSG#',
     to: 'MSG#\uffff',
     limit: UNREAD_CAP,
+    // Strongly consistent, so `through` is exact: every message up to it is in the count or not unread.
+    consistent: true,
     keep: (m) => (m.threadTs === m.ts || m.replyBroadcast === true) && m.deleted !== true,
   });
-  return unread.length;
+  const newest = unread[unread.length - 1];
+  return { count: unread.length, through: newest ? String(newest.ts) : (lastRead ?? '0'.repeat(26)) };
 }
 
 export async function joinChannel(caller: Caller, channelId: string) {
@@ -251,14 +253,14 @@ export async function listConversations(caller: Caller, types: string[], limit: 
     });
     const page = memberships.slice(0, limit);
     const channels = await channelsById(page.map((m) => String(m.channelId)));
-    const unread = new Map<string, number>();
+    const unread = new Map<string, Unread>();
     await inParallel(page, 8, async (m) => {
       unread.set(String(m.channelId), await unreadCount(String(m.channelId), m.lastRead as string | undefined));
     });
     for (const m of page) {
       const channel = channels.get(String(m.channelId));
       if (!channel || (excludeArchived && channel.archived === true)) continue;
-      out.push(toSlackChannel(channel, { membership: m, unreadCount: unread.get(String(m.channelId)) }));
+      out.push(toSlackChannel(channel, { membership: m, unread: unread.get(String(m.channelId)) }));
     }
     if (memberships.length > limit) {
       return page1(out, encodeCursor({ phase: 'mine', after: String(page[page.length - 1].channelId) }));

@@ -77,7 +77,13 @@ export function reactionsOf(item: Item): Array<{ name: string; count: number; us
 
 export interface ChannelView {
   membership?: Item;
-  unreadCount?: number;
+  unread?: Unread;
+}
+
+/** What conversations.info/list count as unread: the count, and the newest ts that count considered. */
+export interface Unread {
+  count: number;
+  through: string;
 }
 
 export function toSlackChannel(channel: Item, view: ChannelView = {}): Record<string, unknown> {
@@ -104,7 +110,11 @@ export function toSlackChannel(channel: Item, view: ChannelView = {}): Record<st
   if (channel.purpose !== undefined) out.purpose = { value: channel.purpose, creator: '', last_set: 0 };
   if (view.membership) {
     out.last_read = str(view.membership.lastRead) ?? '0'.repeat(26);
-    if (view.unreadCount !== undefined) out.unread_count = view.unreadCount;
+    if (view.unread) {
+      out.unread_count = view.unread.count;
+      // Not Slack's: a client that counts live messages on top skips those at or before this ts.
+      out.unread_through = view.unread.through;
+    }
   }
   return out;
 }

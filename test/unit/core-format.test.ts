@@ -1,6 +1,7 @@
 import { reactionsOf, toSlackChannel, toSlackMessage, toSlackUser } from '../../lambdas/core/format';
 
 const TS = '01HF00000000000000000000AA';
+const TS2 = '01HF00000000000000000000BB';
 const REPLY_TS = '01HF00000000000000000000BB';
 const LATER_TS = '01HF00000000000000000000CC';
 
@@ -150,17 +151,19 @@ describe('toSlackChannel', () => {
   });
 
   it('has no membership fields without a membership', () => {
-    const out = toSlackChannel(channel('public'), { unreadCount: 3 });
+    const out = toSlackChannel(channel('public'), { unread: { count: 3, through: TS } });
     expect(out.is_member).toBe(false);
     expect(out).not.toHaveProperty('last_read');
     expect(out).not.toHaveProperty('unread_count');
+    expect(out).not.toHaveProperty('unread_through');
   });
 
   it('has is_member, last_read and unread_count with a membership', () => {
-    const out = toSlackChannel(channel('public'), { membership: { lastRead: TS }, unreadCount: 2 });
+    const out = toSlackChannel(channel('public'), { membership: { lastRead: TS }, unread: { count: 2, through: TS2 } });
     expect(out.is_member).toBe(true);
     expect(out.last_read).toBe(TS);
     expect(out.unread_count).toBe(2);
+    expect(out.unread_through).toBe(TS2);
   });
 
   it('gives a membership that never read a default last_read that sorts below every ts', () => {
@@ -168,6 +171,7 @@ describe('toSlackChannel', () => {
     expect(typeof out.last_read).toBe('string');
     expect((out.last_read as string) < '00000000000000000000000001').toBe(true);
     expect(out).not.toHaveProperty('unread_count');
+    expect(out).not.toHaveProperty('unread_through');
   });
 
   it('lists members only for DMs', () => {

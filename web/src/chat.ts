@@ -28,6 +28,8 @@ export interface Channel {
   num_members?: number;
   last_read?: string;
   unread: number;
+  /** The newest ts the server's unread count considered: live messages up to it are already in `unread`. */
+  unread_through?: string;
 }
 
 export interface Reaction {
@@ -637,11 +639,11 @@ export class Chat {
     const c = this.state.channels[channel];
     const viewing = channel === this.state.current && document.visibilityState === 'visible';
     if (viewing) return this.markRead(channel);
-    if (known || m.user === this.state.me.id || (c?.last_read && m.ts <= c.last_read)) return;
+    if (known || m.user === this.state.me.id || (c?.last_read && m.ts <= c.last_read) || (c?.unread_through && m.ts <= c.unread_through)) return;
     // A conversation this tab has not seen yet (a new DM), or one being read right now: read it (again).
     if (!c || this.refreshSeq.has(channel)) return void this.refreshChannel(channel).catch(() => undefined);
     if (this.listing) return void this.recheck.add(channel);
-    this.patchChannel(channel, (x) => ({ ...x, unread: x.unread + 1 }));
+    this.patchChannel(channel, (x) => ({ ...x, unread: x.unread + 1, unread_through: m.ts }));
   }
 
   private sweepTyping(): void {
