@@ -94,7 +94,7 @@ export async function runFanout(ctx: BenchContext, sizes: number[], opts: { budg
     const reps = opts.repeats(room.size);
     const times: number[] = [];
     let rru = 0, wru = 0, posts = 0, delivered = 0;
-    let byCaller: Record<string, { read: number; write: number }> = {};
+    const byCaller: Record<string, { read: number; write: number }> = {};
     for (let r = 0; r < reps; r++) {
       await sleep(1100); // the sender's per-channel bucket
       const before = await devStats(ctx.ep);
@@ -111,8 +111,14 @@ export async function runFanout(ctx: BenchContext, sizes: number[], opts: { budg
       rru += usage.readUnits;
       wru += usage.writeUnits;
       posts += usage.posts;
-      byCaller = usage.units;
+      for (const [caller, u] of Object.entries(usage.units)) {
+        const sum = (byCaller[caller] ??= { read: 0, write: 0 });
+        sum.read += u.read;
+        sum.write += u.write;
+      }
     }
+    // Per message, like the totals beside it.
+    for (const u of Object.values(byCaller)) Object.assign(u, { read: round2(u.read / reps), write: round2(u.write / reps) });
     const connections = total;
     fanout.push({
       online: recipients, members: room.size, connections,

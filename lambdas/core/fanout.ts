@@ -31,6 +31,9 @@ const INBOX_DAYS = 30;
 const LATE_INBOX_MS = 1_500;
 const MAX_LATE_REWRITES = 3;
 const UNSAFE_INBOX_MS = 4_000;
+/** BatchWriteItem's limit, and the chunks of one event's inbox entries in flight at once. */
+const BATCH_WRITE_ITEMS = 25;
+const INBOX_CHUNKS_IN_FLIGHT = 8;
 
 const nextSeq = monotonicFactory();
 
@@ -102,6 +105,14 @@ async function writeInboxes(out: Outgoing, ctx: FanoutContext): Promise<void> {
   const recipients = await inboxRecipients(out, ctx);
   if (recipients.length === 0) return;
   const event = JSON.stringify(out.event);
+  const chunks: string[][] = [];
+  for (let i = 0; i < recipients.length; i += BATCH_WRITE_ITEMS) chunks.push(recipients.slice(i, i + BATCH_WRITE_ITEMS));
+  // Each chunk takes its seq when it is sent, so lateness is per chunk: a 1,000-member channel's
+  // 40 chunks do not all count as late (and all get written again) because the last ones queued.
+  await inParallel(chunks, INBOX_CHUNKS_IN_FLIGHT, (chunk) => writeInboxChunk(out, event, chunk, ctx));
+}
+
+async function writeInboxChunk(out: Outgoing, event: string, recipients: string[], ctx: FanoutContext): Promise<void> {
   for (let rewrite = 0; ; rewrite++) {
     const startedAt = Date.now();
     const expiresAt = Math.floor(startedAt / 1000) + INBOX_DAYS * 24 * 60 * 60;
