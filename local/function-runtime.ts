@@ -57,9 +57,15 @@ interface Instance {
   worker: Worker;
   ready: Promise<void>;
   busy: boolean;
+  /** Still loading its bundle (its first invocation waits on `ready`). */
+  initializing: boolean;
   lastUsed: number;
   /** The running invocation's completion, set while busy. */
   settle?: (result: InvokeResult) => void;
+  /** Ends `ready` early when the instance dies while initializing. */
+  markReady: () => void;
+  /** Why the instance died while initializing (its first invocation fails with it). */
+  initFailure?: { errorType: string; errorMessage: string };
 }
 
 const WORKER_FILE = join(__dirname, 'function-worker.ts');
@@ -102,6 +108,10 @@ class FunctionPool {
       let cold = false;
       if (!instance) {
         if (this.instances.size >= this.options.maxInstances) return;
+        // One cold start at a time per function: on a small machine a burst of parallel cold starts
+        // (each loading the bundle) starves everything else for seconds; the queue drains as soon as
+        // this instance or a warm one is free. Concurrency still grows to maxInstances under load.
+        if ([...this.instances].some((i) => i.initializing)) return;
         instance = this.startInstance();
         cold = true;
       }
@@ -125,9 +135,14 @@ class FunctionPool {
     };
     const worker = new Worker(WORKER_FILE, { env: definition.env, workerData: data, stdout: false, stderr: false });
     let markReady: () => void = () => undefined;
-    const instance: Instance = { worker, busy: true, lastUsed: Date.now(), ready: new Promise((r) => (markReady = r)) };
+    const ready = new Promise<void>((r) => (markReady = r));
+    const instance: Instance = { worker, busy: true, initializing: true, lastUsed: Date.now(), ready, markReady };
     worker.on('message', (message: FromInstance) => {
-      if (message.type === 'ready') markReady();
+      if (message.type === 'ready') {
+        instance.initializing = false;
+        markReady();
+        this.drain(); // the next cold start may begin
+      }
       else if (message.type === 'log') this.print(message.line);
       else instance.settle?.(message.ok ? { ok: true, result: message.result } : { ok: false, error: message.error });
     });
@@ -144,8 +159,14 @@ class FunctionPool {
   /** Removes an instance; a running invocation fails with `failure`. */
   private retire(instance: Instance, failure: { errorType: string; errorMessage: string }): void {
     if (!this.instances.delete(instance)) return;
+    if (instance.initializing) {
+      instance.initFailure = failure;
+      instance.initializing = false;
+      instance.markReady();
+    }
     instance.settle?.({ ok: false, error: failure });
     void instance.worker.terminate();
+    this.drain();
   }
 
   private async run(instance: Instance, event: unknown, cold: boolean): Promise<InvokeResult> {
@@ -155,6 +176,10 @@ class FunctionPool {
     const started = performance.now();
     this.stats.invocations++;
     await instance.ready;
+    if (instance.initFailure) {
+      this.stats.errors++;
+      return { ok: false, error: instance.initFailure };
+    }
     const initMs = performance.now() - started;
     const invokeStarted = performance.now();
     this.print(`START RequestId: ${requestId} Version: $LATEST`);
