@@ -18,8 +18,6 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-      // The browser test is flaky in full runs (see README → Tests); it runs on its own with `npm run test:web`.
-      testPathIgnorePatterns: process.env.E2E_WEB === '1' ? [] : ['/test/e2e/web\\.test\\.ts$'],
       globalSetup: '<rootDir>/test/e2e/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/harness/global-teardown.ts',
     },
@@ -27,4 +25,7 @@ module.exports = {
   // A global option (jest ignores it inside a project): the order of the e2e suites.
   testSequencer: '<rootDir>/test/e2e/harness/sequencer.js',
   testTimeout: 60000,
+  // One worker, whatever the machine reports: the e2e suites share one local cloud and their
+  // delivery waits assume they do not run side by side (a CI host may report more cores than it has).
+  maxWorkers: 1,
 };

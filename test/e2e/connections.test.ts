@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { isLocal, target } from './harness/target';
 import { WsClient } from './harness/ws-client';
-import { call, eventually, newTeam, online, person, type Person } from './support';
+import { call, LIVE_MS, eventually, newTeam, online, person, type Person } from './support';
 
 /** Connection leases and live subscriptions, checked below the API (local cloud only). */
 const local = isLocal() ? describe : describe.skip;
@@ -51,7 +51,7 @@ local('connections: leases, subscriptions, 410s', () => {
     await call(bob.token, 'conversations.join', { channel: later.id });
     expect((await liveSubs(later.id)).some((s) => s.connectionId === connectionId)).toBe(true);
     const m = await call(alice.token, 'chat.postMessage', { channel: later.id, text: 'you just joined' });
-    await ws.waitFor((e) => e.ts === m.ts, 10_000);
+    await ws.waitFor((e) => e.ts === m.ts, LIVE_MS);
 
     await ws.close();
     await eventually(async () => ((await lease(connectionId)) === undefined ? true : undefined));
@@ -67,7 +67,7 @@ local('connections: leases, subscriptions, 410s', () => {
     await doc.send(new PutCommand({ TableName: table, Item: { pk: `CONN#${ghost}`, sk: 'CONN', connectionId: ghost, userId: bob.userId, teamId: bob.teamId, deviceId: 'ghost', connectedAt: Date.now(), expiresAt, gsi1pk: `U#${bob.userId}`, gsi1sk: `CONN#${ghost}`, __edb_e__: 'connection', __edb_v__: '1' } }));
 
     const m = await call(alice.token, 'chat.postMessage', { channel, text: 'to the living' });
-    await alive.waitFor((e) => e.ts === m.ts, 10_000);
+    await alive.waitFor((e) => e.ts === m.ts, LIVE_MS);
     await eventually(async () => ((await liveSubs(channel)).some((s) => s.connectionId === ghost) ? undefined : true));
     expect(await lease(ghost)).toBeUndefined();
     expect((await liveSubs(channel)).some((s) => s.deviceId === 'bob-alive')).toBe(true);
@@ -79,7 +79,7 @@ local('connections: leases, subscriptions, 410s', () => {
     await doc.send(new PutCommand({ TableName: table, Item: { pk: `LIVE#${channel}`, sk: stale, channelId: channel, connectionId: stale, userId: bob.userId, deviceId: 'stale', expiresAt: Math.floor(Date.now() / 1000) - 10, __edb_e__: 'liveSubscription', __edb_v__: '1' } }));
     const listener = await WsClient.connect(alice.token, { deviceId: 'alice-stale-check' });
     const m = await call(bob.token, 'chat.postMessage', { channel, text: 'after expiry' });
-    await listener.waitFor((e) => e.ts === m.ts, 10_000);
+    await listener.waitFor((e) => e.ts === m.ts, LIVE_MS);
     // A post to it would have answered 410 and deleted the item; an ignored one stays until TTL removes it.
     expect((await liveSubs(channel)).some((s) => s.connectionId === stale)).toBe(true);
     await listener.close();

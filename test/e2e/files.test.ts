@@ -4,7 +4,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import { api, isLocal, target } from './harness/target';
 import type { WsClient } from './harness/ws-client';
-import { call, callFails, newTeam, online, person, sleep, syncAll, type Person } from './support';
+import { call, LIVE_MS, callFails, newTeam, online, person, sleep, syncAll, type Person } from './support';
 
 /** A valid PNG of `width` x `height` RGB pixels (zlib-compressed scanlines, CRC'd chunks). */
 function png(width: number, height: number): Buffer {
@@ -132,7 +132,7 @@ describe('files: presigned upload, completion into a channel, signed url_private
     expect(done.body).toEqual({ ok: true, files: [{ id: up.file_id, title: 'A tiny dot' }] });
 
     const expected = { id: up.file_id, name: 'dot.png', title: 'A tiny dot', mimetype: 'image/png', size: image.length, original_w: 3, original_h: 2 };
-    const live = await bobLive.ws.waitFor((e) => e.type === 'message' && e.channel === channel && Array.isArray(e.files), 10_000);
+    const live = await bobLive.ws.waitFor((e) => e.type === 'message' && e.channel === channel && Array.isArray(e.files), LIVE_MS);
     expect(live).toMatchObject({ user: alice.userId, text: 'look at this' });
     expect(live.files).toHaveLength(1);
     expect(live.files[0]).toMatchObject(expected);

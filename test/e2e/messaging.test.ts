@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { api } from './harness/target';
-import { call, callFails, dedupe, Devices, newTeam, person, sleep, type Person } from './support';
+import { call, LIVE_MS, callFails, dedupe, Devices, newTeam, person, sleep, type Person } from './support';
 
 describe('messages: real time, order, idempotency, history, threads', () => {
   const team = newTeam();
@@ -27,14 +27,14 @@ describe('messages: real time, order, idempotency, history, threads', () => {
     expect(typeof ack.ts).toBe('string');
     const isIt = (e: any) => e.type === 'message' && e.ts === ack.ts;
     for (const device of [bobLaptop, bobPhone, aliceLaptop]) {
-      const event = await device.waitFor(isIt, 10_000);
+      const event = await device.waitFor(isIt, LIVE_MS);
       expect(event).toMatchObject({ channel, user: alice.userId, text: 'hello bob' });
       expect(typeof event.event_id).toBe('string');
     }
     // Bob answers over HTTP: same path, Alice gets it live.
     const reply = await call(bob.token, 'chat.postMessage', { channel, text: 'hi alice' });
     expect(reply).toMatchObject({ channel, message: { text: 'hi alice', user: bob.userId } });
-    await aliceLaptop.waitFor((e) => e.type === 'message' && e.ts === reply.ts, 10_000);
+    await aliceLaptop.waitFor((e) => e.type === 'message' && e.ts === reply.ts, LIVE_MS);
     await sleep(500);
     expect(eveLaptop.events.filter((e) => e.channel === channel)).toEqual([]);
   });
@@ -106,7 +106,7 @@ describe('messages: real time, order, idempotency, history, threads', () => {
     expect(r1.message.thread_ts).toBe(parent.ts);
     expect(r2.message.thread_ts).toBe(parent.ts);
 
-    const event = await bobLive.waitFor((e) => e.type === 'message' && e.ts === r2.ts, 10_000);
+    const event = await bobLive.waitFor((e) => e.type === 'message' && e.ts === r2.ts, LIVE_MS);
     expect(event.thread_ts).toBe(parent.ts);
 
     const page = await call(alice.token, 'conversations.history', { channel, limit: 10 });
@@ -125,7 +125,7 @@ describe('messages: real time, order, idempotency, history, threads', () => {
     expect(firstPage.messages.map((m: { ts: string }) => m.ts)).toEqual([parent.ts, r1.ts]);
     const rest = await call(bob.token, 'conversations.replies', { channel, ts: parent.ts, cursor: firstPage.response_metadata.next_cursor });
     expect(rest.messages.map((m: { ts: string }) => m.ts)).toEqual([r2.ts, b.ts]);
-    await bobLive.waitFor((e) => e.subtype === 'message_replied' && e.message?.ts === parent.ts, 10_000);
+    await bobLive.waitFor((e) => e.subtype === 'message_replied' && e.message?.ts === parent.ts, LIVE_MS);
   });
 
   test('non-members and other workspaces can neither read nor write, over HTTP or WebSocket', async () => {

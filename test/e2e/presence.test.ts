@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isLocal, target } from './harness/target';
 import { WsClient } from './harness/ws-client';
-import { call, callFails, eventually, newTeam, person, sleep, type Person } from './support';
+import { call, LIVE_MS, callFails, eventually, newTeam, person, sleep, type Person } from './support';
 
 /** Presence (users.getPresence) and presence_sub → presence_change, only to subscribers. */
 describe('presence', () => {
@@ -57,14 +57,14 @@ describe('presence', () => {
 
     const carolWs = await connect(carol, 'carol-1');
     const bobWs = await connect(bob, 'bob-1');
-    const active = await watcher.waitFor((e) => e.type === 'presence_change' && e.user === bob.userId && e.presence === 'active', 10_000);
+    const active = await watcher.waitFor((e) => e.type === 'presence_change' && e.user === bob.userId && e.presence === 'active', LIVE_MS);
     expect(active).toEqual({ type: 'presence_change', user: bob.userId, presence: 'active', event_id: expect.any(String) });
 
     // A second device is not a transition.
     const bobWs2 = await connect(bob, 'bob-2');
     await bobWs2.close();
     await bobWs.close();
-    await watcher.waitFor((e) => e.type === 'presence_change' && e.user === bob.userId && e.presence === 'away', 10_000);
+    await watcher.waitFor((e) => e.type === 'presence_change' && e.user === bob.userId && e.presence === 'away', LIVE_MS);
     await sleep(500);
     const aboutBob = watcher.events.filter((e) => e.type === 'presence_change' && e.user === bob.userId);
     expect(aboutBob.map((e) => e.presence)).toEqual(['active', 'away']);
@@ -79,7 +79,7 @@ describe('presence', () => {
     expect(replaced.presence).toEqual([{ user: carol.userId, presence: 'away' }]);
     const bobAgain = await connect(bob, 'bob-3');
     const carolAgain = await connect(carol, 'carol-2');
-    await watcher.waitFor((e) => e.type === 'presence_change' && e.user === carol.userId && e.presence === 'active', 10_000);
+    await watcher.waitFor((e) => e.type === 'presence_change' && e.user === carol.userId && e.presence === 'active', LIVE_MS);
     await sleep(500);
     expect(watcher.events.filter((e) => e.type === 'presence_change' && e.user === bob.userId)).toHaveLength(2);
     // A subscriber sees the current state in the reply.
@@ -102,7 +102,7 @@ describe('presence', () => {
     expect(reply.presence).toEqual([{ user: bob.userId, presence: 'away' }]);
     const foreign = await connect(outsider, 'outsider-1');
     const bobWs = await connect(bob, 'bob-marker');
-    await watcher.waitFor((e) => e.type === 'presence_change' && e.user === bob.userId && e.presence === 'active', 10_000);
+    await watcher.waitFor((e) => e.type === 'presence_change' && e.user === bob.userId && e.presence === 'active', LIVE_MS);
     await foreign.close();
     await sleep(500);
     expect(watcher.events.filter((e) => e.type === 'presence_change' && e.user === outsider.userId)).toEqual([]);
@@ -122,10 +122,10 @@ describe('presence', () => {
       const watcher = await connect(alice, 'alice-dave-watch');
       await watcher.request({ action: 'presence_sub', users: [dave.userId] });
       const daveWs = await connect(dave, 'dave-1');
-      await watcher.waitFor((e) => e.type === 'presence_change' && e.user === dave.userId && e.presence === 'active', 10_000);
+      await watcher.waitFor((e) => e.type === 'presence_change' && e.user === dave.userId && e.presence === 'active', LIVE_MS);
       expect(await presenceOf(alice, dave)).toMatchObject({ presence: 'active', connection_count: 1 });
       await daveWs.close();
-      await watcher.waitFor((e) => e.type === 'presence_change' && e.user === dave.userId && e.presence === 'away', 10_000);
+      await watcher.waitFor((e) => e.type === 'presence_change' && e.user === dave.userId && e.presence === 'away', LIVE_MS);
       await watcher.close();
     } finally {
       doc.destroy();

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -150,6 +150,15 @@ export async function restartLocal(): Promise<void> {
 export async function stopLocal(): Promise<void> {
   const state = readState();
   if (state) await stopLocalProcess(state);
+}
+
+/** Keeps the shared cloud's log (its functions' output) in test-results/, where CI shows its errors. */
+export function keepLog(): void {
+  const state = readState();
+  const log = state && join(state.dataDir, 'local-cloud.log');
+  if (!log || !existsSync(log)) return;
+  mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+  copyFileSync(log, join(ROOT, 'test-results', 'local-cloud.log'));
 }
 
 export function cleanUp(): void {
