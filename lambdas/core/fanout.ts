@@ -41,6 +41,8 @@ export interface DeliveryStats {
   events: number;
   posts: number;
   gone: number;
+  /** 410s from connections subscribed moments ago: still in their handshake, so kept. */
+  goneDuringHandshake: number;
   postFailures: number;
   inboxWrites: number;
   lateInboxRewrites: number;
@@ -53,7 +55,7 @@ export interface DeliveryStats {
 export class FanoutContext {
   private channels = new Map<string, Promise<Item | undefined>>();
   private members = new Map<string, Promise<string[]>>();
-  readonly stats: DeliveryStats = { events: 0, posts: 0, gone: 0, postFailures: 0, inboxWrites: 0, lateInboxRewrites: 0 };
+  readonly stats: DeliveryStats = { events: 0, posts: 0, gone: 0, goneDuringHandshake: 0, postFailures: 0, inboxWrites: 0, lateInboxRewrites: 0 };
 
   channel(channelId: string): Promise<Item | undefined> {
     if (!this.channels.has(channelId)) {
@@ -180,7 +182,11 @@ async function deliverBatch(batch: LiveConnection[], data: Buffer, concurrency: 
       ctx.stats.posts++;
       await client.send(new PostToConnectionCommand({ ConnectionId: connection.connectionId, Data: data }));
     } catch (error) {
-      if ((error as Error).name === 'GoneException') {
+      if ((error as Error).name === 'GoneException' && inHandshake(connection)) {
+        // API Gateway answers 410 until $connect has returned, and $connect writes the subscriptions
+        // first: removing it now would leave a live device with none. It syncs after the handshake.
+        ctx.stats.goneDuringHandshake++;
+      } else if ((error as Error).name === 'GoneException') {
         ctx.stats.gone++;
         await removeGoneConnection(connection);
       } else {
@@ -190,6 +196,10 @@ async function deliverBatch(batch: LiveConnection[], data: Buffer, concurrency: 
     }
   });
 }
+
+/** $connect's time limit in API Gateway is 29 s: a subscription younger than that may be mid-handshake. */
+const HANDSHAKE_GRACE_MS = 30_000;
+const inHandshake = (connection: LiveConnection) => connection.since !== undefined && Date.now() - connection.since < HANDSHAKE_GRACE_MS;
 
 /** A 410: the connection is gone. Remove exactly it (its lease and its subscriptions), nothing else. */
 async function removeGoneConnection(connection: LiveConnection): Promise<void> {

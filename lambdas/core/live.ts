@@ -16,6 +16,8 @@ export interface LiveConnection {
   connectionId: string;
   userId: string;
   deviceId: string;
+  /** When the subscription (or the connection's lease) was written, in ms; absent for a connection being opened. */
+  since?: number;
 }
 
 // The live connections of a user (all their devices)
@@ -42,11 +44,15 @@ const toLiveConnection = (item: Item): LiveConnection => ({
   connectionId: String(item.connectionId),
   userId: String(item.userId),
   deviceId: String(item.deviceId),
+  since: Number(item.subscribedAt ?? item.connectedAt) || undefined,
 });
 
 function subscriptionItem(channelId: string, connection: LiveConnection, connectedAtSeconds: number): Item {
   const params = db()
-    .entities.liveSubscription.put({ channelId, ...connection, expiresAt: connectedAtSeconds + MAX_CONNECTION_SECONDS + 60 })
+    .entities.liveSubscription.put({
+      channelId, connectionId: connection.connectionId, userId: connection.userId, deviceId: connection.deviceId,
+      expiresAt: connectedAtSeconds + MAX_CONNECTION_SECONDS + 60,
+    })
     .params() as { Item: Item };
   return params.Item;
 }

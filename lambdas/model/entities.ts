@@ -211,6 +211,8 @@ export const LiveSubscription = new Entity({
     connectionId: { type: 'string', required: true },
     userId: { type: 'string', required: true },
     deviceId: { type: 'string', required: true },
+    /** When this subscription was written (ms): a 410 soon after is a handshake still under way, not a gone connection. */
+    subscribedAt: { type: 'number', required: true, default: () => Date.now() },
     expiresAt,
   },
   indexes: {

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { isLocal, target } from './harness/target';
 import { WsClient } from './harness/ws-client';
 import { call, LIVE_MS, eventually, newTeam, online, person, type Person } from './support';
@@ -59,11 +59,16 @@ local('connections: leases, subscriptions, 410s', () => {
     expect((await liveSubs(later.id)).some((s) => s.connectionId === connectionId)).toBe(false);
   });
 
-  test('a 410 from @connections removes exactly that connection; the others still get the message', async () => {
+  test('a 410 from @connections removes exactly that connection (not one still in its handshake); the others still get the message', async () => {
     const { ws: alive } = await online(bob, 'bob-alive');
     const ghost = 'R2hvc3RDb25uZWN0aW9u';
     const expiresAt = Math.floor(Date.now() / 1000) + 3600;
-    await doc.send(new PutCommand({ TableName: table, Item: { pk: `LIVE#${channel}`, sk: ghost, channelId: channel, connectionId: ghost, userId: bob.userId, deviceId: 'ghost', expiresAt, __edb_e__: 'liveSubscription', __edb_v__: '1' } }));
+    const subscription = (connectionId: string, subscribedAt: number) =>
+      ({ pk: `LIVE#${channel}`, sk: connectionId, channelId: channel, connectionId, userId: bob.userId, deviceId: 'ghost', subscribedAt, expiresAt, __edb_e__: 'liveSubscription', __edb_v__: '1' });
+    await doc.send(new PutCommand({ TableName: table, Item: subscription(ghost, Date.now() - 60_000) }));
+    // Subscribed a moment ago: API Gateway answers 410 until $connect returns, so this one is kept.
+    const opening = 'T3BlbmluZ0Nvbm5lY3Rpb24';
+    await doc.send(new PutCommand({ TableName: table, Item: subscription(opening, Date.now()) }));
     await doc.send(new PutCommand({ TableName: table, Item: { pk: `CONN#${ghost}`, sk: 'CONN', connectionId: ghost, userId: bob.userId, teamId: bob.teamId, deviceId: 'ghost', connectedAt: Date.now(), expiresAt, gsi1pk: `U#${bob.userId}`, gsi1sk: `CONN#${ghost}`, __edb_e__: 'connection', __edb_v__: '1' } }));
 
     const m = await call(alice.token, 'chat.postMessage', { channel, text: 'to the living' });
@@ -71,6 +76,8 @@ local('connections: leases, subscriptions, 410s', () => {
     await eventually(async () => ((await liveSubs(channel)).some((s) => s.connectionId === ghost) ? undefined : true));
     expect(await lease(ghost)).toBeUndefined();
     expect((await liveSubs(channel)).some((s) => s.deviceId === 'bob-alive')).toBe(true);
+    expect((await liveSubs(channel)).some((s) => s.connectionId === opening)).toBe(true);
+    await doc.send(new DeleteCommand({ TableName: table, Key: { pk: `LIVE#${channel}`, sk: opening } }));
     await alive.close();
   });
 
