@@ -78,9 +78,9 @@ export class FanoutContext {
 }
 
 /**
- * Delivers what one change means to the people it concerns: first into the inboxes of the members
- * (unless the channel is hot), so nothing is lost for devices that are offline; then live to every
- * connection online now. A failed post to one connection is logged and left to sync; a 410 removes
+ * Delivers what one change means to the people it concerns: into the inboxes of the members
+ * (unless the channel is hot), so nothing is lost for devices that are offline, and at the same
+ * time live to every connection online now. A failed post to one connection is logged and left to sync; a 410 removes
  * that connection. Inbox write failures throw, so the stream record is retried.
  */
 export async function deliverChange(change: Change, ctx: FanoutContext): Promise<void> {
@@ -89,8 +89,11 @@ export async function deliverChange(change: Change, ctx: FanoutContext): Promise
   if (touched?.__edb_e__ === 'membership' || touched?.__edb_e__ === 'channel') ctx.forget(String(touched.channelId));
   for (const out of outgoing) {
     ctx.stats.events++;
-    await writeInboxes(out, ctx);
-    await pushLive(out, ctx);
+    // Side by side: the live push does not wait for a big channel's inbox writes. A device that
+    // gets it live and later syncs the inbox entry too drops the repeat by event_id. Either failing
+    // fails the record (a retry repeats both; clients drop what they already have).
+    const settled = await Promise.allSettled([writeInboxes(out, ctx), pushLive(out, ctx)]);
+    for (const s of settled) if (s.status === 'rejected') throw s.reason;
   }
 }
 
