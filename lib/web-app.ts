@@ -8,20 +8,14 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import type { WebConfig } from '../web/src/config-shape';
 
 /** Where `npm run build:web` writes the browser app. */
 export const WEB_DIST = path.join(__dirname, '..', 'web', 'dist');
 
 export interface WebAppProps {
-  /** What the app reads from /config.json: the stack's endpoints (tokens are fine). */
-  readonly config: {
-    HttpApiUrl: string;
-    WebSocketUrl: string;
-    MediaUrl: string;
-    UserPoolId?: string;
-    UserPoolClientId?: string;
-    region?: string;
-  };
+  /** What the app reads from /config.json: the stack's endpoints (tokens are fine); `local` is set here. */
+  readonly config: Omit<WebConfig, 'local'>;
   /** Bucket for CloudFront standard logs (the media construct's logs bucket). */
   readonly logBucket: s3.IBucket;
   /**

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { listen, type Listening } from './net';
+import type { WebConfig } from '../web/src/config-shape';
 
 /*
  * The web client on its own port: `web/dist` as static files (unknown paths fall back to
@@ -13,16 +14,7 @@ import { listen, type Listening } from './net';
 export const WEB_DIR = resolve(__dirname, '..', 'web');
 export const WEB_DIST = join(WEB_DIR, 'dist');
 
-/** What the browser app reads from /config.json. */
-export interface WebConfig {
-  HttpApiUrl: string;
-  WebSocketUrl: string;
-  MediaUrl: string;
-  UserPoolId?: string;
-  UserPoolClientId?: string;
-  region?: string;
-  local: boolean;
-}
+export type { WebConfig };
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
