@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { ComparisonOperator, TreatMissingData, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -70,6 +71,11 @@ export class Fanout extends Construct {
   readonly handler: ProjectFunction;
   /** Batches that kept failing land here (their stream coordinates, not the records). */
   readonly deadLetterQueue: Queue;
+  /**
+   * In alarm while the dead-letter queue holds anything: those events reached no device live (their
+   * inbox entries may be missing too). Add an action (an SNS topic) to be told.
+   */
+  readonly deadLetterAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: FanoutProps) {
     super(scope, id);
@@ -93,6 +99,15 @@ export class Fanout extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    this.deadLetterAlarm = this.deadLetterQueue
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
+      .createAlarm(this, 'DeadLetterAlarm', {
+        alarmDescription: 'Fan-out gave up on stream records (see the dead-letter queue and docs/reliability.md)',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
 
     this.handler.addEventSource(
       new DynamoEventSource(props.table, {

@@ -257,8 +257,16 @@ describe('fan-out', () => {
     expect(FANOUT_SORT_KEYS).toEqual({ messagePrefix: 'MSG#', membershipPrefix: 'MEM#', channelMeta: 'META' });
   });
 
-  test('dead-letter queue is encrypted and TLS-only', () => {
+  test('dead-letter queue is encrypted and TLS-only, with an alarm while it holds anything', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(fanout.deadLetterQueue), 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: logicalId(fanout.deadLetterQueue) }],
       PolicyDocument: {
