@@ -39,6 +39,12 @@ export interface FanoutProps {
    */
   readonly retryAttempts?: number;
   /**
+   * Batches of one stream shard processed at once. Lambda keeps every record of one partition key
+   * (one channel: messages, memberships and its metadata share `CH#<id>`) in one lane, in order.
+   * @default 10
+   */
+  readonly parallelizationFactor?: number;
+  /**
    * Records older than this skip to the dead-letter queue instead of blocking the shard.
    * @default Duration.hours(1)
    */
@@ -113,6 +119,8 @@ export class Fanout extends Construct {
       new DynamoEventSource(props.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: props.batchSize ?? 100,
+        // One slow channel's batch (a big room's inboxes) no longer holds up every other channel.
+        parallelizationFactor: props.parallelizationFactor ?? 10,
         bisectBatchOnError: true,
         retryAttempts: props.retryAttempts ?? 10,
         maxRecordAge: props.maxRecordAge ?? Duration.hours(1),

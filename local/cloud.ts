@@ -214,12 +214,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         failuresFile: join(dataDir, 'fanout-failures.jsonl'),
         pollMs: options.streamPollMs,
         region: REGION,
+        partitionKey: view.table.keySchema.find((k) => k.KeyType === 'HASH')?.AttributeName ?? 'pk',
         log,
       });
       poller.start();
       pollers.push({ source, poller });
       stops.push(() => poller.stop());
-      log(`✓ event source → ${source.functionId} (batch ${source.batchSize}, retries ${source.maximumRetryAttempts}, bisect ${source.bisectBatchOnFunctionError})`);
+      log(`✓ event source → ${source.functionId} (batch ${source.batchSize}, parallelization ${source.parallelizationFactor}, retries ${source.maximumRetryAttempts}, bisect ${source.bisectBatchOnFunctionError})`);
     }
 
     // Local-only endpoints the e2e harness needs (direct table access, and the ports to restart on).

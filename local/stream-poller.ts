@@ -10,6 +10,7 @@ import {
 import { deliverBatch, type FailureCondition } from './batch-delivery';
 import type { Checkpoints } from './checkpoints';
 import { matchesAnyPattern } from './filter-pattern';
+import { lanesOf } from './stream-lanes';
 import type { InvokeResult } from './function-protocol';
 import { toLambdaRecord, type LambdaStreamRecord } from './stream-records';
 import type { EventSourceSpec } from './template';
@@ -30,6 +31,8 @@ export interface StreamPollerOptions {
   failuresFile: string;
   pollMs: number;
   region: string;
+  /** The table's partition key attribute: ParallelizationFactor keeps each key's records in one lane. */
+  partitionKey: string;
   log: (line: string) => void;
 }
 
@@ -175,8 +178,19 @@ export class StreamPoller {
     this.stats.received += records.length;
     this.stats.filteredOut += records.length - matching.length;
     for (const r of records) this.remember(r, matching.includes(r) ? 'delivered' : 'filtered');
-    for (let i = 0; i < matching.length && !this.stopped; i += source.batchSize) {
-      await deliverBatch(matching.slice(i, i + source.batchSize), source, {
+    // Lanes run side by side, each key's records in order within one; the shard's checkpoint moves
+    // once every lane is done (a retried lane holds it back, as Lambda's does).
+    const lanes = lanesOf(matching, source.parallelizationFactor, this.options.partitionKey);
+    await Promise.all(lanes.map((lane) => this.deliverLane(shardId, lane)));
+    if (this.stopped) return;
+    const last = records[records.length - 1].dynamodb.SequenceNumber;
+    checkpoints.set(streamArn, shardId, { sequenceNumber: last });
+  }
+
+  private async deliverLane(shardId: string, lane: LambdaStreamRecord[]): Promise<void> {
+    const { source } = this.options;
+    for (let i = 0; i < lane.length && !this.stopped; i += source.batchSize) {
+      await deliverBatch(lane.slice(i, i + source.batchSize), source, {
         invoke: (event) => {
           this.stats.delivered += event.Records.length;
           return this.options.invoke(source.functionId, event);
@@ -185,9 +199,6 @@ export class StreamPoller {
         sleep: (ms) => this.sleep(ms),
       });
     }
-    if (this.stopped) return;
-    const last = records[records.length - 1].dynamodb.SequenceNumber;
-    checkpoints.set(streamArn, shardId, { sequenceNumber: last });
   }
 
   private remember(record: LambdaStreamRecord, outcome: RecentRecord['outcome']): void {

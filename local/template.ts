@@ -82,6 +82,8 @@ export interface EventSourceSpec {
   filterPatterns: unknown[];
   startingPosition: string;
   onFailureDestination?: string;
+  /** Concurrent batches per shard (1–10); records of one partition key stay in one lane, in order. */
+  parallelizationFactor: number;
 }
 
 export interface KeyElement {
@@ -228,6 +230,7 @@ export function buildCloudView(template: Template, cdkOut: string): CloudView {
       filterPatterns: filters.map((f) => JSON.parse(str(isObject(f) ? f.Pattern : undefined, '{}')) as unknown),
       startingPosition: str(p.StartingPosition, 'LATEST'),
       onFailureDestination: onFailure === undefined ? undefined : JSON.stringify(onFailure),
+      parallelizationFactor: num(p.ParallelizationFactor, 1),
     };
   });
 

@@ -243,6 +243,7 @@ describe('fan-out', () => {
       FunctionName: { Ref: logicalId(fanout.handler) },
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataTable'), 'StreamArn'] },
       BatchSize: 100,
+      ParallelizationFactor: 10,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 10,
       MaximumRecordAgeInSeconds: 3600,
