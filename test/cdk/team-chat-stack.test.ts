@@ -243,7 +243,7 @@ describe('fan-out', () => {
       FunctionName: { Ref: logicalId(fanout.handler) },
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataTable'), 'StreamArn'] },
       BatchSize: 100,
-      ParallelizationFactor: 10,
+      ParallelizationFactor: 1,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 10,
       MaximumRecordAgeInSeconds: 3600,

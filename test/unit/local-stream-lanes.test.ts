@@ -4,6 +4,8 @@ import type { LambdaStreamRecord } from '../../local/stream-records';
 const record = (pk: string, seq: number) =>
   ({ eventID: `${pk}-${seq}`, dynamodb: { Keys: { pk: { S: pk }, sk: { S: `MSG#${seq}` } }, SequenceNumber: String(seq) } }) as unknown as LambdaStreamRecord;
 
+const pkOf = (r: LambdaStreamRecord) => (r.dynamodb.Keys?.pk as { S?: string } | undefined)?.S;
+
 describe('ParallelizationFactor lanes (local/stream-lanes.ts)', () => {
   const records = Array.from({ length: 200 }, (_, i) => record(`CH#${i % 23}`, i));
 
@@ -20,7 +22,7 @@ describe('ParallelizationFactor lanes (local/stream-lanes.ts)', () => {
     const laneOfKey = new Map<string, number>();
     lanes.forEach((lane, i) => {
       for (const r of lane) {
-        const key = String(r.dynamodb.Keys?.pk?.S);
+        const key = String(pkOf(r));
         expect(laneOfKey.get(key) ?? i).toBe(i);
         laneOfKey.set(key, i);
       }
@@ -30,10 +32,10 @@ describe('ParallelizationFactor lanes (local/stream-lanes.ts)', () => {
   });
 
   it('a key keeps its lane from one page to the next, and the factor is held to 1–10', () => {
-    const laneIndex = (rs: LambdaStreamRecord[], key: string) => lanesOf(rs, 10, 'pk').findIndex((lane) => lane.some((r) => r.dynamodb.Keys?.pk?.S === key));
+    const laneIndex = (rs: LambdaStreamRecord[], key: string) => lanesOf(rs, 10, 'pk').findIndex((lane) => lane.some((r) => pkOf(r) === key));
     const page1 = [record('CH#a', 1), record('CH#b', 2), record('CH#c', 3)];
     const page2 = [record('CH#c', 4), record('CH#a', 5), record('CH#b', 6)];
-    const keysIn = (rs: LambdaStreamRecord[], i: number) => lanesOf(rs, 10, 'pk')[i]?.map((r) => r.dynamodb.Keys?.pk?.S).sort();
+    const keysIn = (rs: LambdaStreamRecord[], i: number) => lanesOf(rs, 10, 'pk')[i]?.map(pkOf).sort();
     for (const key of ['CH#a', 'CH#b', 'CH#c']) expect(keysIn(page1, laneIndex(page1, key))).toEqual(keysIn(page2, laneIndex(page2, key)));
     expect(lanesOf(records, 50, 'pk').length).toBeLessThanOrEqual(10);
     expect(lanesOf(records, 0, 'pk')).toEqual([records]);
