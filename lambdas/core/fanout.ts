@@ -80,8 +80,8 @@ export class FanoutContext {
 /**
  * Delivers what one change means to the people it concerns: into the inboxes of the members
  * (unless the channel is hot), so nothing is lost for devices that are offline, and at the same
- * time live to every connection online now. A failed post to one connection is logged and left to sync; a 410 removes
- * that connection. Inbox write failures throw, so the stream record is retried.
+ * time live to every connection online now. A failed post to one connection is logged and left to
+ * sync; a 410 removes that connection. Inbox write failures throw, so the stream record is retried.
  */
 export async function deliverChange(change: Change, ctx: FanoutContext): Promise<void> {
   const outgoing = eventsFor(change);

@@ -16,7 +16,7 @@ export interface LiveConnection {
   connectionId: string;
   userId: string;
   deviceId: string;
-  /** When the subscription (or the connection's lease) was written, in ms; absent for a connection being opened. */
+  /** When the subscription (or the connection's lease) was written, in ms; absent on items older than the field. */
   since?: number;
 }
 
