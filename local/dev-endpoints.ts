@@ -3,6 +3,7 @@ import { checkFaults, type Faults } from './faults';
 import { send } from './http-gateway';
 import { parseTokenRequest, type JwtIssuer } from './jwt-issuer';
 import { readBody } from './net';
+import { looksLikeJsonObject } from '../lambdas/shared/json-body';
 
 /*
  * Local-only endpoints on the HTTP API's port; none of these exist in a deployment:
@@ -53,10 +54,11 @@ export function devEndpoints(issuer: JwtIssuer, stats: () => object, connections
   };
 }
 
-/** A JSON object or form body as fields; empty when it is neither. */
+/** A JSON object or form body as fields (a JSON object under curl's default form type too); empty when it is neither. */
 async function readFields(req: IncomingMessage): Promise<Record<string, unknown>> {
   const raw = (await readBody(req, 64 * 1024))?.toString('utf8') ?? '';
-  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
+  const form = (req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
+  if (form && !looksLikeJsonObject(raw)) return Object.fromEntries(new URLSearchParams(raw));
   try {
     const parsed: unknown = JSON.parse(raw);
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};

@@ -4,6 +4,7 @@ import { ClientError, RateLimited } from './errors';
 import { callerFromClaims, type Caller } from './identity';
 import { optionalEnv } from './env';
 import { logger } from './logger';
+import { looksLikeJsonObject } from './json-body';
 
 /** The HTTP API's request after the edge: the method name, its arguments, and the verified caller. */
 export interface ApiRequest {
@@ -33,7 +34,7 @@ export function parseArgs(event: APIGatewayProxyEventV2WithJWTAuthorizer): Recor
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new ClientError('invalid_arguments', 'body too large');
   const contentType = (event.headers?.['content-type'] ?? '').toLowerCase();
-  if (contentType.includes('application/x-www-form-urlencoded')) {
+  if (contentType.includes('application/x-www-form-urlencoded') && !looksLikeJsonObject(raw)) {
     for (const [k, v] of new URLSearchParams(raw)) args[k] = v;
     return args;
   }

@@ -159,6 +159,24 @@ describe('HTTP API', () => {
   });
 });
 
+localOnly('the README quick start', () => {
+  // `curl -d '{...}'` labels its JSON body application/x-www-form-urlencoded.
+  const curlPost = (url: string, body: unknown, token?: string) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+
+  it('takes JSON bodies sent as curl sends them, for /dev/token and the API', async () => {
+    const issued = await curlPost(`${target().httpApiUrl}/dev/token`, { user: 'curl-carol', team: 'acme' });
+    expect(issued).toMatchObject({ status: 200, body: { ok: true } });
+    const name = `curl-${Date.now().toString(36)}`;
+    const created = await curlPost(`${target().httpApiUrl}/api/conversations.create`, { name }, String(issued.body.token));
+    expect(created).toMatchObject({ status: 200, body: { ok: true, channel: { name } } });
+  });
+});
+
 // On a private local cloud, so restarting it does not disturb test files running in parallel.
 localOnly('restart', () => {
   let own: LocalProcess;

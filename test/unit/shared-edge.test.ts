@@ -54,6 +54,13 @@ describe('http parseArgs', () => {
     expect({ ...parseArgs(event({ body: 'x=1', contentType: 'Application/X-WWW-Form-Urlencoded' })) }).toEqual({ x: '1' });
   });
 
+  it("reads a JSON object sent under curl's default form content type", () => {
+    const args = parseArgs(event({ body: ' {"name":"general","is_private":true}\n', contentType: 'application/x-www-form-urlencoded' }));
+    expect({ ...args }).toEqual({ name: 'general', is_private: true });
+    expect(errorOf(() => parseArgs(event({ body: '{"name":}', contentType: 'application/x-www-form-urlencoded' }))).code).toBe('invalid_arguments');
+    expect({ ...parseArgs(event({ body: '{x}=1', contentType: 'application/x-www-form-urlencoded' })) }).toEqual({ '{x}': '1' });
+  });
+
   it('decodes base64 bodies', () => {
     const json = Buffer.from(JSON.stringify({ text: 'héllo ☕' })).toString('base64');
     expect({ ...parseArgs(event({ body: json, base64: true })) }).toEqual({ text: 'héllo ☕' });
