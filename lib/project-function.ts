@@ -14,6 +14,14 @@ import { BY_OWNER_INDEX } from '../lambdas/model/keys';
 /** The repository root: bundles resolve `lambdas/**` and package-lock.json from here. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 
+/**
+ * Import substitutions for every function bundle: the SDK clients' default credential chain is
+ * replaced by environment credentials, all a function has on Lambda (see the module itself).
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': path.join(PROJECT_ROOT, 'lambdas/shared/lambda-credentials.ts'),
+};
+
 export type TableAccess = 'read' | 'read-write';
 
 /** Item-level actions only: no Scan (fan-out and reads go by key), no table management. */
@@ -91,6 +99,7 @@ export class ProjectFunction extends NodejsFunction {
         // ESM builds of the SDK v3 tree-shake far better than its CommonJS builds.
         mainFields: ['module', 'main'],
         externalModules: [],
+        esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
         ...bundling,
       },
       environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },

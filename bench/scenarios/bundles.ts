@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { BUNDLE_ALIASES } from '../../lib/project-function';
 import { median } from '../stats';
 import type { FunctionInfo } from '../functions';
 
@@ -62,7 +63,7 @@ export function moduleOf(input: string): string {
 export async function contributors(entry: string, top = 8): Promise<{ module: string; kb: number }[]> {
   const result = await build({
     entryPoints: [entry], bundle: true, minify: true, platform: 'node', target: 'node22', format: 'cjs',
-    mainFields: ['module', 'main'], write: false, metafile: true, logLevel: 'silent', absWorkingDir: ROOT,
+    mainFields: ['module', 'main'], alias: { ...BUNDLE_ALIASES }, write: false, metafile: true, logLevel: 'silent', absWorkingDir: ROOT,
   });
   const bytes = new Map<string, number>();
   for (const output of Object.values(result.metafile.outputs)) {

@@ -1,0 +1,30 @@
+import { build } from 'esbuild';
+import { BUNDLE_ALIASES, PROJECT_ROOT } from '../../lib/project-function';
+import { defaultProvider } from '../../lambdas/shared/lambda-credentials';
+
+describe('function bundles use environment credentials only', () => {
+  it("bundles the stand-in instead of the SDK's default credential chain", async () => {
+    const result = await build({
+      entryPoints: ['lambdas/ws/ping.ts'], absWorkingDir: PROJECT_ROOT, bundle: true, minify: true, platform: 'node',
+      target: 'node22', format: 'cjs', mainFields: ['module', 'main'], alias: { ...BUNDLE_ALIASES }, write: false, metafile: true, logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs).toContain('lambdas/shared/lambda-credentials.ts');
+    for (const chain of ['credential-provider-node', 'credential-provider-ini', 'credential-provider-sso', 'nested-clients', 'credential-provider-imds']) {
+      expect(inputs.filter((i) => i.includes(`/${chain}/`))).toEqual([]);
+    }
+  });
+
+  it('reads the credentials Lambda puts in the environment, and says so when they are missing', async () => {
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'session' });
+      await expect(defaultProvider()()).resolves.toMatchObject({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session' });
+      delete process.env.AWS_ACCESS_KEY_ID;
+      delete process.env.AWS_SECRET_ACCESS_KEY;
+      await expect(defaultProvider()()).rejects.toThrow(/environment/i);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
