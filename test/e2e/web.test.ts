@@ -144,6 +144,10 @@ suite('web client', () => {
     await send(bob, 'hi alice\nsecond line');
     await expectVisible(alice.locator('.messages .text', { hasText: 'second line' }));
     await expectCount(alice, 'hello bob', 1);
+    // Presence: alice signed in before bob existed, and still sees him (and herself) as active.
+    const bobsMessage = alice.locator('.messages .message', { has: alice.locator('.text', { hasText: 'second line' }) });
+    await expectVisible(bobsMessage.getByRole('img', { name: 'active' }));
+    await expectVisible(alice.locator('.sidebar .me').getByRole('img', { name: 'active' }));
     await shot(bob, '03-chat');
   });
 

@@ -255,21 +255,32 @@ export class Chat {
     try {
       const { user } = await this.api.call('users.info', { user: id });
       this.set((s) => ({ users: { ...s.users, [id]: user as User } }));
+      // Someone new (joined after users.list): watch their presence too, starting from now.
+      this.subscribePresence();
+      await this.loadPresenceOf(id);
     } catch {
       // unknown users stay as their id
     }
   }
 
   private async loadPresence(): Promise<void> {
-    const ids = Object.keys(this.state.users).slice(0, 50);
-    for (const id of ids) {
-      try {
-        const { presence } = await this.api.call('users.getPresence', { user: id });
-        this.set((s) => ({ presence: { ...s.presence, [id]: presence } }));
-      } catch (error) {
-        if (error instanceof ApiError && error.code === 'unknown_method') return this.set({ presenceSupported: false });
+    for (const id of Object.keys(this.state.users).slice(0, 50)) {
+      if (!(await this.loadPresenceOf(id))) return;
+    }
+  }
+
+  /** One user's presence now; false when the server has no presence at all. */
+  private async loadPresenceOf(id: string): Promise<boolean> {
+    try {
+      const { presence } = await this.api.call('users.getPresence', { user: id });
+      this.set((s) => ({ presence: { ...s.presence, [id]: presence } }));
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'unknown_method') {
+        this.set({ presenceSupported: false });
+        return false;
       }
     }
+    return true;
   }
 
   private subscribePresence(): void {
