@@ -24,8 +24,9 @@ function toChange(record: DynamoDBRecord): Change {
 
 /**
  * The table's stream → members' devices. Records are grouped by partition (one channel), each
- * group delivered in order; a group that fails stops there and reports that record, so only it
- * and what follows are retried, never the other channels' deliveries.
+ * group delivered in order; a group that fails stops there and reports that record. Lambda resumes
+ * the shard from the lowest reported record, so the records before it are never delivered again;
+ * other channels' records after it are, and keep their event_ids (clients drop the repeats).
  */
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const groups = new Map<string, DynamoDBRecord[]>();
