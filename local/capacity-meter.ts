@@ -46,6 +46,13 @@ export function unitsOf(answer: unknown): number {
   return (Array.isArray(consumed) ? consumed : [consumed]).reduce((sum, c) => sum + (Number(c.CapacityUnits) || 0), 0);
 }
 
+/**
+ * DynamoDB bills a transaction's items at twice the single-item rate (and reports it so);
+ * DynamoDB Local reports them at the single-item rate (an e2e test pins that), so the meter doubles them.
+ */
+const TRANSACTIONS = new Set(['TransactWriteItems', 'TransactGetItems']);
+export const billedUnits = (operation: string, reported: number) => (TRANSACTIONS.has(operation) ? 2 * reported : reported);
+
 /** The request with ReturnConsumedCapacity asked for (callers asking for it already keep their choice). */
 export function withCapacityRequested(body: string): string {
   try {
@@ -89,7 +96,7 @@ export async function startCapacityMeter(options: { target: string; port?: numbe
           if (metered) {
             let units = 0;
             try {
-              units = unitsOf(JSON.parse(payload.toString('utf8')));
+              units = billedUnits(operation, unitsOf(JSON.parse(payload.toString('utf8'))));
             } catch {
               // not JSON: nothing to count
             }

@@ -1,8 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { runBench } from '../../bench/run';
-import { isLocal } from './harness/target';
+import { LOCAL_CREDENTIALS } from '../../local/dynamodb-local';
+import { isLocal, target } from './harness/target';
 
 /*
  * Keeps `npm run bench` working: its smallest scenario set (one channel of 10 members, a handful of
@@ -38,4 +40,21 @@ describeLocal('bench harness smoke', () => {
     expect(r.settings).toBeDefined();
     expect(readFileSync(join(out, 'latency.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
   }, 120_000);
+});
+
+describeLocal('capacity meter', () => {
+  it('doubles transactions because DynamoDB Local reports them at the single-item rate (DynamoDB bills twice that)', async () => {
+    const { dynamoDbEndpoint, tableName } = target().local!;
+    const client = new DynamoDBClient({ endpoint: dynamoDbEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+    const key = `BENCH#${Date.now().toString(36)}`;
+    const answer = await client.send(
+      new TransactWriteItemsCommand({
+        TransactItems: ['a', 'b'].map((sk) => ({ Put: { TableName: tableName, Item: { pk: { S: key }, sk: { S: sk } } } })),
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    // Two items under 1 KB: DynamoDB reports 4 units; if DynamoDB Local ever does too, the meter must stop doubling.
+    expect(answer.ConsumedCapacity?.[0]?.CapacityUnits).toBe(2);
+    client.destroy();
+  });
 });

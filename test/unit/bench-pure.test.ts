@@ -3,7 +3,7 @@ import { judge, markdown, charts, type BenchResult } from '../../bench/report';
 import { median, percentile, summarize } from '../../bench/stats';
 import { decadeTicks, latencyChart, lineChart, niceTicks } from '../../bench/svg';
 import { moduleOf } from '../../bench/scenarios/bundles';
-import { callerOf, unitsOf, withCapacityRequested } from '../../local/capacity-meter';
+import { billedUnits, callerOf, unitsOf, withCapacityRequested } from '../../local/capacity-meter';
 
 describe('bench statistics', () => {
   it('interpolates percentiles between ranks', () => {
@@ -83,6 +83,10 @@ describe('bench capacity meter and bundle analysis helpers', () => {
     expect(unitsOf({ ConsumedCapacity: { CapacityUnits: 2.5 } })).toBe(2.5);
     expect(unitsOf({ ConsumedCapacity: [{ CapacityUnits: 6 }, { CapacityUnits: 1 }] })).toBe(7);
     expect(unitsOf({})).toBe(0);
+    expect(billedUnits('TransactWriteItems', 3)).toBe(6);
+    expect(billedUnits('TransactGetItems', 1)).toBe(2);
+    expect(billedUnits('PutItem', 1)).toBe(1);
+    expect(billedUnits('BatchWriteItem', 25)).toBe(25);
   });
 
   it('names the caller from the SDK user agent', () => {
