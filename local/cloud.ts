@@ -90,9 +90,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       media: `http://${HOST}:${ports.media}`,
     };
 
-    const dynamo = await startDynamoDbLocal({ port: options.ports.dynamodb, path: join(dataDir, 'dynamodb'), log });
+    const dynamo = await startDynamoDbLocal({ port: options.ports.dynamodb, path: options.dynamoDbInMemory ? null : join(dataDir, 'dynamodb'), log });
     stops.push(dynamo.stop);
-    log(`✓ DynamoDB Local on ${HOST}:${dynamo.port}`);
+    log(`✓ DynamoDB Local on ${HOST}:${dynamo.port}${options.dynamoDbInMemory ? ' (in memory: LOCAL_DYNAMODB_IN_MEMORY=1, nothing survives a stop)' : ''}`);
     // LOCAL_DYNAMODB_METER=1: functions go through a proxy that sums consumed capacity per function.
     let meter: CapacityMeter | undefined;
     if (options.meterCapacity) {

@@ -26,9 +26,10 @@ export interface RunningDynamoDb {
 /** Dummy credentials for every local service; s3rver accepts only this key id (DynamoDB Local accepts any). */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-export async function startDynamoDbLocal(options: { port: number; path: string; log: (line: string) => void }): Promise<RunningDynamoDb> {
+/** `path` null: in memory (nothing survives a stop; for benchmarks, see LocalCloudOptions.dynamoDbInMemory). */
+export async function startDynamoDbLocal(options: { port: number; path: string | null; log: (line: string) => void }): Promise<RunningDynamoDb> {
   if (spawnSync('java', ['-version'], { stdio: 'ignore' }).error) throw new JavaMissingError();
-  mkdirSync(options.path, { recursive: true });
+  if (options.path !== null) mkdirSync(options.path, { recursive: true });
   const port = options.port === 0 ? await freePort() : options.port;
   process.env.DDB_LOCAL_TELEMETRY = '0'; // inherited by the java process: no telemetry calls
   const child: ChildProcess = spawn({ port, path: options.path, sharedDb: true });
