@@ -65,6 +65,12 @@ export async function postMessage(caller: Caller, input: PostInput): Promise<Pos
   }
   const { channel } = await memberAccess(caller, input.channelId);
   if (channel.archived === true) throw new ClientError('is_archived');
+  const entities = db().entities;
+  const readHead = async () => (await entities.channelHead.get({ channelId: input.channelId }).go({ consistent: true })).data;
+  // Read while the idempotency record, the rate bucket and the thread parent are checked: one round
+  // trip less per send. A head that moves meanwhile fails the transaction's condition and is read again.
+  const firstHead = readHead();
+  firstHead.catch(() => undefined); // a return or throw before it is awaited must not leave it unhandled
 
   if (input.clientMsgId) {
     const previous = await alreadySent(caller, input.clientMsgId);
@@ -81,9 +87,8 @@ export async function postMessage(caller: Caller, input: PostInput): Promise<Pos
     threadTs = String(parent.threadTs ?? parent.ts);
   }
 
-  const entities = db().entities;
   for (let attempt = 0; attempt < MAX_HEAD_ATTEMPTS; attempt++) {
-    const { data: head } = await entities.channelHead.get({ channelId: input.channelId }).go({ consistent: true });
+    const head = attempt === 0 ? await firstHead : await readHead();
     const ts = nextTs(head?.lastTs);
     const item = {
       channelId: input.channelId, ts, teamId: caller.teamId, userId: caller.userId, text: input.text,
