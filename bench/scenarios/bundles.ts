@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { BUNDLE_ALIASES } from '../../lib/project-function';
 import { median } from '../stats';
 import type { FunctionInfo } from '../functions';
@@ -60,13 +60,19 @@ export function moduleOf(input: string): string {
   return input.split('/').slice(0, 2).join('/');
 }
 
-export async function contributors(entry: string, top = 8): Promise<{ module: string; kb: number }[]> {
+/** The entry bundled with the functions' esbuild settings (lib/project-function.ts), for its metafile. */
+export async function bundleMetafile(entry: string): Promise<Metafile> {
   const result = await build({
     entryPoints: [entry], bundle: true, minify: true, platform: 'node', target: 'node22', format: 'cjs',
     mainFields: ['module', 'main'], alias: { ...BUNDLE_ALIASES }, write: false, metafile: true, logLevel: 'silent', absWorkingDir: ROOT,
   });
+  return result.metafile;
+}
+
+export async function contributors(entry: string, top = 8): Promise<{ module: string; kb: number }[]> {
+  const metafile = await bundleMetafile(entry);
   const bytes = new Map<string, number>();
-  for (const output of Object.values(result.metafile.outputs)) {
+  for (const output of Object.values(metafile.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const m = moduleOf(input);
       bytes.set(m, (bytes.get(m) ?? 0) + bytesInOutput);

@@ -1,14 +1,9 @@
-import { build } from 'esbuild';
-import { BUNDLE_ALIASES, PROJECT_ROOT } from '../../lib/project-function';
+import { bundleMetafile } from '../../bench/scenarios/bundles';
 import { defaultProvider } from '../../lambdas/shared/lambda-credentials';
 
 describe('function bundles use environment credentials only', () => {
   it("bundles the stand-in instead of the SDK's default credential chain", async () => {
-    const result = await build({
-      entryPoints: ['lambdas/ws/ping.ts'], absWorkingDir: PROJECT_ROOT, bundle: true, minify: true, platform: 'node',
-      target: 'node22', format: 'cjs', mainFields: ['module', 'main'], alias: { ...BUNDLE_ALIASES }, write: false, metafile: true, logLevel: 'silent',
-    });
-    const inputs = Object.keys(result.metafile.inputs);
+    const inputs = Object.keys((await bundleMetafile('lambdas/ws/ping.ts')).inputs);
     expect(inputs).toContain('lambdas/shared/lambda-credentials.ts');
     for (const chain of ['credential-provider-node', 'credential-provider-ini', 'credential-provider-sso', 'nested-clients', 'credential-provider-imds']) {
       expect(inputs.filter((i) => i.includes(`/${chain}/`))).toEqual([]);
