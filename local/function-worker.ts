@@ -13,6 +13,8 @@ const data = workerData as InstanceData;
 const port = parentPort;
 if (!port) throw new Error('function-worker must run in a worker thread');
 const post = (message: FromInstance) => port.postMessage(message);
+/** Lambda's limit on a synchronous invocation's response: 6 MB. */
+const RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
 
 // Fault injection (LOCAL_FAULTS clockSkewMs): this instance's clock is off by a fixed offset, as a
 // machine whose clock drifted would be. Installed before the bundle loads, so all its code sees it.
@@ -100,7 +102,16 @@ port.on('message', async (message: ToInstance) => {
   try {
     const result = await run(handler, message.event, context);
     // Lambda returns JSON: undefined becomes null, and nothing but JSON survives.
-    post({ type: 'result', requestId: message.requestId, ok: true, result: JSON.parse(JSON.stringify(result ?? null)) as unknown });
+    const json = JSON.stringify(result ?? null);
+    const bytes = Buffer.byteLength(json);
+    if (bytes > RESPONSE_LIMIT_BYTES) {
+      // As Lambda does: the invocation fails (API Gateway then answers 500 / an error frame).
+      const e = { errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size (${bytes} bytes) exceeded maximum allowed payload size (${RESPONSE_LIMIT_BYTES} bytes).` };
+      console.error(`Invoke Error \t${JSON.stringify(e)}`);
+      post({ type: 'result', requestId: message.requestId, ok: false, error: e });
+      return;
+    }
+    post({ type: 'result', requestId: message.requestId, ok: true, result: JSON.parse(json) as unknown });
   } catch (error) {
     const e = toError(error);
     console.error(`Invoke Error \t${JSON.stringify(e)}`);

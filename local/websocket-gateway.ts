@@ -183,6 +183,12 @@ export class WebSocketGateway {
       const reply = (result.result as { body?: unknown } | null)?.body;
       if (route.hasRouteResponse && typeof reply === 'string') {
         this.counters.framesOut++;
+        if (Buffer.byteLength(reply) > POST_LIMIT) {
+          // API Gateway cannot send a message over 128 KB: the integration's reply fails.
+          this.options.log(`[gateway] ${routeKey} reply of ${Buffer.byteLength(reply)} bytes is over the 128 KB message limit; not sent`);
+          connection.socket.send(JSON.stringify({ message: 'Internal server error', connectionId: connection.connectionId, requestId: event.requestContext.requestId }));
+          return;
+        }
         connection.socket.send(reply);
       }
     });

@@ -4,8 +4,9 @@ import { connections, db } from '../shared/clients';
 import { numberEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { withFileUrls } from '../shared/media';
+import { fitEvent, INBOX_EVENT_BYTES, LIVE_EVENT_BYTES } from './budgets';
 import { eventsFor, type Change, type Outgoing } from './events';
-import { connectionsOfChannel, connectionsOfUser, type LiveConnection } from './live';
+import { connectionsOfChannel, connectionsOfUser, unsubscribe, type LiveConnection } from './live';
 import { batchWrite, queryRange, type Item } from './store';
 import { closeConnection } from './connections';
 import { isHot } from './hot-channels';
@@ -97,19 +98,26 @@ export async function deliverChange(change: Change, ctx: FanoutContext): Promise
   }
 }
 
+/** The members of a channel as of this record, or undefined for a hot channel (its members are not read). */
+async function membersNow(channelId: string, ctx: FanoutContext): Promise<string[] | undefined> {
+  const channel = await ctx.channel(channelId);
+  if (channel && isHot(channel.memberCount)) return undefined;
+  return ctx.membersOf(channelId);
+}
+
 async function inboxRecipients(out: Outgoing, ctx: FanoutContext): Promise<string[]> {
   if (out.audience.kind === 'user') return [out.audience.userId];
-  const channel = await ctx.channel(out.channelId);
-  if (channel && isHot(channel.memberCount)) return [];
-  const members = await ctx.membersOf(out.channelId);
-  const alsoUser = out.audience.alsoUser;
-  return alsoUser && !members.includes(alsoUser) ? [...members, alsoUser] : members;
+  const members = (await membersNow(out.channelId, ctx)) ?? [];
+  const leaver = out.audience.leaver;
+  return leaver && !members.includes(leaver) ? [...members, leaver] : members;
 }
 
 async function writeInboxes(out: Outgoing, ctx: FanoutContext): Promise<void> {
   const recipients = await inboxRecipients(out, ctx);
   if (recipients.length === 0) return;
-  const event = JSON.stringify(out.event);
+  // An event too large to keep whole is kept as its reference (core/budgets.ts): the item stays far
+  // under DynamoDB's 400 KB whatever the message holds.
+  const event = JSON.stringify(fitEvent(out.event, INBOX_EVENT_BYTES));
   const chunks: string[][] = [];
   for (let i = 0; i < recipients.length; i += BATCH_WRITE_ITEMS) chunks.push(recipients.slice(i, i + BATCH_WRITE_ITEMS));
   // Each chunk takes its seq when it is sent, so lateness is per chunk: a 1,000-member channel's
@@ -139,25 +147,37 @@ async function writeInboxChunk(out: Outgoing, event: string, recipients: string[
   }
 }
 
-async function liveRecipients(out: Outgoing): Promise<LiveConnection[]> {
+async function liveRecipients(out: Outgoing, ctx: FanoutContext): Promise<LiveConnection[]> {
   if (out.audience.kind === 'user') {
     const except = out.audience.exceptDevice;
     return (await connectionsOfUser(out.audience.userId)).filter((c) => c.deviceId !== except);
   }
-  const online = await connectionsOfChannel(out.channelId);
-  if (!out.audience.alsoUser) return online;
-  const extra = await connectionsOfUser(out.audience.alsoUser);
+  const [subscribed, members] = await Promise.all([connectionsOfChannel(out.channelId), membersNow(out.channelId, ctx)]);
+  const { leaver } = out.audience;
+  // A subscription is not a membership: one left over by a kick racing a reconnect must never get
+  // the channel's events. The member list is read for the inboxes anyway (hot channels: see README).
+  const allowed = members && new Set(leaver ? [...members, leaver] : members);
+  const online = allowed ? subscribed.filter((c) => allowed.has(c.userId)) : subscribed;
+  if (!leaver) return online;
+  const extra = await connectionsOfUser(leaver);
   const seen = new Set(online.map((c) => c.connectionId));
   return [...online, ...extra.filter((c) => !seen.has(c.connectionId))];
 }
 
 async function pushLive(out: Outgoing, ctx: FanoutContext): Promise<void> {
   const started = Date.now();
-  const recipients = await liveRecipients(out);
-  const queried = Date.now();
+  const recipients = await liveRecipients(out, ctx);
+  await deliverTo(out, recipients, ctx, started, Date.now());
+  const leaver = out.audience.kind === 'channel' ? out.audience.leaver : undefined;
+  // The leaver got this last event; their subscriptions end now, before the channel's next record.
+  if (leaver) await unsubscribe(recipients.filter((c) => c.userId === leaver).map((c) => ({ channelId: out.channelId, connectionId: c.connectionId })));
+}
+
+async function deliverTo(out: Outgoing, recipients: LiveConnection[], ctx: FanoutContext, started: number, queried: number): Promise<void> {
   if (recipients.length === 0) return;
   // Inboxes keep files unsigned; live events carry url_private minted now, for these members only.
-  const data = Buffer.from(JSON.stringify(await withFileUrls(out.event)));
+  // Over API Gateway's 128 KB per message, the event goes as its reference (core/budgets.ts).
+  const data = Buffer.from(JSON.stringify(fitEvent(await withFileUrls(out.event), LIVE_EVENT_BYTES)));
   const batches: LiveConnection[][] = [];
   for (let i = 0; i < recipients.length; i += LIVE_BATCH_SIZE) batches.push(recipients.slice(i, i + LIVE_BATCH_SIZE));
   // Every batch in flight at once when they fit, each with its share of the posts in flight.

@@ -3,6 +3,7 @@ import { ClientError } from '../shared/errors';
 import type { Caller } from '../shared/identity';
 import { BY_OWNER_INDEX } from '../model/keys';
 import { memberAccess } from './channels';
+import { HTTP_PAGE_BYTES, responseBytes } from './budgets';
 import { decodeCursor, encodeCursor } from './cursor';
 import { toSlackMessage, type SlackMessage } from './format';
 import { asTransactItem, queryRange, transact, TransactionCancelled, type Item } from './store';
@@ -173,16 +174,32 @@ export async function history(caller: Caller, input: HistoryInput) {
     to: upper,
     descending: true,
     limit: input.limit + 1,
+    maxBytes: HTTP_PAGE_BYTES,
     keep: (m) => isChannelLevel(m) && (exclusiveLatest === undefined || String(m.ts) < exclusiveLatest),
   });
-  const page = items.slice(0, input.limit);
-  const hasMore = items.length > input.limit;
+  const page = pageByBytes(items.slice(0, input.limit).map(toSlackMessage));
+  const hasMore = items.length > page.length;
   return {
-    messages: page.map(toSlackMessage),
+    messages: page,
     has_more: hasMore,
     pin_count: 0,
-    response_metadata: { next_cursor: hasMore ? encodeCursor({ before: String(page[page.length - 1].ts) }) : '' },
+    response_metadata: { next_cursor: hasMore ? encodeCursor({ before: page[page.length - 1].ts }) : '' },
   };
+}
+
+/**
+ * The leading messages that fit HTTP_PAGE_BYTES in the response (at least one): 24 messages of
+ * 40,000 control characters are 6.7 MB of JSON, over Lambda's 6 MB response.
+ */
+function pageByBytes(messages: SlackMessage[]): SlackMessage[] {
+  let bytes = 0;
+  let count = 0;
+  for (const message of messages) {
+    bytes += responseBytes(message);
+    if (count > 0 && bytes > HTTP_PAGE_BYTES) break;
+    count++;
+  }
+  return messages.slice(0, count);
 }
 
 /** conversations.replies: the parent, then its replies oldest first, a page at a time. */
@@ -200,13 +217,15 @@ export async function replies(caller: Caller, channelId: string, ts: string, lim
     partition: `TH#${channelId}#${threadTs}`,
     from: after ? `${after}\u0000` : '',
     limit: Math.max(room, 0) + 1,
+    maxBytes: HTTP_PAGE_BYTES,
   });
-  const page = items.slice(0, Math.max(room, 0));
+  const head = after === undefined && parent ? [toSlackMessage(parent)] : [];
+  const fitted = pageByBytes([...head, ...items.slice(0, Math.max(room, 0)).map(toSlackMessage)]);
+  const page = fitted.slice(head.length);
   const hasMore = items.length > page.length;
-  const messages = [...(after === undefined && parent ? [parent] : []), ...page].map(toSlackMessage);
   return {
-    messages,
+    messages: fitted,
     has_more: hasMore,
-    response_metadata: { next_cursor: hasMore && page.length ? encodeCursor({ after: String(page[page.length - 1].ts) }) : '' },
+    response_metadata: { next_cursor: hasMore && page.length ? encodeCursor({ after: page[page.length - 1].ts }) : '' },
   };
 }

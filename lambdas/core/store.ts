@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from '../shared/clients';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../model/keys';
+import { jsonBytes } from './budgets';
 import { inParallel } from './parallel';
 
 /*
@@ -79,14 +80,14 @@ export async function batchWrite(puts: Item[], deletes: Key[] = []): Promise<voi
 }
 
 /** Reads items by key, 100 at a time, finishing unprocessed keys. Order is not kept. */
-export async function batchGet(keys: Key[]): Promise<Item[]> {
+export async function batchGet(keys: Key[], options: { consistent?: boolean } = {}): Promise<Item[]> {
   const out: Item[] = [];
   for (let i = 0; i < keys.length; i += 100) {
     let pending: Key[] = keys.slice(i, i + 100);
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 8) throw new Error('batch get did not complete');
       if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-      const res = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending } } }));
+      const res = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: options.consistent } } }));
       out.push(...((res.Responses?.[tableName()] as Item[] | undefined) ?? []));
       pending = (res.UnprocessedKeys?.[tableName()]?.Keys as Key[] | undefined) ?? [];
     }
@@ -106,6 +107,8 @@ export interface RangeQuery {
   descending?: boolean;
   /** Stop once this many items passed `keep`. */
   limit: number;
+  /** Also stop once the kept items' JSON passes this many bytes (the item that passes it is kept). */
+  maxBytes?: number;
   keep?: (item: Item) => boolean;
   consistent?: boolean;
   filter?: Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeValues' | 'ExpressionAttributeNames'>;
@@ -134,6 +137,7 @@ export async function queryRange(q: RangeQuery): Promise<Item[]> {
     else if (to !== undefined) condition += ' AND #sk <= :to';
   }
   const kept: Item[] = [];
+  let bytes = 0;
   let startKey: Record<string, unknown> | undefined;
   do {
     const res = await dynamo().send(
@@ -151,8 +155,10 @@ export async function queryRange(q: RangeQuery): Promise<Item[]> {
       }),
     );
     for (const item of (res.Items ?? []) as Item[]) {
-      if (!q.keep || q.keep(item)) kept.push(item);
+      if (q.keep && !q.keep(item)) continue;
+      kept.push(item);
       if (kept.length >= q.limit) return kept;
+      if (q.maxBytes !== undefined && (bytes += jsonBytes(item)) > q.maxBytes) return kept;
     }
     startKey = res.LastEvaluatedKey;
   } while (startKey);

@@ -1,17 +1,13 @@
 import { ClientError } from '../shared/errors';
 import type { Caller } from '../shared/identity';
 import { withFileUrls } from '../shared/media';
+import { fitEvent, signedBytes, SYNC_EVENT_BYTES, SYNC_PAGE_BYTES } from './budgets';
 import { channelIdsOfUser } from './connections';
 import { isHot } from './hot-channels';
 import { batchGet, isLive, queryRange } from './store';
 import { floorTsAt, isTs } from './ts';
 
-/** Replies stay under API Gateway's 32 KB frame; one event larger than this goes alone. */
-const PAGE_BYTES = 24 * 1024;
 const PAGE_EVENTS = 200;
-/** What signing adds per file (a url_private in place of its key), counted toward the page size. */
-const SIGNED_URL_BYTES = 700;
-const FILE_KEY = /"key":"/g;
 /**
  * Inbox entries are keyed by the time the fan-out wrote them, and writers run in parallel, so an
  * entry can land slightly below a cursor already handed out. A cursor therefore never moves past
@@ -49,20 +45,22 @@ export async function syncSince(caller: Caller, since: string | undefined) {
     consistent: true,
     keep: (item) => isLive(item),
   });
-  const events: unknown[] = [];
+  const events: Array<Record<string, unknown>> = [];
   let bytes = 0;
   let last = after;
+  // Pages of SYNC_PAGE_BYTES; an event larger than that goes alone (as its reference past
+  // SYNC_EVENT_BYTES), so the cursor always moves past it and the reply stays under 128 KB.
   for (const entry of entries.slice(0, PAGE_EVENTS)) {
-    const json = String(entry.event);
-    const size = json.length + SIGNED_URL_BYTES * (json.match(FILE_KEY)?.length ?? 0);
-    if (events.length > 0 && bytes + size > PAGE_BYTES) break;
-    events.push(JSON.parse(json));
+    const event = JSON.parse(String(entry.event)) as Record<string, unknown>;
+    const size = Math.min(signedBytes(event), SYNC_EVENT_BYTES);
+    if (events.length > 0 && bytes + size > SYNC_PAGE_BYTES) break;
+    events.push(event);
     bytes += size;
     last = String(entry.seq);
   }
   const hasMore = events.length < entries.length;
   // Inbox entries keep files' object keys; the reader gets freshly signed url_private instead.
-  const signed = await withFileUrls(events);
+  const signed = (await withFileUrls(events)).map((event) => fitEvent(event, SYNC_EVENT_BYTES));
   // Never move back behind where the client already was, never past the settle window.
   const settled = minSeq(last, floor);
   const cursor = hasMore ? last : settled < after ? after : settled;

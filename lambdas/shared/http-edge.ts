@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { AWS_LIMITS } from '../core/budgets';
 import { ClientError, RateLimited } from './errors';
 import { callerFromClaims, type Caller } from './identity';
 import { optionalEnv } from './env';
@@ -19,6 +20,8 @@ export type ApiResult = Record<string, unknown>;
 const DEFAULT_TEAM = optionalEnv('DEFAULT_TEAM', 'default');
 /** Bodies past this are refused before parsing (text is at most 40,000 characters). */
 export const MAX_BODY_BYTES = 256 * 1024;
+/** Lambda's response is the whole proxy result as JSON (the body encoded again, with headers). */
+const RESPONSE_BYTES = AWS_LIMITS.lambdaResponse;
 
 const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResultV2 => ({
   statusCode,
@@ -63,7 +66,10 @@ export function httpHandler(route: (request: ApiRequest) => Promise<ApiResult>) 
       if (!claims) return json(401, { ok: false, error: 'not_authed' });
       const caller = callerFromClaims(claims, DEFAULT_TEAM);
       const result = await route({ method, httpMethod: event.requestContext.http.method, args: parseArgs(event), caller });
-      return json(200, { ok: true, ...result });
+      const response = json(200, { ok: true, ...result });
+      // Methods page by bytes (core/budgets.ts); past Lambda's limit the caller would get a bare 502.
+      if (Buffer.byteLength(JSON.stringify(response)) > RESPONSE_BYTES) throw new Error(`response of ${method} over Lambda's payload limit`);
+      return response;
     } catch (error) {
       if (error instanceof RateLimited) {
         return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(error.retryAfterSeconds) });

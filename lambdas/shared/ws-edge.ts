@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyWebsocketEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { AWS_LIMITS } from '../core/budgets';
 import { ClientError, RateLimited } from './errors';
 import type { Caller } from './identity';
 import { logger } from './logger';
@@ -46,8 +47,14 @@ function requestId(frame: Frame | null): string | number | undefined {
   return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }
 
-const respond = (reply: Reply): APIGatewayProxyResultV2 =>
-  reply === undefined ? { statusCode: 200 } : { statusCode: 200, body: JSON.stringify(reply) };
+function respond(reply: Reply): APIGatewayProxyResultV2 {
+  if (reply === undefined) return { statusCode: 200 };
+  const body = JSON.stringify(reply);
+  // Routes budget their replies (core/budgets.ts); this is the last line before API Gateway would fail it.
+  if (Buffer.byteLength(body) <= AWS_LIMITS.webSocketMessage) return { statusCode: 200, body };
+  logger.error('reply over the WebSocket message limit; sent an error instead', { bytes: Buffer.byteLength(body), type: reply.type });
+  return { statusCode: 200, body: JSON.stringify({ type: 'error', error: 'internal_error', ...(reply.reply_to !== undefined ? { reply_to: reply.reply_to } : {}) }) };
+}
 
 /**
  * Wraps a WebSocket route: parse the frame, call, map. Errors become an error frame on the same

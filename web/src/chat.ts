@@ -627,6 +627,8 @@ export class Chat {
 
   private onMessageEvent(e: Json): void {
     const channel = String(e.channel);
+    // Too large to send whole (PROTOCOL additions): the event names the message; read it, then apply.
+    if (e.body_omitted && e.subtype !== 'message_deleted') return void this.fetchOmitted(channel, e).catch(() => undefined);
     if (e.subtype === 'message_changed' || e.subtype === 'message_replied') {
       const m = toMessage(e.message, channel);
       this.patchMessage(channel, m.ts, (old) => ({ ...old, ...m, pending: undefined }));
@@ -655,6 +657,21 @@ export class Chat {
     if (!c || this.refreshSeq.has(channel)) return void this.refreshChannel(channel).catch(() => undefined);
     if (this.listing) return void this.recheck.add(channel);
     this.patchChannel(channel, (x) => ({ ...x, unread: x.unread + 1, unread_through: m.ts }));
+  }
+
+  /** The whole message behind an event that came as its reference, applied as if it had come whole. */
+  private async fetchOmitted(channel: string, e: Json): Promise<void> {
+    const ref: Json = e.message ?? e;
+    const ts = String(ref.ts);
+    if (isReply({ ts, thread_ts: ref.thread_ts })) {
+      // A thread reply: the open thread reads itself again; history has no replies unless broadcast.
+      if (this.state.thread?.channel === channel && this.state.thread.ts === ref.thread_ts) await this.openThread(channel, String(ref.thread_ts));
+      if (e.subtype !== 'thread_broadcast') return;
+    }
+    const page = await this.api.call('conversations.history', { channel, latest: ts, inclusive: true, limit: 1 });
+    const whole = (page.messages as Json[])[0];
+    if (!whole || whole.ts !== ts) return;
+    this.onMessageEvent(e.message ? { ...e, body_omitted: false, message: whole } : { ...whole, type: 'message', channel, event_id: e.event_id });
   }
 
   private sweepTyping(): void {
