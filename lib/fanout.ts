@@ -78,7 +78,10 @@ export function fanoutFilterPattern(): Record<string, unknown> {
 /** Store, then fan out: the table's stream drives delivery to the members that are online. */
 export class Fanout extends Construct {
   readonly handler: ProjectFunction;
-  /** Batches that kept failing land here (their stream coordinates, not the records). */
+  /**
+   * Batches that kept failing land here, and records the function sets aside as undeliverable
+   * (their stream coordinates and keys, not the records' images).
+   */
   readonly deadLetterQueue: Queue;
   /**
    * In alarm while the dead-letter queue holds anything: those events reached no device live (their
@@ -108,6 +111,10 @@ export class Fanout extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    // Records that can never be delivered are set aside here by the function itself, at once,
+    // instead of blocking the shard through every retry (lambdas/shared/dead-letters.ts).
+    this.handler.addEnvironment('FANOUT_DEAD_LETTER_QUEUE_URL', this.deadLetterQueue.queueUrl);
+    this.deadLetterQueue.grantSendMessages(this.handler);
     this.deadLetterAlarm = this.deadLetterQueue
       .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
       .createAlarm(this, 'DeadLetterAlarm', {

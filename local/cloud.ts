@@ -8,6 +8,7 @@ import { Checkpoints } from './checkpoints';
 import { devEndpoints, ISSUER_PATH } from './dev-endpoints';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal } from './dynamodb-local';
 import { Faults, startDynamoFaultProxy } from './faults';
+import { startLocalQueue } from './sqs-local';
 import { OVERRIDABLE, resolveEnvironment, type LocalOverrides } from './env-resolver';
 import { FunctionRuntime, type FunctionDefinition } from './function-runtime';
 import { HttpGateway } from './http-gateway';
@@ -123,6 +124,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(media.close);
     log(`✓ media endpoint (CloudFront stand-in) on ${urls.media}`);
 
+    // The fan-out's dead-letter queue, for records a function sets aside (the poller's on-failure
+    // records go to the same file).
+    const failuresFile = join(dataDir, 'fanout-failures.jsonl');
+    const deadLetters = await startLocalQueue({ port: 0, file: failuresFile, log });
+    stops.push(deadLetters.close);
+    log(`✓ SQS dead-letter queue stand-in on ${deadLetters.endpoint} (written to ${failuresFile})`);
+
     const issuer = JwtIssuer.open(join(dataDir, 'issuer-key.json'), { issuer: `${urls.http}${ISSUER_PATH}`, audience: LOCAL_AUDIENCE, defaultTeam: defaultTeam(view) });
 
     const overrides: LocalOverrides = {
@@ -135,6 +143,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       MEDIA_URL: urls.media,
       MEDIA_KEY_PAIR_ID: LOCAL_KEY_PAIR_ID,
       MEDIA_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:local-media-signing-key',
+      FANOUT_DEAD_LETTER_QUEUE_URL: deadLetters.queueUrl,
     } satisfies Record<(typeof OVERRIDABLE)[number], string>;
     const definitions: FunctionDefinition[] = [...view.functions.values()].map((f) => ({
       logicalId: f.logicalId,
@@ -154,6 +163,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         AWS_ENDPOINT_URL_DYNAMODB: functionsDynamoEndpoint,
         ...(meter ? { AWS_SDK_UA_APP_ID: f.logicalId.slice(0, 50) } : {}),
         AWS_ENDPOINT_URL_S3: s3.endpoint,
+        AWS_ENDPOINT_URL_SQS: deadLetters.endpoint,
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_LAMBDA_FUNCTION_NAME: f.logicalId,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(f.memorySize),
@@ -211,7 +221,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         source,
         invoke,
         checkpoints,
-        failuresFile: join(dataDir, 'fanout-failures.jsonl'),
+        failuresFile,
         pollMs: options.streamPollMs,
         region: REGION,
         partitionKey: view.table.keySchema.find((k) => k.KeyType === 'HASH')?.AttributeName ?? 'pk',

@@ -18,6 +18,7 @@ export const OVERRIDABLE = [
   'MEDIA_URL',
   'MEDIA_KEY_PAIR_ID',
   'MEDIA_SIGNING_KEY_SECRET_ARN',
+  'FANOUT_DEAD_LETTER_QUEUE_URL',
 ] as const;
 
 export class UnresolvableVariableError extends Error {

@@ -5,7 +5,7 @@ import type { Caller } from '../shared/identity';
 import { BY_OWNER_INDEX } from '../model/keys';
 import { subscribe, unsubscribe, type LiveConnection } from './live';
 import { announcePresence, clearPresenceSubscriptions, holdLease, releaseLease } from './presence';
-import { queryRange } from './store';
+import { batchGet, queryRange, type Key } from './store';
 import { ensureProvisioned } from './users';
 
 /** A connection's lease: API Gateway drops a connection idle for 10 minutes; a ping renews it. */
@@ -46,7 +46,9 @@ export async function openConnection({ connectionId, caller, deviceId }: Connect
   try {
     await db().entities.connection.put({ connectionId, userId: caller.userId, teamId: caller.teamId, deviceId, expiresAt }).go();
     const live: LiveConnection = { connectionId, userId: caller.userId, deviceId };
-    await subscribe(await channelIdsOfUser(caller.userId), live);
+    const channelIds = await channelIdsOfUser(caller.userId);
+    await subscribe(channelIds, live);
+    await dropUnheldSubscriptions(caller.userId, connectionId, channelIds);
   } catch (error) {
     // The handshake fails, so no $disconnect will come: give the lease back now.
     await closeConnection(connectionId, caller.userId).catch(() => undefined);
@@ -54,6 +56,24 @@ export async function openConnection({ connectionId, caller, deviceId }: Connect
   }
   if (held.transition) await announcePresence(caller.userId, held.transition);
 }
+
+/**
+ * The memberships came from an eventually consistent index: one just ended (a kick, a leave) may
+ * still be listed. Read them again, consistently, after subscribing, and drop the subscriptions
+ * whose membership is gone. Either this read sees the removal, or the subscription was written
+ * before it, and then the fan-out of the removal (which reads the channel's subscriptions
+ * consistently) deletes it: a stale subscription cannot outlive the kick's delivery.
+ */
+async function dropUnheldSubscriptions(userId: string, connectionId: string, channelIds: string[]): Promise<void> {
+  if (channelIds.length === 0) return;
+  const held = await batchGet(channelIds.map((channelId) => membershipKey(channelId, userId)), { consistent: true });
+  const heldIds = new Set(held.map((m) => String(m.channelId)));
+  const gone = channelIds.filter((channelId) => !heldIds.has(channelId));
+  if (gone.length > 0) await unsubscribe(gone.map((channelId) => ({ channelId, connectionId })));
+}
+
+const membershipKey = (channelId: string, userId: string): Key =>
+  (db().entities.membership.get({ channelId, userId }).params() as { Key: Key }).Key;
 
 /**
  * ping: renews the lease (and its presence entry). A lease that already lapsed is written again;

@@ -16,9 +16,12 @@ export interface Change {
   newItem?: Item;
 }
 
-/** Who receives an event: the conversation's members, or one user's devices. */
+/**
+ * Who receives an event: the conversation's members, or one user's devices. `leaver` is a user who
+ * just left the channel: they get this event too, and their live subscriptions to it end with it.
+ */
 export type Audience =
-  | { kind: 'channel'; alsoUser?: string }
+  | { kind: 'channel'; leaver?: string }
   | { kind: 'user'; userId: string; exceptDevice?: string };
 
 export interface Outgoing {
@@ -98,7 +101,7 @@ function membershipEvents({ kind, oldItem, newItem }: Change): Draft[] {
     return [{ channelId: channel, audience: { kind: 'channel' }, event: { type: 'member_joined_channel', user, channel, channel_type: channelType, team: item.teamId } }];
   }
   if (kind === 'REMOVE') {
-    return [{ channelId: channel, audience: { kind: 'channel', alsoUser: user }, event: { type: 'member_left_channel', user, channel, channel_type: channelType, team: item.teamId } }];
+    return [{ channelId: channel, audience: { kind: 'channel', leaver: user }, event: { type: 'member_left_channel', user, channel, channel_type: channelType, team: item.teamId } }];
   }
   if (newItem && oldItem && newItem.lastRead !== oldItem.lastRead && typeof newItem.lastRead === 'string') {
     const exceptDevice = typeof newItem.markedBy === 'string' ? newItem.markedBy : undefined;

@@ -36,6 +36,20 @@ export const API_BUCKET: BucketSettings = {
   burst: numberEnv('RATE_API_BURST', 50),
 };
 
+/**
+ * WebSocket routes with no bucket of their own would let one user spend the stage's throttle, which
+ * every user shares. Per user, across all their devices (at most 20): a device pings every few
+ * minutes, syncs a few pages after a reconnect, and sends typing every few seconds while typing.
+ */
+export const ROUTE_BUCKETS = {
+  ping: { perSecond: numberEnv('RATE_WS_PING_PER_SECOND', 1), burst: numberEnv('RATE_WS_PING_BURST', 30) },
+  sync: { perSecond: numberEnv('RATE_WS_SYNC_PER_SECOND', 5), burst: numberEnv('RATE_WS_SYNC_BURST', 60) },
+  presence_sub: { perSecond: numberEnv('RATE_WS_PRESENCE_SUB_PER_SECOND', 1), burst: numberEnv('RATE_WS_PRESENCE_SUB_BURST', 10) },
+  typing: { perSecond: numberEnv('RATE_WS_TYPING_PER_SECOND', 1), burst: numberEnv('RATE_WS_TYPING_BURST', 5) },
+} satisfies Record<string, BucketSettings>;
+
+export type LimitedRoute = keyof typeof ROUTE_BUCKETS;
+
 const key = (userId: string, scope: string) => ({
   [TABLE_KEYS.partition]: `${RATE_LIMIT_KEYS.partitionPrefix}${userId}`,
   [TABLE_KEYS.sort]: `${RATE_LIMIT_KEYS.sortPrefix}${scope}`,
@@ -96,3 +110,6 @@ export const takeMessageToken = (userId: string, channelId: string) => takeToken
 
 /** One call of any other Web API method. */
 export const takeApiToken = (userId: string) => takeToken(userId, 'api', API_BUCKET);
+
+/** One frame of a WebSocket route that has no other limit. */
+export const takeRouteToken = (userId: string, route: LimitedRoute) => takeToken(userId, `ws#${route}`, ROUTE_BUCKETS[route]);

@@ -5,6 +5,7 @@ import type { Change } from '../core/events';
 import { deliverChange, FanoutContext } from '../core/fanout';
 import { inParallel } from '../core/parallel';
 import type { Item } from '../core/store';
+import { describeFailure, isPermanentFailure, setAside } from '../shared/dead-letters';
 import { logger } from '../shared/logger';
 
 /** Channels fanned out at once; each channel's records go one after another, in stream order. */
@@ -24,7 +25,8 @@ function toChange(record: DynamoDBRecord): Change {
 
 /**
  * The table's stream → members' devices. Records are grouped by partition (one channel), each
- * group delivered in order; a group that fails stops there and reports that record. Lambda resumes
+ * group delivered in order; a group that fails stops there and reports that record, unless the
+ * failure is one no retry can mend: that record is set aside (dead-letter queue) and the group goes on. Lambda resumes
  * the shard from the lowest reported record, so the records before it are never delivered again;
  * other channels' records after it are, and keep their event_ids (clients drop the repeats).
  */
@@ -36,17 +38,41 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   }
   const ctx = new FanoutContext();
   const failures: string[] = [];
+  let setAsideCount = 0;
   await inParallel([...groups.values()], CHANNEL_CONCURRENCY, async (records) => {
     for (const record of records) {
       try {
         await deliverChange(toChange(record), ctx);
       } catch (error) {
+        if (isPermanentFailure(error) && (await setAsideRecord(record, error))) {
+          setAsideCount++;
+          continue;
+        }
         logger.error('fan-out failed; the record will be retried', { eventId: record.eventID, error });
         failures.push(record.dynamodb?.SequenceNumber ?? '');
         return;
       }
     }
   });
-  logger.info('fan-out batch', { records: event.Records.length, ...ctx.stats, failed: failures.length });
+  logger.info('fan-out batch', { records: event.Records.length, ...ctx.stats, failed: failures.length, setAside: setAsideCount });
   return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
 };
+
+/** Sends a record that can never be delivered to the dead-letter queue; false when that failed too (then it is retried). */
+async function setAsideRecord(record: DynamoDBRecord, error: unknown): Promise<boolean> {
+  const reason = describeFailure(error);
+  try {
+    await setAside({
+      eventID: record.eventID ?? '',
+      sequenceNumber: record.dynamodb?.SequenceNumber ?? '',
+      eventSourceARN: record.eventSourceARN ?? '',
+      keys: (record.dynamodb?.Keys ?? {}) as Record<string, unknown>,
+      error: reason,
+    });
+  } catch (queueError) {
+    logger.error('could not set a record aside; it will be retried', { eventId: record.eventID, error: queueError });
+    return false;
+  }
+  logger.error('fan-out record set aside: it can never be delivered (sent to the dead-letter queue)', { eventId: record.eventID, keys: record.dynamodb?.Keys, error: reason });
+  return true;
+}

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { setPresenceSubscriptions } from '../core/presence';
 import { id, parseArgs } from '../shared/schemas';
 import { wsHandler } from '../shared/ws-edge';
+import { takeRouteToken } from '../core/rate-limit';
 
 const PresenceSubFrame = z.object({ users: z.array(id).check(z.maxLength(500)) });
 
@@ -12,6 +13,7 @@ const PresenceSubFrame = z.object({ users: z.array(id).check(z.maxLength(500)) }
  */
 export const handler = wsHandler(async (frame, connection) => {
   const { users } = parseArgs(PresenceSubFrame, frame);
+  await takeRouteToken(connection.caller.userId, 'presence_sub');
   const presence = await setPresenceSubscriptions(connection.caller, connection.connectionId, users);
   return { type: 'presence_sub', presence };
 });

@@ -147,7 +147,7 @@ describe('eventsFor: memberships', () => {
   it('announces a leave to the channel and to the leaver', () => {
     const out = eventsFor({ id: 'rec-1', kind: 'REMOVE', oldItem: membership() });
     expect(out).toHaveLength(1);
-    expect(out[0].audience).toEqual({ kind: 'channel', alsoUser: 'U2' });
+    expect(out[0].audience).toEqual({ kind: 'channel', leaver: 'U2' });
     expect(out[0].event).toMatchObject({ type: 'member_left_channel', user: 'U2', channel: 'C1' });
   });
 

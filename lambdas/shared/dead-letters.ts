@@ -1,0 +1,47 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { requireEnv } from './env';
+
+/*
+ * Records that can never be delivered are set aside at once: sent to the fan-out's dead-letter
+ * queue (the same queue the event source's on-failure destination uses) and acknowledged, so that
+ * they do not hold up every later record of the shard (every other workspace's messages) through
+ * ten retries. Only the record's coordinates and the reason go, never its images (message text).
+ */
+
+let client: SQSClient | undefined;
+
+export interface SetAsideRecord {
+  eventID: string;
+  sequenceNumber: string;
+  eventSourceARN: string;
+  keys: Record<string, unknown>;
+  error: { name: string; message: string };
+}
+
+export async function setAside(record: SetAsideRecord): Promise<void> {
+  client ??= new SQSClient({});
+  const body = { condition: 'SetAsideByFunction', timestamp: new Date().toISOString(), ...record };
+  await client.send(new SendMessageCommand({ QueueUrl: requireEnv('FANOUT_DEAD_LETTER_QUEUE_URL'), MessageBody: JSON.stringify(body) }));
+}
+
+const DETERMINISTIC_JS_ERRORS = [TypeError, RangeError, SyntaxError];
+
+/**
+ * A failure no retry can mend: DynamoDB refusing the item as written (ValidationException: over
+ * 400 KB, a key too long, a bad type), ElectroDB refusing an attribute, or our own code failing on
+ * this record's content. Throttling, timeouts and 5xx are not: they pass.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  if (DETERMINISTIC_JS_ERRORS.some((type) => error instanceof type)) return true;
+  const { name, code, cause } = (error ?? {}) as { name?: string; code?: number; cause?: unknown };
+  if (name === 'ValidationException') return true;
+  if (name === 'ElectroError') return code === 3001 || isPermanentFailure(cause);
+  return false;
+}
+
+/** The failure as the log and the queue name it: ElectroDB's wrapper gives way to the AWS error inside. */
+export function describeFailure(error: unknown): { name: string; message: string } {
+  const { name, cause } = (error ?? {}) as { name?: string; cause?: unknown };
+  if (name === 'ElectroError' && cause instanceof Error) return describeFailure(cause);
+  return { name: name ?? 'Error', message: String((error as Error)?.message ?? error).slice(0, 500) };
+}
