@@ -438,6 +438,13 @@ describe('outputs and checks', () => {
     });
   });
 
+  test('app client: users read their workspace attribute but may write only profile fields, never custom:team', () => {
+    const [[, client]] = ofType('AWS::Cognito::UserPoolClient');
+    expect([...client.Properties.WriteAttributes].sort()).toEqual(['email', 'name', 'preferred_username']);
+    expect(client.Properties.WriteAttributes).not.toContain('custom:team');
+    expect([...client.Properties.ReadAttributes].sort()).toEqual(['custom:team', 'email', 'email_verified', 'name', 'preferred_username']);
+  });
+
   test('no CDK errors, and cdk-nag AwsSolutions reports no unacknowledged finding', () => {
     expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
     // cdk-nag 3 is a policy-validation plugin, not an Aspect: it reports through validateScope, not annotations.
