@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { ClientError, RateLimited } from './errors';
+import { ClientError, InvalidToken, RateLimited } from './errors';
 import { callerFromClaims, type Caller } from './identity';
 import { optionalEnv } from './env';
 import { logger } from './logger';
@@ -52,8 +52,9 @@ export function parseArgs(event: APIGatewayProxyEventV2WithJWTAuthorizer): Recor
 }
 
 /**
- * Wraps an API router: parse, call, map. Client errors become `{ok:false,error}` with 200 (or 429),
- * anything else a bare 500 `internal_error` whose cause is only logged.
+ * Wraps an API router: parse, call, map. A token that names no user is 401 `invalid_auth`, client
+ * errors become `{ok:false,error}` with 200 (or 429), anything else a bare 500 `internal_error`
+ * whose cause is only logged.
  */
 export function httpHandler(route: (request: ApiRequest) => Promise<ApiResult>) {
   return middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2>().handler(async (event) => {
@@ -65,6 +66,11 @@ export function httpHandler(route: (request: ApiRequest) => Promise<ApiResult>) 
       const result = await route({ method, httpMethod: event.requestContext.http.method, args: parseArgs(event), caller });
       return json(200, { ok: true, ...result });
     } catch (error) {
+      if (error instanceof InvalidToken) {
+        // The gateway verified the signature, but the token does not name a user (PROTOCOL.md: 401).
+        logger.info('token refused', { reason: error.reason });
+        return json(401, { ok: false, error: 'invalid_auth' }, { 'www-authenticate': 'Bearer' });
+      }
       if (error instanceof RateLimited) {
         return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(error.retryAfterSeconds) });
       }
