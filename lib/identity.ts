@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  ClientAttributes,
   FeaturePlan,
   StringAttribute,
   UserPool,
@@ -44,6 +45,14 @@ export interface IdentityProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** What a user may change about themselves through the app client: profile fields, nothing custom. */
+const USER_WRITABLE_ATTRIBUTES = new ClientAttributes().withStandardAttributes({ email: true, fullname: true, preferredUsername: true });
+
+/** What the app client's ID tokens carry: the writable profile fields, email_verified and the workspace. */
+const USER_READABLE_ATTRIBUTES = new ClientAttributes()
+  .withStandardAttributes({ email: true, emailVerified: true, fullname: true, preferredUsername: true })
+  .withCustomAttributes('team');
+
 /**
  * Who the users are: a Cognito user pool with a `team` attribute (the workspace) and a public app
  * client, plus the JWT settings every entry point verifies tokens with.
@@ -75,6 +84,9 @@ export class Identity extends Construct {
         requireSymbols: true,
         tempPasswordValidity: Duration.days(3),
       },
+      // The workspace. Mutable so that an administrator can move a user (AdminUpdateUserAttributes);
+      // only administrators set it (AdminCreateUser, AdminUpdateUserAttributes): the app client
+      // cannot write it (USER_WRITABLE_ATTRIBUTES). Changing mutability would replace the pool.
       customAttributes: { team: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }) },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       featurePlan: props.featurePlan ?? FeaturePlan.ESSENTIALS,
@@ -88,6 +100,10 @@ export class Identity extends Construct {
       // Clients sign in through the Cognito API; no hosted UI, so no OAuth flows or callback URLs.
       disableOAuth: true,
       preventUserExistenceErrors: true,
+      // Users may read their workspace (it must stay in the ID token) but never write it: with no
+      // writeAttributes, UpdateUserAttributes (and SignUp) would accept custom:team from the user.
+      readAttributes: USER_READABLE_ATTRIBUTES,
+      writeAttributes: USER_WRITABLE_ATTRIBUTES,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),

@@ -41,22 +41,14 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
     );
   }
 
-  // @connections: connection ids are runtime values; the grant is pinned to this API, stage v1 and the three verbs.
-  const callbacks = [
-    realtime.functions.$connect,
-    realtime.functions.$disconnect,
-    realtime.functions.typing,
-    realtime.functions.presence_sub,
-    fanout.handler,
-  ];
+  // @connections: connection ids are runtime values; the grant is pinned to this API, stage v1 and POST.
+  const callbacks = [realtime.functions.$connect, realtime.functions.$disconnect, realtime.functions.typing, fanout.handler];
   for (const fn of callbacks) {
-    for (const verb of ['POST', 'GET', 'DELETE']) {
-      ack(
-        fn.executionRole,
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalId(realtime.api)}>/${realtime.stage.stageName}/${verb}/@connections/*]`,
-        `Connection ids are only known at run time; ManageConnections is limited to ${verb} @connections on this API's ${realtime.stage.stageName} stage.`,
-      );
-    }
+    ack(
+      fn.executionRole,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalId(realtime.api)}>/${realtime.stage.stageName}/POST/@connections/*]`,
+      `Connection ids are only known at run time; ManageConnections is limited to POST @connections (PostToConnection) on this API's ${realtime.stage.stageName} stage.`,
+    );
   }
 
   ack(
@@ -96,7 +88,7 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
   ack(
     identity.userPool,
     'AwsSolutions-COG2',
-    'MFA is left to the workspace owner (the pool is invite-only with a strong password policy); integration tests sign in with passwords.',
+    'MFA is not enforced: the web client and the integration tests sign in with USER_PASSWORD_AUTH and answer no MFA challenge. What holds instead: self sign-up is off by default (administrators create users), the workspace attribute custom:team is set only by administrators (the app client cannot write it), and the password policy asks for 12 characters of four kinds.',
   );
   if (pool.userPoolTier !== FeaturePlan.PLUS) {
     ack(
@@ -115,12 +107,12 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
   ack(
     media.distribution,
     'AwsSolutions-CFR1',
-    'Teams are worldwide; access is already restricted to CloudFront-signed URLs issued to channel members.',
+    'Teams are worldwide. Every request must carry a CloudFront signed URL; those are minted only for members of the channel a file is in, but they are bearer URLs: whoever holds one can read that file until it expires (1 hour), wherever they are.',
   );
   ack(
     media.distribution,
     'AwsSolutions-CFR2',
-    'Every request must carry a CloudFront signature from the trusted key group, so unsigned traffic is refused at the edge; a WAF web ACL is an optional per-deployment cost.',
+    'Every request must carry a CloudFront signature from the trusted key group, so unsigned traffic is refused at the edge. The signed URLs are bearer URLs (minted for channel members, readable by whoever holds one until it expires, 1 hour), which a WAF would not change; a WAF web ACL is an optional per-deployment cost.',
   );
   ack(
     media.distribution,

@@ -144,21 +144,21 @@ export class ProjectFunction extends NodejsFunction {
 
   /**
    * `WS_CALLBACK_URL` (https://{apiId}.execute-api.{region}.{urlSuffix}/{stage}) and
-   * `execute-api:ManageConnections` on exactly that stage's `@connections` operations.
+   * `execute-api:ManageConnections` on exactly that stage's `POST @connections` operation
+   * (PostToConnection): no handler reads (GetConnection) or closes (DeleteConnection) a connection.
    */
   bindConnections(stage: WebSocketStage): this {
     this.addEnvironment('WS_CALLBACK_URL', stage.callbackUrl);
-    const apiId = stage.api.apiId;
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['execute-api:ManageConnections'],
-        resources: ['POST', 'GET', 'DELETE'].map((verb) =>
+        resources: [
           Stack.of(this).formatArn({
             service: 'execute-api',
-            resource: apiId,
-            resourceName: `${stage.stageName}/${verb}/@connections/*`,
+            resource: stage.api.apiId,
+            resourceName: `${stage.stageName}/POST/@connections/*`,
           }),
-        ),
+        ],
       }),
     );
     return this;

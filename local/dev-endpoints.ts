@@ -7,7 +7,7 @@ import { looksLikeJsonObject } from '../lambdas/shared/json-body';
 
 /*
  * Local-only endpoints on the HTTP API's port; none of these exist in a deployment:
- *   POST /dev/token                       a token from the local issuer ({user, team?, name?, expires_in?})
+ *   POST /dev/token                       a token from the local issuer ({user, team?, name?, expires_in?, claims?})
  *   GET  /dev/issuer/.well-known/jwks.json the issuer's JWKS
  *   GET  /dev/stats                       per-function invocation counts and event-source counters (for tests)
  *   GET  /dev/connections                 open WebSocket connections with their principal (for tests)

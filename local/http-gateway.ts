@@ -4,12 +4,14 @@ import type { Jwks } from 'aws-jwt-verify/jwk';
 import type { InvokeResult } from './function-protocol';
 import type { HttpApiSpec } from './template';
 import { corsHeaders, httpEvent, mapResult, matchRoute, preflight } from './http-events';
+import { httpJwtRefusal } from './http-jwt-claims';
 import { listen, readBody, type Listening } from './net';
 
 /*
- * API Gateway's HTTP API: routes from the template, the JWT authorizer (verified locally with
- * aws-jwt-verify against the local issuer), payload format 2.0 events, CORS, and API Gateway's
- * own error answers. Local-only endpoints (/dev/...) are handed to `devEndpoints` first.
+ * API Gateway's HTTP API: routes from the template, the JWT authorizer (signature and issuer
+ * verified with aws-jwt-verify against the local issuer, then API Gateway's own claim rules from
+ * http-jwt-claims.ts), payload format 2.0 events, CORS, and API Gateway's own error answers.
+ * Local-only endpoints (/dev/...) are handed to `devEndpoints` first.
  */
 
 export interface HttpGatewayOptions {
@@ -32,7 +34,16 @@ export class HttpGateway {
   private listening?: Listening;
 
   constructor(private readonly options: HttpGatewayOptions) {
-    this.verifier = JwtVerifier.create({ issuer: options.jwt.issuer, audience: options.jwt.audience });
+    const audiences = [options.jwt.audience];
+    // audience null: API Gateway matches aud, or client_id when aud is absent, which aws-jwt-verify cannot express.
+    this.verifier = JwtVerifier.create({
+      issuer: options.jwt.issuer,
+      audience: null,
+      customJwtCheck: ({ payload }) => {
+        const refusal = httpJwtRefusal(payload, audiences);
+        if (refusal) throw new Error(refusal);
+      },
+    });
     this.verifier.cacheJwks(options.jwt.jwks);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: Error) => {

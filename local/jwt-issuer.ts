@@ -15,12 +15,20 @@ export interface IssuedToken {
   teamId: string;
 }
 
+/** A claim value a test may set: what ID and access tokens carry. */
+export type ClaimValue = string | number | boolean | string[];
+
 export interface TokenRequest {
   user: string;
   team?: string;
   name?: string;
   /** Seconds until expiry; negative issues an already expired token (for tests). */
   expiresIn?: number;
+  /**
+   * Claims to set over the issued ones, or with null to remove (for tests of refused tokens, e.g.
+   * an access token: `{"token_use":"access","aud":null,"client_id":"<audience>"}`).
+   */
+  claims?: Record<string, ClaimValue | null>;
 }
 
 export class JwtIssuer {
@@ -56,10 +64,11 @@ export class JwtIssuer {
     return { keys: [{ kty: 'RSA', n, e, kid: this.kid, alg: 'RS256', use: 'sig' }] };
   }
 
+  /** A signed token; `userId` and `teamId` are those of the request's user and team, whatever `claims` changed. */
   issue(request: TokenRequest, nowSeconds = Math.floor(Date.now() / 1000)): IssuedToken {
     const teamName = request.team ?? this.defaultTeam;
     const teamId = teamIdFor(teamName);
-    const claims = {
+    const issued = {
       iss: this.issuer,
       aud: this.audience,
       sub: request.user,
@@ -69,6 +78,13 @@ export class JwtIssuer {
       iat: nowSeconds,
       exp: nowSeconds + (request.expiresIn ?? 3600),
     };
+    // A Map, so that a claim named __proto__ is a claim like any other.
+    const merged = new Map<string, unknown>(Object.entries(issued));
+    for (const [name, value] of Object.entries(request.claims ?? {})) {
+      if (value === null) merged.delete(name);
+      else merged.set(name, value);
+    }
+    const claims = Object.fromEntries(merged);
     const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
     const signingInput = `${encode({ alg: 'RS256', typ: 'JWT', kid: this.kid })}.${encode(claims)}`;
     const signature = createSign('RSA-SHA256').update(signingInput).sign(this.privateKey).toString('base64url');
@@ -77,14 +93,36 @@ export class JwtIssuer {
 }
 
 const NAME = /^[\w.@+-]{1,64}$/;
+const CLAIM_NAME = /^[\w:./-]{1,64}$/;
+const MAX_CLAIMS = 16;
+const MAX_CLAIM_TEXT = 256;
+
+const isClaimText = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_CLAIM_TEXT;
+
+function isClaimValue(value: unknown): value is ClaimValue | null {
+  if (value === null || typeof value === 'boolean' || isClaimText(value)) return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  return Array.isArray(value) && value.length <= 8 && value.every(isClaimText);
+}
+
+/** A `claims` object within bounds (names, count, value types and sizes); undefined when it is not. */
+function parseClaims(value: unknown): Record<string, ClaimValue | null> | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value);
+  if (entries.length > MAX_CLAIMS) return undefined;
+  if (!entries.every(([name, claim]) => CLAIM_NAME.test(name) && isClaimValue(claim))) return undefined;
+  return Object.fromEntries(entries) as Record<string, ClaimValue | null>;
+}
 
 /** Validates a /dev/token body (JSON or form fields); undefined when it is not acceptable. */
 export function parseTokenRequest(fields: Record<string, unknown>): TokenRequest | undefined {
-  const { user, team, name, expires_in: expiresIn } = fields;
+  const { user, team, name, expires_in: expiresIn, claims: claimFields } = fields;
   if (typeof user !== 'string' || !NAME.test(user)) return undefined;
   if (team !== undefined && (typeof team !== 'string' || !NAME.test(team))) return undefined;
   if (name !== undefined && (typeof name !== 'string' || name.length > 120)) return undefined;
   const seconds = typeof expiresIn === 'string' && expiresIn !== '' ? Number(expiresIn) : expiresIn;
   if (seconds !== undefined && (typeof seconds !== 'number' || !Number.isInteger(seconds))) return undefined;
-  return { user, team, name, expiresIn: seconds };
+  const claims = claimFields === undefined ? undefined : parseClaims(claimFields);
+  if (claimFields !== undefined && !claims) return undefined;
+  return { user, team, name, expiresIn: seconds, claims };
 }

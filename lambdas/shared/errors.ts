@@ -32,3 +32,15 @@ export class RateLimited extends ClientError {
 export const fail = (code: ErrorCode, detail?: string): never => {
   throw new ClientError(code, detail);
 };
+
+/**
+ * A token whose signature verified but that does not identify a user (an access token, no
+ * subject, no expiry): 401 over HTTP, a refused handshake on the WebSocket. The reason is ours,
+ * never a claim's value, so it is safe to log.
+ */
+export class InvalidToken extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'InvalidToken';
+  }
+}

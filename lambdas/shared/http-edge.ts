@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { AWS_LIMITS } from '../core/budgets';
-import { ClientError, RateLimited } from './errors';
+import { ClientError, InvalidToken, RateLimited } from './errors';
 import { callerFromClaims, type Caller } from './identity';
 import { optionalEnv } from './env';
 import { logger } from './logger';
@@ -55,8 +55,9 @@ export function parseArgs(event: APIGatewayProxyEventV2WithJWTAuthorizer): Recor
 }
 
 /**
- * Wraps an API router: parse, call, map. Client errors become `{ok:false,error}` with 200 (or 429),
- * anything else a bare 500 `internal_error` whose cause is only logged.
+ * Wraps an API router: parse, call, map. A token that names no user is 401 `invalid_auth`, client
+ * errors become `{ok:false,error}` with 200 (or 429), anything else a bare 500 `internal_error`
+ * whose cause is only logged.
  */
 export function httpHandler(route: (request: ApiRequest) => Promise<ApiResult>) {
   return middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2>().handler(async (event) => {
@@ -71,6 +72,11 @@ export function httpHandler(route: (request: ApiRequest) => Promise<ApiResult>) 
       if (Buffer.byteLength(JSON.stringify(response)) > RESPONSE_BYTES) throw new Error(`response of ${method} over Lambda's payload limit`);
       return response;
     } catch (error) {
+      if (error instanceof InvalidToken) {
+        // The gateway verified the signature, but the token does not name a user (PROTOCOL.md: 401).
+        logger.info('token refused', { reason: error.reason });
+        return json(401, { ok: false, error: 'invalid_auth' }, { 'www-authenticate': 'Bearer' });
+      }
       if (error instanceof RateLimited) {
         return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(error.retryAfterSeconds) });
       }

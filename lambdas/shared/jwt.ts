@@ -1,9 +1,12 @@
 import { JwtVerifier } from 'aws-jwt-verify';
 import { optionalEnv, requireEnv } from './env';
+import { InvalidToken } from './errors';
 
 /*
  * The one token check, used by the WebSocket authorizer in AWS and in the local cloud alike:
- * signature against the issuer's JWKS, issuer, audience (when set), expiry.
+ * signature against the issuer's JWKS, issuer, audience (when set), and an expiry that has not
+ * passed. aws-jwt-verify checks `exp` only when present, so its presence is required here, as API
+ * Gateway's JWT authorizer requires it on the HTTP side.
  * JWT_ISSUER is Cognito's issuer by default; any OIDC issuer works by setting JWT_ISSUER, JWKS_URI
  * and JWT_AUDIENCE.
  */
@@ -11,7 +14,14 @@ const issuer = requireEnv('JWT_ISSUER');
 const audience = optionalEnv('JWT_AUDIENCE', '');
 const jwksUri = optionalEnv('JWKS_URI', `${issuer.replace(/\/$/, '')}/.well-known/jwks.json`);
 
-const verifier = JwtVerifier.create({ issuer, audience: audience === '' ? null : audience.split(','), jwksUri });
+const verifier = JwtVerifier.create({
+  issuer,
+  audience: audience === '' ? null : audience.split(','),
+  jwksUri,
+  customJwtCheck: ({ payload }) => {
+    if (payload.exp === undefined) throw new InvalidToken('token has no expiry');
+  },
+});
 
 export async function verifyToken(token: string): Promise<Record<string, unknown>> {
   return (await verifier.verify(token)) as Record<string, unknown>;

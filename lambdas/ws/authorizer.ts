@@ -1,6 +1,7 @@
 import type { APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult } from 'aws-lambda';
 import { optionalEnv } from '../shared/env';
-import { callerFromClaims } from '../shared/identity';
+import { InvalidToken } from '../shared/errors';
+import { callerFromClaims, type Caller } from '../shared/identity';
 import { verifyToken } from '../shared/jwt';
 import { logger } from '../shared/logger';
 
@@ -10,18 +11,20 @@ const ALLOWED_ORIGINS = optionalEnv('ALLOWED_ORIGINS', '*').split(',').map((o) =
 const DEVICE_ID = /^[\w.:-]{1,64}$/;
 
 /**
- * $connect's REQUEST authorizer: verifies `?token=` against the issuer's JWKS. Throwing
- * 'Unauthorized' makes API Gateway answer 401; a Deny policy answers 403. The context it returns
- * reaches every later route of the connection.
+ * $connect's REQUEST authorizer: verifies `?token=` against the issuer's JWKS and that it is an ID
+ * token naming a user (callerFromClaims). Throwing 'Unauthorized' makes API Gateway answer 401; a
+ * Deny policy answers 403. The context it returns reaches every later route of the connection.
  */
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const token = event.queryStringParameters?.token;
   if (!token) throw new Error('Unauthorized');
-  let claims: Record<string, unknown>;
+  let caller: Caller;
   try {
-    claims = await verifyToken(token);
+    caller = callerFromClaims(await verifyToken(token), DEFAULT_TEAM);
   } catch (error) {
-    logger.info('token rejected', { reason: error instanceof Error ? error.name : 'unknown' });
+    // The reason only (an error class or ours); never the token or its claims.
+    const reason = error instanceof InvalidToken ? error.reason : error instanceof Error ? error.name : 'unknown';
+    logger.info('token rejected', { reason });
     throw new Error('Unauthorized');
   }
   const origin = event.headers?.origin ?? event.headers?.Origin;
@@ -29,7 +32,6 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   const allowed =
     (!origin || ALLOWED_ORIGINS.includes('*') || ALLOWED_ORIGINS.includes(origin)) &&
     (deviceId === undefined || DEVICE_ID.test(deviceId));
-  const caller = callerFromClaims(claims, DEFAULT_TEAM);
   return {
     principalId: caller.userId,
     policyDocument: {

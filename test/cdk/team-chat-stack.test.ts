@@ -384,26 +384,27 @@ describe('functions', () => {
     for (const [, policy] of ofType('AWS::IAM::Policy')) expect(JSON.stringify(policy.Properties)).not.toContain('dynamodb:Scan');
   });
 
-  test('only fan-out, typing, presence_sub, $connect and $disconnect may post to @connections, on exactly v1', () => {
-    const allowed = [fanout.handler, realtime.functions.typing, realtime.functions.presence_sub, realtime.functions.$connect, realtime.functions.$disconnect]
-      .map(logicalId)
-      .sort();
+  test('only fan-out, typing, $connect and $disconnect may use @connections: POST only (their code only posts), on exactly v1', () => {
+    const allowed = [fanout.handler, realtime.functions.typing, realtime.functions.$connect, realtime.functions.$disconnect].map(logicalId).sort();
     const withCallbacks = ofType('AWS::Lambda::Function')
       .filter(([id]) => statementsOfRole(roleOfFunction(id)).some((s) => actionsOf(s).includes('execute-api:ManageConnections')))
       .map(([id]) => id)
       .sort();
     expect(withCallbacks).toEqual(allowed);
     for (const id of allowed) {
-      const statement = statementsOfRole(roleOfFunction(id)).find((s) => actionsOf(s).includes('execute-api:ManageConnections'))!;
-      expect(actionsOf(statement)).toEqual(['execute-api:ManageConnections']);
-      const arns = (statement.Resource as Array<{ 'Fn::Join': [string, unknown[]] }>).map((r) => JSON.stringify(r));
-      expect(arns).toHaveLength(3);
-      for (const verb of ['POST', 'GET', 'DELETE']) expect(arns.some((a) => a.includes(`/v1/${verb}/@connections/*`))).toBe(true);
+      const statements = statementsOfRole(roleOfFunction(id)).filter((s) => actionsOf(s).includes('execute-api:ManageConnections'));
+      expect(statements).toHaveLength(1);
+      expect(actionsOf(statements[0])).toEqual(['execute-api:ManageConnections']);
+      const arns = [statements[0].Resource].flat().map((r) => JSON.stringify(r));
+      expect(arns).toHaveLength(1);
+      expect(arns[0]).toMatch(/\/v1\/POST\/@connections\/\*"\]\]\}$/);
       expect(resources[id].Properties.Environment.Variables.WS_CALLBACK_URL).toBeDefined();
     }
+    // presence_sub replies on its own route; presence_change posts come from $connect and $disconnect.
+    expect(resources[logicalId(realtime.functions.presence_sub)].Properties.Environment.Variables.WS_CALLBACK_URL).toBeUndefined();
   });
 
-  test('table grants: read-only typing, none for $default and the authorizer', () => {
+  test('table grants: read-only typing and sync, none for $default and the authorizer', () => {
     const tableActions = (fn: IConstruct) =>
       statementsOfRole(roleOfFunction(logicalId(fn)))
         .flatMap(actionsOf)
@@ -413,6 +414,11 @@ describe('functions', () => {
     expect(tableActions(realtime.functions.$default)).toEqual([]);
     expect(tableActions(realtime.functions.authorizer)).toEqual([]);
     expect(tableActions(realtime.functions.message)).toContain('dynamodb:PutItem');
+    // sync only reads the inbox, memberships and channel heads.
+    expect(tableActions(realtime.functions.sync)).toContain('dynamodb:Query');
+    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+      expect(tableActions(realtime.functions.sync)).not.toContain(write);
+    }
   });
 });
 
@@ -436,6 +442,13 @@ describe('outputs and checks', () => {
       ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']),
       AllowedOAuthFlows: Match.absent(),
     });
+  });
+
+  test('app client: users read their workspace attribute but may write only profile fields, never custom:team', () => {
+    const [[, client]] = ofType('AWS::Cognito::UserPoolClient');
+    expect([...client.Properties.WriteAttributes].sort()).toEqual(['email', 'name', 'preferred_username']);
+    expect(client.Properties.WriteAttributes).not.toContain('custom:team');
+    expect([...client.Properties.ReadAttributes].sort()).toEqual(['custom:team', 'email', 'email_verified', 'name', 'preferred_username']);
   });
 
   test('no CDK errors, and cdk-nag AwsSolutions reports no unacknowledged finding', () => {

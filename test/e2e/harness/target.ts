@@ -39,17 +39,29 @@ export interface Session {
   teamId: string;
 }
 
+/** Claims to set over the local issuer's, or with null to remove (local cloud only). */
+export type ClaimOverrides = Record<string, string | number | boolean | string[] | null>;
+
 /**
  * A signed-in user. Local: the local issuer's POST /dev/token (any user, any team; a negative
- * `expiresIn` gives an expired token). AWS/LocalStack: tokens must come from Cognito test users,
- * provided as E2E_TOKENS='{"alice":"<id token>", ...}'; ids are derived from the token's claims.
+ * `expiresIn` gives an expired token; `claims` sets or removes claims, for tokens that must be
+ * refused). AWS/LocalStack: tokens must come from Cognito test users, provided as
+ * E2E_TOKENS='{"alice":"<id token>", ...}'; ids are derived from the token's claims.
  */
-export async function signIn(user: string, team?: string, opts: { expiresIn?: number } = {}): Promise<Session> {
-  if (!isLocal()) return tokenFromEnvironment(user);
+export async function signIn(user: string, team?: string, opts: { expiresIn?: number; claims?: ClaimOverrides } = {}): Promise<Session> {
+  if (!isLocal()) {
+    if (opts.claims) throw new Error('signIn: claims can only be set on the local issuer');
+    return tokenFromEnvironment(user);
+  }
   const response = await fetch(`${target().httpApiUrl}/dev/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user, ...(team ? { team } : {}), ...(opts.expiresIn !== undefined ? { expires_in: opts.expiresIn } : {}) }),
+    body: JSON.stringify({
+      user,
+      ...(team ? { team } : {}),
+      ...(opts.expiresIn !== undefined ? { expires_in: opts.expiresIn } : {}),
+      ...(opts.claims ? { claims: opts.claims } : {}),
+    }),
   });
   const body = (await response.json()) as { ok: boolean; token: string; user_id: string; team_id: string };
   if (!body.ok) throw new Error(`/dev/token failed for ${user}: ${JSON.stringify(body)}`);
