@@ -9,6 +9,16 @@ import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { ProjectFunction, type MediaBinding } from './project-function';
 
+/**
+ * Headers on every media response. Files are users' bytes on the media domain: nosniff makes the
+ * browser keep to the stored type, and the CSP makes a file that is opened as a page (an
+ * attachment that a browser shows anyway, an old browser) a sandboxed document that can load
+ * nothing and run nothing. The CSP does not reach the web client's <img>/<video> elements (a
+ * response's CSP governs only documents it creates); it allows what the browser's own viewer needs
+ * when an image or video is opened directly: the file itself and the viewer's inline styles.
+ */
+export const MEDIA_CONTENT_SECURITY_POLICY = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox";
+
 /** Where clients upload before `files.completeUploadExternal`; what is never completed expires. */
 export const PENDING_UPLOADS_PREFIX = 'uploads/pending/';
 
@@ -120,6 +130,14 @@ export class Media extends Construct implements MediaBinding {
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        // Content-Disposition (inline or attachment) comes from the object, set when a file is completed.
+        responseHeadersPolicy: new cloudfront.ResponseHeadersPolicy(this, 'ResponseHeaders', {
+          comment: 'Media: nosniff and a sandboxing CSP on every file',
+          securityHeadersBehavior: {
+            contentTypeOptions: { override: true },
+            contentSecurityPolicy: { contentSecurityPolicy: MEDIA_CONTENT_SECURITY_POLICY, override: true },
+          },
+        }),
         trustedKeyGroups: [keyGroup],
       },
       priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,

@@ -16,6 +16,7 @@ import { JwtIssuer } from './jwt-issuer';
 import { loadOrCreateRsaKeyPair } from './key-store';
 import { acquireLock } from './lock-file';
 import { startMediaEndpoint } from './media-endpoint';
+import { mediaResponseHeaders } from './media-response-headers';
 import { freePort, HOST } from './net';
 import type { LocalCloudOptions } from './options';
 import { startS3 } from './s3-local';
@@ -73,7 +74,8 @@ function defaultTeam(view: CloudView): string {
 
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const { dataDir, log } = options;
-  const view = buildCloudView(loadTemplate(templatePath(options.cdkOut, STACK_NAME)), options.cdkOut);
+  const template = loadTemplate(templatePath(options.cdkOut, STACK_NAME));
+  const view = buildCloudView(template, options.cdkOut);
   mkdirSync(dataDir, { recursive: true });
   const releaseLock = acquireLock(dataDir);
   const stops: (() => Promise<void>)[] = [async () => releaseLock()];
@@ -120,7 +122,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const mediaKey = loadOrCreateRsaKeyPair(join(dataDir, 'media-signing-key.pem'), join(dataDir, 'media-signing-key.pub.pem'));
     const s3Client = new S3Client({ endpoint: s3.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
-    const media = await startMediaEndpoint({ port: ports.media, s3: s3Client, bucket: LOCAL_BUCKET, keyPairId: LOCAL_KEY_PAIR_ID, publicKeyPem: mediaKey.publicKeyPem, log });
+    const media = await startMediaEndpoint({ port: ports.media, s3: s3Client, bucket: LOCAL_BUCKET, keyPairId: LOCAL_KEY_PAIR_ID, publicKeyPem: mediaKey.publicKeyPem, responseHeaders: mediaResponseHeaders(template), log });
     stops.push(media.close);
     log(`✓ media endpoint (CloudFront stand-in) on ${urls.media}`);
 

@@ -10,7 +10,9 @@ import { mediaBucket, s3, type StoredFile } from '../shared/media';
 import { memberAccess } from './channels';
 import { displayName, keySafeName, mimeTypeFor, normalizeMimeType } from './file-names';
 import { imageSize, SIZED_IMAGE_TYPES } from './image-size';
+import { contentDisposition } from './file-disposition';
 import { checkText, postMessage } from './messages';
+import { takeMessageToken } from './rate-limit';
 import { asTransactItem, transact, TransactionCancelled } from './store';
 import { isTs } from './ts';
 
@@ -135,13 +137,41 @@ async function checkFile(caller: Caller, ref: { id: string; title?: string }, in
 
 const copySource = (bucket: string, key: string) => `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 
-/** files.completeUploadExternal */
+/** One file's move from pending to complete, only if it is still the caller's pending file. */
+const completeWrite = (caller: Caller, c: Checked) => asTransactItem('Update', {
+  TableName: tableName(),
+  Key: { pk: `F#${c.record.fileId}`, sk: 'FILE' },
+  UpdateExpression: `SET #status = :complete, #key = :key, title = :title${c.width ? ', originalW = :w, originalH = :h' : ''} REMOVE expiresAt`,
+  ConditionExpression: '#status = :pending AND userId = :user',
+  ExpressionAttributeNames: { '#status': 'status', '#key': 'key' },
+  ExpressionAttributeValues: {
+    ':complete': 'complete', ':pending': 'pending', ':user': caller.userId, ':key': c.finalKey, ':title': c.title,
+    ...(c.width ? { ':w': c.width, ':h': c.height } : {}),
+  },
+});
+
+/**
+ * files.completeUploadExternal
+ *
+ * Completing into a channel and posting the message succeed or fail together, so a refused post
+ * never leaves a file marked complete that no message carries (and that a retry could no longer
+ * complete). Two parts:
+ *  - everything that can refuse the post is decided before anything moves: text, membership,
+ *    archive, thread, and the message rate token itself, which is taken here (postMessage is told so);
+ *  - the file records change in the message's own transaction, each only if still pending. So a
+ *    post that fails later (a concurrent leave or archive, the thread parent deleted, a fault)
+ *    leaves the files pending for a retry, and of concurrent completions of one file exactly one
+ *    commits; the others get `already complete`.
+ * The object is copied to its final key before that transaction (the message refers to it), and
+ * that copy is not deleted when the post fails: the copy is the same bytes whoever makes it, a
+ * retry overwrites it, and a concurrent completion that did commit (or a commit whose answer was
+ * lost) may be using it. The pending object is deleted only after the commit.
+ */
 export async function completeUpload(caller: Caller, input: CompleteRequest) {
   if (input.files.length === 0 || input.files.length > MAX_FILES_PER_MESSAGE) {
     throw new ClientError('invalid_arguments', `files: 1 to ${MAX_FILES_PER_MESSAGE} files`);
   }
   if (new Set(input.files.map((f) => f.id)).size !== input.files.length) throw new ClientError('invalid_arguments', 'files: repeated id');
-  // Everything that could refuse the message is checked before any file changes.
   if (input.channelId) {
     checkText(input.initialComment ?? '', true);
     const { channel } = await memberAccess(caller, input.channelId);
@@ -152,24 +182,30 @@ export async function completeUpload(caller: Caller, input: CompleteRequest) {
     }
   }
   const checked = await Promise.all(input.files.map((ref, i) => checkFile(caller, ref, i)));
+  // After the files are checked, so a bad file costs no token; before the copy, so a refusal moves nothing.
+  if (input.channelId) await takeMessageToken(caller.userId, input.channelId);
 
   const bucket = mediaBucket();
-  // Out of uploads/pending/ (which the lifecycle rule empties daily) into the file's final place.
-  await Promise.all(checked.map((c) => s3().send(new CopyObjectCommand({ Bucket: bucket, Key: c.finalKey, CopySource: copySource(bucket, c.record.key), MetadataDirective: 'COPY' }))));
+  // Out of uploads/pending/ (which the lifecycle rule empties daily) into the file's final place,
+  // with the headers the CDN passes through: its type, and inline or attachment (see file-disposition).
+  await Promise.all(checked.map((c) => s3().send(new CopyObjectCommand({
+    Bucket: bucket, Key: c.finalKey, CopySource: copySource(bucket, c.record.key),
+    MetadataDirective: 'REPLACE',
+    ContentType: c.record.mimetype,
+    ContentDisposition: contentDisposition(c.record.mimetype, c.record.name),
+  }))));
 
-  // All files complete together, each only if still pending: a second (or concurrent) complete fails.
+  const files: StoredFile[] = checked.map((c) => ({
+    id: c.record.fileId, name: c.record.name, title: c.title, mimetype: c.record.mimetype, size: c.record.size, key: c.finalKey,
+    ...(c.width ? { original_w: c.width, original_h: c.height } : {}),
+  }));
+  const completes = checked.map((c) => completeWrite(caller, c));
   try {
-    await transact(checked.map((c) => asTransactItem('Update', {
-      TableName: tableName(),
-      Key: { pk: `F#${c.record.fileId}`, sk: 'FILE' },
-      UpdateExpression: `SET #status = :complete, #key = :key, title = :title${c.width ? ', originalW = :w, originalH = :h' : ''} REMOVE expiresAt`,
-      ConditionExpression: '#status = :pending AND userId = :user',
-      ExpressionAttributeNames: { '#status': 'status', '#key': 'key' },
-      ExpressionAttributeValues: {
-        ':complete': 'complete', ':pending': 'pending', ':user': caller.userId, ':key': c.finalKey, ':title': c.title,
-        ...(c.width ? { ':w': c.width, ':h': c.height } : {}),
-      },
-    })));
+    if (input.channelId) {
+      await postMessage(caller, { channelId: input.channelId, text: input.initialComment ?? '', threadTs: input.threadTs, files, tokenTaken: true, alsoWrite: completes });
+    } else {
+      await transact(completes);
+    }
   } catch (error) {
     if (error instanceof TransactionCancelled) {
       const index = error.reasons.findIndex((r) => r === 'ConditionalCheckFailed');
@@ -181,13 +217,5 @@ export async function completeUpload(caller: Caller, input: CompleteRequest) {
     s3().send(new DeleteObjectCommand({ Bucket: bucket, Key: c.record.key })).catch((error: unknown) => {
       logger.warn('pending upload not deleted; the lifecycle rule will', { fileId: c.record.fileId, error });
     })));
-
-  const files: StoredFile[] = checked.map((c) => ({
-    id: c.record.fileId, name: c.record.name, title: c.title, mimetype: c.record.mimetype, size: c.record.size, key: c.finalKey,
-    ...(c.width ? { original_w: c.width, original_h: c.height } : {}),
-  }));
-  if (input.channelId) {
-    await postMessage(caller, { channelId: input.channelId, text: input.initialComment ?? '', threadTs: input.threadTs, files });
-  }
   return { files: files.map((f) => ({ id: f.id, title: f.title })) };
 }

@@ -6,7 +6,7 @@ import { memberAccess } from './channels';
 import { HTTP_PAGE_BYTES, responseBytes } from './budgets';
 import { decodeCursor, encodeCursor } from './cursor';
 import { toSlackMessage, type SlackMessage } from './format';
-import { asTransactItem, queryRange, transact, TransactionCancelled, type Item } from './store';
+import { asTransactItem, queryRange, transact, TransactionCancelled, type Item, type TransactItem } from './store';
 import { takeMessageToken } from './rate-limit';
 import { isTs, nextTs, tsBound } from './ts';
 
@@ -23,6 +23,13 @@ export interface PostInput {
   replyBroadcast?: boolean;
   clientMsgId?: string;
   files?: unknown[];
+  /** The caller already took this message's rate token (files.completeUploadExternal takes it before any file moves). */
+  tokenTaken?: boolean;
+  /**
+   * More writes committed in the message's transaction, all or nothing (files.completeUploadExternal's
+   * file records). If one of their conditions fails, the post throws TransactionCancelled with their reasons.
+   */
+  alsoWrite?: TransactItem[];
 }
 
 export interface Posted {
@@ -78,7 +85,7 @@ export async function postMessage(caller: Caller, input: PostInput): Promise<Pos
     if (previous) return previous;
   }
   // Charged only for a new message: retrying a send that already went through is never refused.
-  await takeMessageToken(caller.userId, input.channelId);
+  if (!input.tokenTaken) await takeMessageToken(caller.userId, input.channelId);
 
   let threadTs: string | undefined;
   if (input.threadTs !== undefined) {
@@ -124,11 +131,15 @@ export async function postMessage(caller: Caller, input: PostInput): Promise<Pos
         }),
       );
     }
+    const ownWrites = writes.length;
+    writes.push(...(input.alsoWrite ?? []));
     try {
       await transact(writes);
       return { channel: input.channelId, ts, message: toSlackMessage(item) };
     } catch (error) {
       if (!(error instanceof TransactionCancelled)) throw error;
+      const also = error.reasons.slice(ownWrites);
+      if (also.includes('ConditionalCheckFailed')) throw new TransactionCancelled(also);
       if (input.clientMsgId && error.failedAt(2)) {
         const previous = await alreadySent(caller, input.clientMsgId);
         if (previous) return previous;

@@ -15,7 +15,7 @@ import { inParallel } from './parallel';
 
 export type Item = Record<string, unknown>;
 export type Key = { pk: string; sk: string };
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 /** TTL deletes lazily: an item past its expiry is treated as gone. */

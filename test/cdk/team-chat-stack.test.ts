@@ -6,6 +6,7 @@ import { FANOUT_SORT_KEYS, TTL_ATTRIBUTE } from '../../lambdas/model/keys';
 import type { Fanout } from '../../lib/fanout';
 import type { ChatHttpApi } from '../../lib/http-api';
 import type { Realtime } from '../../lib/realtime';
+import { MEDIA_CONTENT_SECURITY_POLICY } from '../../lib/media';
 import { TeamChatStack } from '../../lib/team-chat-stack';
 
 // The same feature flags and context as `cdk synth`, with bundling skipped to keep tests fast.
@@ -340,6 +341,20 @@ describe('media', () => {
       }),
     });
     template.hasResourceProperties('Custom::MediaSigningKey', { SecretArn: { Ref: Match.stringLikeRegexp('^MediaSigningKeySecret') } });
+  });
+
+  test('CloudFront: every media response carries nosniff and a sandboxing CSP (a response headers policy on the signed-URL behavior)', () => {
+    const [[policyId, policy]] = ofType('AWS::CloudFront::ResponseHeadersPolicy');
+    expect(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig).toEqual({
+      ContentTypeOptions: { Override: true },
+      ContentSecurityPolicy: { ContentSecurityPolicy: MEDIA_CONTENT_SECURITY_POLICY, Override: true },
+    });
+    expect(MEDIA_CONTENT_SECURITY_POLICY).toMatch(/^default-src 'none';/);
+    expect(MEDIA_CONTENT_SECURITY_POLICY).toMatch(/(^|; )sandbox($|;)/);
+    expect(MEDIA_CONTENT_SECURITY_POLICY).not.toMatch(/script-src/);
+    const media = ofType('AWS::CloudFront::Distribution').filter(([, d]) => d.Properties.DistributionConfig.DefaultCacheBehavior.TrustedKeyGroups);
+    expect(media).toHaveLength(1);
+    expect(media[0][1].Properties.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
   });
 });
 

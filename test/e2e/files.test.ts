@@ -232,6 +232,79 @@ describe('files: presigned upload, completion into a channel, signed url_private
     expect((await call(alice.token, 'files.completeUploadExternal', { files: [{ id: up.file_id }], channel_id: channel })).files[0].id).toBe(up.file_id);
   });
 
+  test('served from the media origin: nosniff and a sandboxing CSP on every file; html and svg as attachments, a png inline', async () => {
+    const html = Buffer.from('<!doctype html><script>alert(document.domain)</script>');
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    const uploads: Array<[string, Buffer, string]> = [['page.html', html, 'text/html'], ['Résumé "logo".svg', svg, 'image/svg+xml'], ['dot.png', image, 'image/png']];
+    const served: Record<string, Response> = {};
+    for (const [name, bytes, type] of uploads) {
+      const up = await uploadUrl(alice, name, bytes.length, type);
+      expect((await postForm(up, bytes)).status).toBe(204);
+      await call(alice.token, 'files.completeUploadExternal', { files: [{ id: up.file_id }], channel_id: channel });
+      const latest = (await call(bob.token, 'conversations.history', { channel, limit: 1 })).messages[0];
+      expect(latest.files[0]).toMatchObject({ id: up.file_id, mimetype: type });
+      served[type] = await fetch(latest.files[0].url_private);
+      expect(served[type].status).toBe(200);
+      expect(Buffer.from(await served[type].arrayBuffer()).equals(bytes)).toBe(true);
+    }
+    for (const res of Object.values(served)) {
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'none';.*\bsandbox\b/);
+    }
+    expect(served['text/html'].headers.get('content-type')).toBe('text/html');
+    expect(served['text/html'].headers.get('content-disposition')).toBe(`attachment; filename="page.html"; filename*=UTF-8''page.html`);
+    expect(served['image/svg+xml'].headers.get('content-type')).toBe('image/svg+xml');
+    expect(served['image/svg+xml'].headers.get('content-disposition')).toBe(`attachment; filename="R_sum_ _logo_.svg"; filename*=UTF-8''R%C3%A9sum%C3%A9%20%22logo%22.svg`);
+    expect(served['image/png'].headers.get('content-type')).toBe('image/png');
+    expect(served['image/png'].headers.get('content-disposition')).toBe(`inline; filename="dot.png"; filename*=UTF-8''dot.png`);
+  });
+
+  test('a completion refused by the message rate limit moves nothing: after Retry-After the same file completes, posted with the message', async () => {
+    const room = (await call(alice.token, 'conversations.create', { name: 'file-burst' })).channel.id;
+    await call(bob.token, 'conversations.join', { channel: room });
+    /** Sends until the per-channel message bucket refuses one (its size is the suite's synth context). */
+    const drain = async () => {
+      for (let round = 0; round < 100; round++) {
+        const results = await Promise.all(Array.from({ length: 5 }, (_, i) => api(alice.token, 'chat.postMessage', { channel: room, text: `burst ${round}.${i}` })));
+        if (results.some((r) => r.status === 429)) return;
+      }
+      throw new Error('never refused');
+    };
+    // A token may refill between the refusal and the completion: then drain again with a new file.
+    let refused: { fileId: string; retryAfter: number } | undefined;
+    for (let attempt = 0; attempt < 5 && !refused; attempt++) {
+      const up = await uploadUrl(alice, 'burst.png', image.length);
+      expect((await postForm(up, image)).status).toBe(204);
+      await drain();
+      const res = await api(alice.token, 'files.completeUploadExternal', { files: [{ id: up.file_id, title: 'Burst' }], channel_id: room, initial_comment: 'with a file' });
+      if (res.status === 429) {
+        expect(res.body).toEqual({ ok: false, error: 'ratelimited' });
+        refused = { fileId: up.file_id, retryAfter: Number(res.headers.get('retry-after')) };
+      } else {
+        expect(res.body.ok).toBe(true);
+      }
+    }
+    expect(refused).toBeDefined();
+    const { fileId, retryAfter } = refused!;
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    const before = await call(bob.token, 'conversations.history', { channel: room, limit: 20 });
+    expect(before.messages.some((m: { files?: Array<{ id: string }> }) => m.files?.some((f) => f.id === fileId))).toBe(false);
+
+    await sleep(retryAfter * 1000 + 100);
+    const done = await api(alice.token, 'files.completeUploadExternal', { files: [{ id: fileId, title: 'Burst' }], channel_id: room, initial_comment: 'with a file' });
+    expect(done.body).toEqual({ ok: true, files: [{ id: fileId, title: 'Burst' }] });
+    const posted = (await call(bob.token, 'conversations.history', { channel: room, limit: 1 })).messages[0];
+    expect(posted).toMatchObject({ user: alice.userId, text: 'with a file' });
+    expect(posted.files).toEqual([expect.objectContaining({ id: fileId, title: 'Burst', mimetype: 'image/png', size: image.length })]);
+    // The object is in its final place (not under uploads/pending/), and served.
+    expect(new URL(posted.files[0].url_private).pathname).toBe(`/files/${alice.teamId}/${fileId}/burst.png`);
+    const got = await fetch(posted.files[0].url_private);
+    expect(got.status).toBe(200);
+    expect(Buffer.from(await got.arrayBuffer()).equals(image)).toBe(true);
+    // Completed once: a further completion is refused, and posted nothing more.
+    expect((await api(alice.token, 'files.completeUploadExternal', { files: [{ id: fileId }], channel_id: room })).body.detail).toMatch(/already complete/);
+  });
+
   test('a bad files argument is invalid_arguments', async () => {
     const bad: Array<[unknown, boolean]> = [
       ['not json', true], ['[]', true], [[], false], [[{ title: 'no id' }], false], ['{"id":"F1"}', true], [[{ id: '' }], false],
