@@ -9,7 +9,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { BY_OWNER_INDEX } from '../lambdas/model/keys';
+import { BY_OWNER_INDEX, RATE_LIMIT_KEYS } from '../lambdas/model/keys';
 
 /** The repository root: bundles resolve `lambdas/**` and package-lock.json from here. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -22,7 +22,8 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': path.join(PROJECT_ROOT, 'lambdas/shared/lambda-credentials.ts'),
 };
 
-export type TableAccess = 'read' | 'read-write';
+/** 'read+rate-buckets': reads, and updates of the caller's own rate-limit buckets only (`RL#` partitions). */
+export type TableAccess = 'read' | 'read+rate-buckets' | 'read-write';
 
 /** Item-level actions only: no Scan (fan-out and reads go by key), no table management. */
 const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
@@ -129,10 +130,20 @@ export class ProjectFunction extends NodejsFunction {
     this.addEnvironment('TABLE_NAME', table.tableName);
     this.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+        actions: access === 'read-write' ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] : TABLE_READ_ACTIONS,
         resources: [table.tableArn],
       }),
     );
+    if (access === 'read+rate-buckets') {
+      // A route that only reads still charges its caller's token bucket (lambdas/core/rate-limit.ts).
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:UpdateItem'],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${RATE_LIMIT_KEYS.partitionPrefix}*`] } },
+        }),
+      );
+    }
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],

@@ -63,9 +63,9 @@ export interface RealtimeProps {
 const ROUTES = [
   { key: 'ping', entry: 'lambdas/ws/ping.ts', id: 'Ping', table: 'read-write', reply: true, connections: false },
   // sync only reads (the inbox, memberships, channel heads): it never writes the table.
-  { key: 'sync', entry: 'lambdas/ws/sync.ts', id: 'Sync', table: 'read', reply: true, connections: false },
+  { key: 'sync', entry: 'lambdas/ws/sync.ts', id: 'Sync', table: 'read+rate-buckets', reply: true, connections: false },
   { key: 'message', entry: 'lambdas/ws/message.ts', id: 'Message', table: 'read-write', reply: true, connections: false },
-  { key: 'typing', entry: 'lambdas/ws/typing.ts', id: 'Typing', table: 'read', reply: false, connections: true },
+  { key: 'typing', entry: 'lambdas/ws/typing.ts', id: 'Typing', table: 'read+rate-buckets', reply: false, connections: true },
   // presence_sub stores subscriptions and replies on its own route; presence_change posts come from $connect/$disconnect.
   { key: 'presence_sub', entry: 'lambdas/ws/presence-sub.ts', id: 'PresenceSub', table: 'read-write', reply: true, connections: false },
 ] as const satisfies readonly { key: string; entry: string; id: string; table: TableAccess; reply: boolean; connections: boolean }[];

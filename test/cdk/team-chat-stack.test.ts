@@ -295,11 +295,21 @@ describe('fan-out', () => {
   test('fan-out environment', () => {
     const env = resources[logicalId(fanout.handler)].Properties.Environment.Variables;
     expect(Object.keys(env).sort()).toEqual([
-      'FANOUT_CONCURRENCY', 'HOT_CHANNEL_THRESHOLD', 'MEDIA_KEY_PAIR_ID', 'MEDIA_SIGNING_KEY_SECRET_ARN', 'MEDIA_URL', 'NODE_OPTIONS', 'TABLE_NAME', 'WS_CALLBACK_URL',
+      'FANOUT_CONCURRENCY', 'FANOUT_DEAD_LETTER_QUEUE_URL', 'HOT_CHANNEL_THRESHOLD', 'MEDIA_KEY_PAIR_ID', 'MEDIA_SIGNING_KEY_SECRET_ARN', 'MEDIA_URL', 'NODE_OPTIONS', 'TABLE_NAME', 'WS_CALLBACK_URL',
     ]);
     expect(env.HOT_CHANNEL_THRESHOLD).toBe('1000');
     expect(env.FANOUT_CONCURRENCY).toBe('128');
     expect(JSON.stringify(env.WS_CALLBACK_URL)).toMatch(/https:\/\/.*execute-api.*\/v1/);
+  });
+
+  test('the fan-out sets undeliverable records aside in its own dead-letter queue: send only, that queue only', () => {
+    const queueId = logicalId(fanout.deadLetterQueue);
+    const env = resources[logicalId(fanout.handler)].Properties.Environment.Variables;
+    expect(env.FANOUT_DEAD_LETTER_QUEUE_URL).toEqual({ Ref: queueId });
+    const sqs = statementsOfRole(roleOfFunction(logicalId(fanout.handler))).filter((st) => actionsOf(st).some((a) => a.startsWith('sqs:')));
+    expect(sqs).toHaveLength(1);
+    expect(actionsOf(sqs[0]).sort()).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    expect(sqs[0].Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
   });
 });
 
@@ -419,7 +429,7 @@ describe('functions', () => {
     expect(resources[logicalId(realtime.functions.presence_sub)].Properties.Environment.Variables.WS_CALLBACK_URL).toBeUndefined();
   });
 
-  test('table grants: read-only typing and sync, none for $default and the authorizer', () => {
+  test('table grants: typing and sync read (and charge their own rate bucket), none for $default and the authorizer', () => {
     const tableActions = (fn: IConstruct) =>
       statementsOfRole(roleOfFunction(logicalId(fn)))
         .flatMap(actionsOf)
@@ -429,10 +439,14 @@ describe('functions', () => {
     expect(tableActions(realtime.functions.$default)).toEqual([]);
     expect(tableActions(realtime.functions.authorizer)).toEqual([]);
     expect(tableActions(realtime.functions.message)).toContain('dynamodb:PutItem');
-    // sync only reads the inbox, memberships and channel heads.
-    expect(tableActions(realtime.functions.sync)).toContain('dynamodb:Query');
-    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
-      expect(tableActions(realtime.functions.sync)).not.toContain(write);
+    // sync and typing read, and update nothing but their caller's rate-limit bucket (RL# partitions).
+    for (const fn of [realtime.functions.sync, realtime.functions.typing]) {
+      expect(tableActions(fn)).toContain('dynamodb:Query');
+      for (const write of ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) expect(tableActions(fn)).not.toContain(write);
+      const updates = statementsOfRole(roleOfFunction(logicalId(fn))).filter((st) => actionsOf(st).includes('dynamodb:UpdateItem'));
+      expect(updates).toHaveLength(1);
+      expect(actionsOf(updates[0])).toEqual(['dynamodb:UpdateItem']);
+      expect((updates[0] as { Condition?: unknown }).Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RL#*'] } });
     }
   });
 });
