@@ -75,14 +75,15 @@ export interface HttpRequestInfo {
 }
 
 export function httpEvent(request: HttpRequestInfo, match: RouteMatch, claims: Record<string, unknown> | undefined) {
-  const headers: Record<string, string> = {};
+  // Client-chosen names, so objects without a prototype: `?constructor=x` is a parameter, not Object's constructor.
+  const headers = Object.create(null) as Record<string, string>;
   let cookies: string[] | undefined;
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined) continue;
     if (name === 'cookie') cookies = (Array.isArray(value) ? value.join('; ') : value).split(/;\s*/);
     else headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  const query: Record<string, string> = {};
+  const query = Object.create(null) as Record<string, string>;
   for (const [k, v] of request.url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
   const now = new Date();
   const domainName = headers.host ?? '127.0.0.1';

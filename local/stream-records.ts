@@ -30,9 +30,18 @@ function toJson(value: AttributeValue): JsonAttribute {
   return { ...value };
 }
 
+/*
+ * Attribute names can be user data (a message's reactions map is keyed by emoji names), so they are
+ * copied as own properties: Object.fromEntries defines them, where assigning `__proto__` would set
+ * the prototype instead. The Streams client hands a map key `__proto__` over without its value (its
+ * JSON reader defines the key, then reads the value back from the slot it has just blanked); such
+ * an attribute is left out rather than failing the conversion, which would retry the same page for
+ * ever and stop fan-out for every workspace on the shard.
+ */
 function imageToJson(image: Record<string, AttributeValue> | undefined): Record<string, JsonAttribute> | undefined {
   if (!image) return undefined;
-  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, toJson(v)]));
+  const present = Object.entries(image).filter(([, value]) => value !== undefined);
+  return Object.fromEntries(present.map(([k, v]) => [k, toJson(v)]));
 }
 
 export function toLambdaRecord(record: StreamRecord, streamArn: string, region: string): LambdaStreamRecord {

@@ -40,11 +40,18 @@ export function selectRoute(expression: string, body: string, routeKeys: Readonl
 
 type Single = Record<string, string>;
 type Multi = Record<string, string[]>;
+/*
+ * Header and query names are the client's strings: kept in objects without a prototype, so
+ * `?__proto__=1` or `?constructor=1` is a parameter like any other instead of an inherited
+ * property (which threw here, an unhandled rejection in the gateway's upgrade handler).
+ */
+const emptySingle = (): Single => Object.create(null) as Single;
+const emptyMulti = (): Multi => Object.create(null) as Multi;
 
 /** Headers in API Gateway's two shapes (the original casing is lost in Node; lower case is used). */
 export function headerMaps(headers: IncomingHttpHeaders): { headers: Single; multiValueHeaders: Multi } {
-  const single: Single = {};
-  const multi: Multi = {};
+  const single = emptySingle();
+  const multi = emptyMulti();
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     const values = Array.isArray(value) ? value : [value];
@@ -55,8 +62,8 @@ export function headerMaps(headers: IncomingHttpHeaders): { headers: Single; mul
 }
 
 export function queryMaps(search: URLSearchParams): { queryStringParameters?: Single; multiValueQueryStringParameters?: Multi } {
-  const single: Single = {};
-  const multi: Multi = {};
+  const single = emptySingle();
+  const multi = emptyMulti();
   for (const [k, v] of search) {
     single[k] = v; // API Gateway keeps the last value in the single-value map
     (multi[k] ??= []).push(v);

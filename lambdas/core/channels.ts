@@ -4,7 +4,7 @@ import { ClientError } from '../shared/errors';
 import { stableId, type Caller } from '../shared/identity';
 import type { ChannelKind } from '../model/entities';
 import { BY_OWNER_INDEX } from '../model/keys';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeScopedCursor, encodeScopedCursor, isIdPosition } from './cursor';
 import { toSlackChannel, type Unread } from './format';
 import { subscribeUsers, unsubscribeUser } from './live';
 import { inParallel } from './parallel';
@@ -183,15 +183,16 @@ export async function kickFromChannel(caller: Caller, channelId: string, userId:
 // The members of a conversation, a page at a time, by user id
 export async function channelMembers(caller: Caller, channelId: string, limit: number, cursor?: string) {
   await memberAccess(caller, channelId);
-  const after = cursor ? decodeCursor(cursor, ['u']).u : undefined;
+  const scope = `CH#${channelId}`;
+  const after = cursor ? decodeScopedCursor(cursor, scope, { u: isIdPosition }).u : undefined;
   const items = await queryRange({
-    partition: `CH#${channelId}`,
+    partition: scope,
     from: after ? `MEM#${after}\u0000` : 'MEM#',
     to: 'MEM#\uffff',
     limit: limit + 1,
   });
   const page = items.slice(0, limit);
-  const next = items.length > limit ? encodeCursor({ u: String(page[page.length - 1].userId) }) : '';
+  const next = items.length > limit ? encodeScopedCursor(scope, { u: String(page[page.length - 1].userId) }) : '';
   return { members: page.map((m) => String(m.userId)), response_metadata: { next_cursor: next } };
 }
 
@@ -239,13 +240,14 @@ const TYPE_OF_KIND: Record<ChannelKind, (typeof ALL_TYPES)[number]> = {
 export async function listConversations(caller: Caller, types: string[], limit: number, cursor?: string, excludeArchived = false) {
   const wanted = new Set(types.length ? types : ['public_channel']);
   for (const t of wanted) if (!(ALL_TYPES as readonly string[]).includes(t)) throw new ClientError('invalid_arguments', 'types');
-  const position = cursor ? decodeCursor(cursor, ['phase', 'after']) : { phase: 'mine', after: '' };
+  const scope = `U#${caller.userId}`;
+  const position = cursor ? listPosition(cursor, scope) : { phase: 'mine', after: '' };
   const out: Record<string, unknown>[] = [];
 
   if (position.phase === 'mine') {
     const memberships = await queryRange({
       index: BY_OWNER_INDEX.name, partitionField: BY_OWNER_INDEX.partition, sortField: BY_OWNER_INDEX.sort,
-      partition: `U#${caller.userId}`,
+      partition: scope,
       from: position.after ? `CH#${position.after}\u0000` : 'CH#',
       to: 'CH#\uffff',
       limit: limit + 1,
@@ -263,13 +265,13 @@ export async function listConversations(caller: Caller, types: string[], limit: 
       out.push(toSlackChannel(channel, { membership: m, unread: unread.get(String(m.channelId)) }));
     }
     if (memberships.length > limit) {
-      return page1(out, encodeCursor({ phase: 'mine', after: String(page[page.length - 1].channelId) }));
+      return page1(out, encodeScopedCursor(scope, { phase: 'mine', after: String(page[page.length - 1].channelId) }));
     }
     if (!wanted.has('public_channel') || out.length >= limit) {
-      return page1(out, wanted.has('public_channel') ? encodeCursor({ phase: 'public', after: '\u0000' }) : '');
+      return page1(out, wanted.has('public_channel') ? encodeScopedCursor(scope, { phase: 'public', after: PUBLIC_START }) : '');
     }
     position.phase = 'public';
-    position.after = '\u0000';
+    position.after = PUBLIC_START;
   }
 
   if (position.phase !== 'public') throw new ClientError('invalid_cursor');
@@ -277,7 +279,7 @@ export async function listConversations(caller: Caller, types: string[], limit: 
   const publicChannels = await queryRange({
     index: BY_OWNER_INDEX.name, partitionField: BY_OWNER_INDEX.partition, sortField: BY_OWNER_INDEX.sort,
     partition: `T#${caller.teamId}#PUB`,
-    from: position.after === '\u0000' ? '' : `${position.after}\u0000`,
+    from: position.after === PUBLIC_START ? '' : `${position.after}\u0000`,
     to: '\uffff',
     limit: room + 1,
   });
@@ -288,8 +290,24 @@ export async function listConversations(caller: Caller, types: string[], limit: 
     if (excludeArchived && channel.archived === true) continue;
     out.push(toSlackChannel(channel));
   }
-  const next = publicChannels.length > room ? encodeCursor({ phase: 'public', after: String(page[page.length - 1].name) }) : '';
+  const next = publicChannels.length > room ? encodeScopedCursor(scope, { phase: 'public', after: String(page[page.length - 1].name) }) : '';
   return page1(out, next);
+}
+
+/** A conversations.list position before the first public channel. */
+const PUBLIC_START = '\u0000';
+
+/**
+ * Where a conversations.list cursor resumes: after one of the caller's conversations (by id), or
+ * after a public channel (by name, or from the first).
+ */
+function listPosition(cursor: string, scope: string): { phase: string; after: string } {
+  const position = decodeScopedCursor(cursor, scope, { phase: (v) => v === 'mine' || v === 'public', after: () => true });
+  const resumable = position.phase === 'mine'
+    ? isIdPosition(position.after)
+    : position.after === PUBLIC_START || (position.after.length <= MAX_NAME && CHANNEL_NAME.test(position.after));
+  if (!resumable) throw new ClientError('invalid_cursor');
+  return position;
 }
 
 const page1 = (channels: Record<string, unknown>[], next: string) => ({ channels, response_metadata: { next_cursor: next } });

@@ -80,17 +80,21 @@ function messageEvents({ kind, oldItem, newItem }: Change): Draft[] {
     const latest = String(newItem.latestReply ?? ts);
     out.push(toChannel({ type: 'message', subtype: 'message_replied', hidden: true, channel, ts: latest, event_ts: latest, message: toSlackMessage(newItem) }));
   }
-  const before = (oldItem.reactions ?? {}) as Record<string, unknown>;
-  const after = (newItem.reactions ?? {}) as Record<string, unknown>;
+  const before = reactionSets(oldItem.reactions);
+  const after = reactionSets(newItem.reactions);
   const itemRef = { type: 'message', channel, ts };
-  for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    const was = new Set(asStrings(before[name]));
-    const now = new Set(asStrings(after[name]));
+  for (const name of new Set([...before.keys(), ...after.keys()])) {
+    const was = before.get(name) ?? new Set<string>();
+    const now = after.get(name) ?? new Set<string>();
     for (const user of now) if (!was.has(user)) out.push(toChannel({ type: 'reaction_added', user, reaction: name, item: itemRef, item_user: item.userId, event_ts: ts }));
     for (const user of was) if (!now.has(user)) out.push(toChannel({ type: 'reaction_removed', user, reaction: name, item: itemRef, item_user: item.userId, event_ts: ts }));
   }
   return out;
 }
+
+/** A stored reactions map as name → users, from its own keys only: a name is never looked up on a plain object. */
+const reactionSets = (map: unknown): Map<string, Set<string>> =>
+  new Map(typeof map === 'object' && map !== null ? Object.entries(map).map(([name, users]) => [name, new Set(asStrings(users))]) : []);
 
 function membershipEvents({ kind, oldItem, newItem }: Change): Draft[] {
   const item = (newItem ?? oldItem) as Item;

@@ -49,8 +49,9 @@ async function getMessage(channelId: string, ts: string): Promise<Item | undefin
   return (data ?? undefined) as Item | undefined;
 }
 
-async function alreadySent(caller: Caller, clientMsgId: string): Promise<Posted | undefined> {
-  const { data: sent } = await db().entities.sentMessage.get({ userId: caller.userId, clientMsgId }).go({ consistent: true });
+/** The first send of this client_msg_id by the caller in this conversation, if it is still remembered. */
+async function alreadySent(caller: Caller, channelId: string, clientMsgId: string): Promise<Posted | undefined> {
+  const { data: sent } = await db().entities.sentMessage.get({ userId: caller.userId, channelId, clientMsgId }).go({ consistent: true });
   if (!sent || (sent.expiresAt ?? 0) <= Math.floor(Date.now() / 1000)) return undefined;
   const message = await getMessage(sent.channelId, sent.ts);
   return { channel: sent.channelId, ts: sent.ts, message: message ? toSlackMessage(message) : ({ type: 'message', user: caller.userId, text: '', ts: sent.ts } as SlackMessage) };
@@ -64,7 +65,8 @@ async function alreadySent(caller: Caller, clientMsgId: string): Promise<Posted 
  * So ts increase in commit order within a channel whatever the senders' clocks, and a reader who
  * has seen ts X never later finds a message below X that was not there before.
  *
- * Idempotency: the same client_msg_id from the same user within 24 hours returns the first send.
+ * Idempotency: the same client_msg_id from the same user in the same conversation within 24 hours
+ * returns the first send; in another conversation it is a new message (never the first one's).
  */
 export async function postMessage(caller: Caller, input: PostInput): Promise<Posted> {
   checkText(input.text, (input.files?.length ?? 0) > 0);
@@ -81,7 +83,7 @@ export async function postMessage(caller: Caller, input: PostInput): Promise<Pos
   firstHead.catch(() => undefined); // a return or throw before it is awaited must not leave it unhandled
 
   if (input.clientMsgId) {
-    const previous = await alreadySent(caller, input.clientMsgId);
+    const previous = await alreadySent(caller, input.channelId, input.clientMsgId);
     if (previous) return previous;
   }
   // Charged only for a new message: retrying a send that already went through is never refused.
@@ -141,7 +143,7 @@ export async function postMessage(caller: Caller, input: PostInput): Promise<Pos
       const also = error.reasons.slice(ownWrites);
       if (also.includes('ConditionalCheckFailed')) throw new TransactionCancelled(also);
       if (input.clientMsgId && error.failedAt(2)) {
-        const previous = await alreadySent(caller, input.clientMsgId);
+        const previous = await alreadySent(caller, input.channelId, input.clientMsgId);
         if (previous) return previous;
       }
       if (threadTs && error.failedAt(input.clientMsgId ? 3 : 2)) throw new ClientError('thread_not_found');

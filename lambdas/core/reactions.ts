@@ -9,9 +9,17 @@ import { isConditionFailure } from './store';
 /** Slack's emoji names: lower-case letters, digits, `_ + - '`, an optional skin tone. */
 const REACTION_NAME = /^[a-z0-9_+'-]{1,64}(::skin-tone-[2-6])?$/;
 
+/*
+ * Names every plain object already answers to (`__proto__`, `constructor`, ...). A reaction is a key
+ * of the stored map, and the SDKs' unmarshalling builds plain objects: under `__proto__` a reaction
+ * is lost (or, in the Streams client, its value is, which broke the local poller), so no emoji may
+ * be named like one. `prototype` is a function's, refused as well for the same reason.
+ */
+const OBJECT_PROPERTY_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
 export function checkReactionName(name: string): string {
   const bare = name.replace(/^:|:$/g, '');
-  if (!REACTION_NAME.test(bare)) throw new ClientError('invalid_name');
+  if (!REACTION_NAME.test(bare) || OBJECT_PROPERTY_NAMES.has(bare)) throw new ClientError('invalid_name');
   return bare;
 }
 
@@ -47,7 +55,8 @@ async function changeReaction(caller: Caller, channelId: string, ts: string, raw
             TableName: tableName(), Key: { pk: `CH#${channelId}`, sk: `MSG#${ts}` },
             UpdateExpression: 'SET reactions = :map',
             ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(reactions)',
-            ExpressionAttributeValues: { ':map': { [name]: new Set([caller.userId]) } },
+            // A Map rather than an object keyed by the user's string (the name check above is what keeps the SDK's own marshalling safe).
+            ExpressionAttributeValues: { ':map': new Map([[name, new Set([caller.userId])]]) },
           }),
         ).catch(async (raced) => {
           if (!isConditionFailure(raced)) throw raced;

@@ -129,6 +129,9 @@ export async function queryRange(q: RangeQuery): Promise<Item[]> {
     // Empty strings are not valid key values, so an open end is left out of the condition.
     const from = q.from || undefined;
     const to = q.to || undefined;
+    // DynamoDB refuses BETWEEN with its bounds the wrong way round (a 500); such a range holds nothing.
+    // Bounds compare as DynamoDB compares strings: by their UTF-8 bytes.
+    if (from !== undefined && to !== undefined && Buffer.compare(Buffer.from(from), Buffer.from(to)) > 0) return [];
     if (from !== undefined || to !== undefined) names['#sk'] = skName;
     if (from !== undefined) values[':from'] = from;
     if (to !== undefined) values[':to'] = to;

@@ -1,7 +1,7 @@
 import { db } from '../shared/clients';
 import { ClientError } from '../shared/errors';
 import type { Caller } from '../shared/identity';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeScopedCursor, encodeScopedCursor, isIdPosition } from './cursor';
 import { toSlackUser } from './format';
 import { isConditionFailure, queryRange } from './store';
 
@@ -40,9 +40,10 @@ export async function userInfo(caller: Caller, userId: string) {
 
 // The users of the caller's workspace, a page at a time, by id
 export async function listUsers(caller: Caller, limit: number, cursor?: string) {
-  const after = cursor ? decodeCursor(cursor, ['u']).u : undefined;
+  const scope = `T#${caller.teamId}`;
+  const after = cursor ? decodeScopedCursor(cursor, scope, { u: isIdPosition }).u : undefined;
   const items = await queryRange({
-    partition: `T#${caller.teamId}`,
+    partition: scope,
     from: after ? `U#${after}\u0000` : 'U#',
     to: 'U#\uffff',
     limit: limit + 1,
@@ -51,7 +52,7 @@ export async function listUsers(caller: Caller, limit: number, cursor?: string) 
   const hasMore = items.length > limit;
   return {
     members: page.map(toSlackUser),
-    response_metadata: { next_cursor: hasMore ? encodeCursor({ u: String(page[page.length - 1].userId) }) : '' },
+    response_metadata: { next_cursor: hasMore ? encodeScopedCursor(scope, { u: String(page[page.length - 1].userId) }) : '' },
   };
 }
 

@@ -167,7 +167,7 @@ export const Message = new Entity({
   },
 });
 
-// A send already made with this client_msg_id by this user (kept 24 hours).
+// A send already made with this client_msg_id by this user in this conversation (kept 24 hours).
 export const SentMessage = new Entity({
   model: { entity: 'sentMessage', service: ENTITY_SERVICE, version: '1' },
   attributes: {
@@ -178,8 +178,9 @@ export const SentMessage = new Entity({
     expiresAt,
   },
   indexes: {
-    // The send a client message id produced
-    primary: primary('IDEM#${userId}', ['userId'], '${clientMsgId}', ['clientMsgId']),
+    // The send a client message id produced in a conversation: the same id elsewhere is another message.
+    // The channel id comes first (ids never hold `#`), so no client_msg_id can make two keys meet.
+    primary: primary('IDEM#${userId}', ['userId'], '${channelId}#${clientMsgId}', ['channelId', 'clientMsgId']),
   },
 });
 

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from '../../lambdas/core/cursor';
+import { decodeCursor, decodeScopedCursor, encodeCursor, encodeScopedCursor, isIdPosition } from '../../lambdas/core/cursor';
 import { ClientError } from '../../lambdas/shared/errors';
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -59,5 +59,41 @@ describe('cursors', () => {
     const cursor = b64({ ts: 'a', pad: 'p'.repeat(2000) });
     expect(cursor.length).toBeGreaterThan(2048);
     expectInvalid(cursor);
+  });
+});
+
+describe('scoped cursors', () => {
+  const scope = 'CH#C0123456789';
+  const checks = { u: isIdPosition };
+
+  function invalid(cursor: string, asked = scope) {
+    let caught: unknown;
+    try {
+      decodeScopedCursor(cursor, asked, checks);
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as ClientError).code).toBe('invalid_cursor');
+  }
+
+  it('round-trips a position within the scope it was issued for', () => {
+    const cursor = encodeScopedCursor(scope, { u: 'U0123456789' });
+    expect(decodeScopedCursor(cursor, scope, checks)).toEqual({ u: 'U0123456789' });
+  });
+
+  it("refuses another listing's cursor", () => {
+    invalid(encodeScopedCursor('CH#C9999999999', { u: 'U0123456789' }));
+    invalid(encodeScopedCursor(scope, { u: 'U0123456789' }), 'T#T0123456789');
+  });
+
+  it.each([
+    ['no scope', { u: 'U0123456789' }],
+    ['a field failing its check', { u: 'U1\uffff', in: scope }],
+    ['a key-shaped field', { u: 'U1#MSG#x', in: scope }],
+    ['a lower-case id', { u: 'u0123456789', in: scope }],
+    ['a non-string field', { u: ['U0123456789'], in: scope }],
+    ['a non-string scope', { u: 'U0123456789', in: { scope } }],
+  ])('refuses %s', (_label, value) => {
+    invalid(b64(value));
   });
 });

@@ -112,6 +112,19 @@ describe('eventsFor: messages', () => {
     expect(out.map((o) => [o.event.type, o.event.user])).toEqual([['reaction_removed', 'U1']]);
   });
 
+  it('diffs reactions named like Object.prototype members by their own keys only', () => {
+    // JSON images carry `__proto__` as an own key; a literal's `__proto__:` would set the prototype.
+    const withProto = JSON.parse('{"__proto__":["U1"],"constructor":["U2"]}') as Record<string, string[]>;
+    const added = eventsFor(modify(message({}), message({ reactions: withProto })));
+    expect(added.map((o) => [o.event.type, o.event.reaction, o.event.user]).sort()).toEqual([
+      ['reaction_added', '__proto__', 'U1'],
+      ['reaction_added', 'constructor', 'U2'],
+    ]);
+    const removed = eventsFor(modify(message({ reactions: { constructor: ['U2'] } }), message({ reactions: {} })));
+    expect(removed.map((o) => [o.event.type, o.event.reaction, o.event.user])).toEqual([['reaction_removed', 'constructor', 'U2']]);
+    expect(eventsFor(modify(message({ reactions: { x: ['U1'] } }), message({ reactions: { x: ['U1'] } })))).toEqual([]);
+  });
+
   it('announces a message becoming deleted as message_deleted and nothing else', () => {
     const out = eventsFor(modify(message({ reactions: { x: ['U1'] } }), message({ deleted: true, text: 'gone', reactions: {} })));
     expect(out).toHaveLength(1);

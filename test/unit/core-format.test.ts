@@ -96,6 +96,14 @@ describe('toSlackMessage', () => {
     ]);
   });
 
+  it('lists reactions named like Object.prototype members as ordinary reactions', () => {
+    const reactions = JSON.parse('{"__proto__":["U1"],"constructor":["U2","U1"]}') as Record<string, string[]>;
+    expect(reactionsOf(stored({ reactions }))).toEqual([
+      { name: '__proto__', count: 1, users: ['U1'] },
+      { name: 'constructor', count: 2, users: ['U1', 'U2'] },
+    ]);
+  });
+
   it('leaves reactions out when there are none', () => {
     expect(toSlackMessage(stored({ reactions: {} }))).not.toHaveProperty('reactions');
     expect(toSlackMessage(stored({ reactions: { x: [] } }))).not.toHaveProperty('reactions');

@@ -1,5 +1,6 @@
 import { checkChannelName } from '../../lambdas/core/channels';
 import { checkText, MAX_TEXT } from '../../lambdas/core/messages';
+import { checkReactionName } from '../../lambdas/core/reactions';
 import { ClientError } from '../../lambdas/shared/errors';
 
 function codeOf(fn: () => void): string | undefined {
@@ -58,5 +59,20 @@ describe('checkText', () => {
     expect(fine.length).toBe(80_000);
     expect(codeOf(() => checkText(fine, false))).toBeUndefined();
     expect(codeOf(() => checkText(emoji.repeat(40_001), false))).toBe('msg_too_long');
+  });
+});
+
+describe('checkReactionName', () => {
+  it.each([['thumbsup', 'thumbsup'], [':+1:', '+1'], ['e-mail', 'e-mail'], ["don't", "don't"], ['wave::skin-tone-3', 'wave::skin-tone-3'], ['proto', 'proto']])('accepts %p as %p', (name, bare) => {
+    expect(checkReactionName(name)).toBe(bare);
+  });
+
+  // A reaction is a key of the stored map: a name a plain object already has would be lost or break its readers.
+  it.each(['__proto__', ':__proto__:', 'constructor', ':constructor:', 'prototype', 'hasOwnProperty', 'toString', 'valueOf'])('refuses %p', (name) => {
+    expect(codeOf(() => checkReactionName(name))).toBe('invalid_name');
+  });
+
+  it.each(['', 'Thumbsup', 'has space', 'x'.repeat(65), 'wave::skin-tone-7', 'café'])('refuses %p', (name) => {
+    expect(codeOf(() => checkReactionName(name))).toBe('invalid_name');
   });
 });
