@@ -151,6 +151,19 @@ suite('web client', () => {
     await shot(bob, '03-chat');
   });
 
+  test('a message too large to send whole arrives as a reference: the client reads it and shows it', async () => {
+    // 39,000 control characters: 234 KB of JSON, over API Gateway's 128 KB, so the live event omits the body.
+    const { token } = await signIn('alice', team);
+    const listed = await api(token, 'conversations.list', { limit: 200 });
+    const id = (listed.body.channels as Array<{ id: string; name: string }>).find((c) => c.name === channel)!.id;
+    const posted = await api(token, 'chat.postMessage', { channel: id, text: `BIG-REFERENCE ${'\u0001'.repeat(39_000)}` });
+    expect(posted.body.ok).toBe(true);
+    await expectVisible(bob.locator('.messages .message .text', { hasText: 'BIG-REFERENCE' }));
+    // Out of the way again: its thousands of glyphs would push the next tests' messages off screen.
+    expect((await api(token, 'chat.delete', { channel: id, ts: posted.body.ts })).body.ok).toBe(true);
+    await bob.locator('.messages .message .text', { hasText: 'BIG-REFERENCE' }).waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
   test('react; the other side sees the count and toggles it', async () => {
     const message = bob.locator('.messages .message', { has: bob.locator('.text', { hasText: /^hello bob$/ }) });
     await message.hover();
