@@ -47,7 +47,8 @@ export class HttpGateway {
     this.verifier.cacheJwks(options.jwt.jwks);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: Error) => {
-        options.log(`[gateway] ${req.method} ${req.url}: ${error.stack ?? error.message}`);
+        // The path only: a query string may carry a token (Slack clients send ?token=).
+        options.log(`[gateway] ${req.method} ${(req.url ?? '/').split('?')[0]}: ${error.stack ?? error.message}`);
         if (!res.headersSent) send(res, 500, { message: 'Internal Server Error' });
       });
     });
