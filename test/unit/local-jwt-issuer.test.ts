@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JwtIssuer, parseTokenRequest } from '../../local/jwt-issuer';
+import { JwtIssuer, parseTokenRequest } from '../../local/identity/jwt-issuer';
 
 const payloadOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
 

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkFaults, type Faults } from './faults';
-import { send } from './http-gateway';
-import { parseTokenRequest, type JwtIssuer } from './jwt-issuer';
-import { readBody } from './net';
-import { looksLikeJsonObject } from '../lambdas/shared/json-body';
+import { send } from '../gateway/http/http-gateway';
+import { parseTokenRequest, type JwtIssuer } from '../identity/jwt-issuer';
+import { readBody } from '../net';
+import { looksLikeJsonObject } from '../../lambdas/shared/json-body';
 
 /*
  * Local-only endpoints on the HTTP API's port; none of these exist in a deployment:
