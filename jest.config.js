@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 const tsJest = ['ts-jest', { tsconfig: { isolatedModules: true, allowJs: true } }];
-// middy is ESM-only: let ts-jest turn it into CommonJS for jest's module system.
-const esmPackages = ['@middy'];
+// middy and jose are ESM-only: let ts-jest turn them into CommonJS for jest's module system.
+const esmPackages = ['@middy', 'jose'];
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.[tj]s$': tsJest },

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createChatService, type ChatService } from '../lambdas/model/service';
-import { LOCAL_CREDENTIALS } from '../local/dynamodb-local';
+import { LOCAL_CREDENTIALS } from '../local/storage/dynamodb/dynamodb-local';
 import { pool } from './client';
 
 /*

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { parseFunctionEnv } from './env-resolver';
-import { parseFaults, type FaultConfig } from './faults';
+import { parseFunctionEnv } from './functions/env-resolver';
+import { parseFaults, type FaultConfig } from './dev/faults';
 
 /** The local cloud's settings: ports (0 = pick a free one), data dir, gateway limits. From env and argv. */
 export interface LocalCloudOptions {
@@ -16,7 +16,7 @@ export interface LocalCloudOptions {
   functionEnv: Record<string, string>;
   /** LOCAL_MAX_INSTANCES: concurrent instances per function (default 16). */
   maxInstances: number;
-  /** LOCAL_DYNAMODB_METER=1: functions reach DynamoDB through a counting proxy (local/capacity-meter.ts; for benchmarks). */
+  /** LOCAL_DYNAMODB_METER=1: functions reach DynamoDB through a counting proxy (local/dev/capacity-meter.ts; for benchmarks). */
   meterCapacity?: boolean;
   /**
    * LOCAL_DYNAMODB_IN_MEMORY=1: DynamoDB Local keeps the table in memory, so nothing survives a stop.
@@ -24,7 +24,7 @@ export interface LocalCloudOptions {
    * ~10 ms in memory here), which caps the whole local cloud near 25 messages/s, a limit AWS does not have.
    */
   dynamoDbInMemory?: boolean;
-  /** LOCAL_FAULTS: fault injection (local/faults.ts); off when unset. */
+  /** LOCAL_FAULTS: fault injection (local/dev/faults.ts); off when unset. */
   faults?: FaultConfig;
   log: (line: string) => void;
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { startLocalCloud } from './cloud';
-import { JavaMissingError } from './dynamodb-local';
+import { JavaMissingError } from './storage/dynamodb/dynamodb-local';
 import { DEFAULT_PORTS, optionsFrom } from './options';
 
 /*
@@ -10,7 +10,7 @@ import { DEFAULT_PORTS, optionsFrom } from './options';
  * LOCAL_WS_MAX_AGE_SECONDS, LOCAL_STREAM_POLL_MS; LOCAL_MAX_INSTANCES (instances per function, default 16);
  * LOCAL_FUNCTION_ENV='{"HOT_CHANNEL_THRESHOLD":"3"}' (local only: merged over every function's environment).
  * LOCAL_FAULTS='{"connectionsPostFail":0.1,"fanoutCrash":0.1,"dynamoThrottle":0.05,"seed":42}' (fault injection,
- * off by default; see local/faults.ts and docs/reliability.md).
+ * off by default; see local/dev/faults.ts and docs/reliability.md).
  */
 
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_CREDENTIALS } from '../../local/dynamodb-local';
+import { LOCAL_CREDENTIALS } from '../../local/storage/dynamodb/dynamodb-local';
 import { pool } from '../client';
 import type { Table } from '../seed';
 

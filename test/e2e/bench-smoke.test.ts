@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { runBench } from '../../bench/run';
-import { LOCAL_CREDENTIALS } from '../../local/dynamodb-local';
+import { LOCAL_CREDENTIALS } from '../../local/storage/dynamodb/dynamodb-local';
 import { isLocal, target } from './harness/target';
 
 /*

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startWebApp } from '../../local/web-app';
+import { startWebApp } from '../../local/cdn/web-app';
 import { waitForStreamDrain } from './harness/stream-drain';
 import { api, isLocal, signIn, target } from './harness/target';
 

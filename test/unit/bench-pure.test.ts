@@ -3,7 +3,7 @@ import { judge, markdown, charts, type BenchResult } from '../../bench/report';
 import { median, percentile, summarize } from '../../bench/stats';
 import { decadeTicks, latencyChart, lineChart, niceTicks } from '../../bench/svg';
 import { moduleOf } from '../../bench/scenarios/bundles';
-import { billedUnits, callerOf, unitsOf, withCapacityRequested } from '../../local/capacity-meter';
+import { billedUnits, callerOf, unitsOf, withCapacityRequested } from '../../local/dev/capacity-meter';
 
 describe('bench statistics', () => {
   it('interpolates percentiles between ranks', () => {

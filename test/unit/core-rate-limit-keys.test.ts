@@ -1,4 +1,4 @@
-import { matchesPattern } from '../../local/filter-pattern';
+import { matchesPattern } from '../../local/streams/filter-pattern';
 import { fanoutFilterPattern } from '../../lib/fanout';
 import { PRESENCE_KEYS, RATE_LIMIT_KEYS } from '../../lambdas/model/keys';
 import { retryAfterSeconds } from '../../lambdas/core/rate-limit';

@@ -1,6 +1,6 @@
-import { deliverBatch, type DeliveryHooks } from '../../local/batch-delivery';
-import type { InvokeResult } from '../../local/function-protocol';
-import type { LambdaStreamRecord } from '../../local/stream-records';
+import { deliverBatch, type DeliveryHooks } from '../../local/streams/batch-delivery';
+import type { InvokeResult } from '../../local/functions/protocol';
+import type { LambdaStreamRecord } from '../../local/streams/records';
 
 const rec = (n: number, createdSeconds = 1_000): LambdaStreamRecord => ({
   eventID: String(n), eventName: 'INSERT', eventVersion: '1.1', eventSource: 'aws:dynamodb', awsRegion: 'us-east-1', eventSourceARN: 'arn',

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
-import { verifySignedUrl } from '../../local/cloudfront-signature';
+import { verifySignedUrl } from '../../local/cdn/cloudfront-signature';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,

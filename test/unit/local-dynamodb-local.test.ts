@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { startDynamoDbLocal, type RunningDynamoDb } from '../../local/dynamodb-local';
+import { startDynamoDbLocal, type RunningDynamoDb } from '../../local/storage/dynamodb/dynamodb-local';
 
 /*
  * DynamoDB Local listens on 127.0.0.1 only, like every other local service: started for real

@@ -1,4 +1,4 @@
-import { parseFunctionEnv, resolveEnvironment, UnresolvableVariableError } from '../../local/env-resolver';
+import { parseFunctionEnv, resolveEnvironment, UnresolvableVariableError } from '../../local/functions/env-resolver';
 
 describe('resolveEnvironment', () => {
   const overrides = { TABLE_NAME: 'TeamChat-local', JWT_ISSUER: 'http://127.0.0.1:3000/dev/issuer' };

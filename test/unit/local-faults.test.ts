@@ -1,4 +1,4 @@
-import { checkFaults, Faults, parseFaults } from '../../local/faults';
+import { checkFaults, Faults, parseFaults } from '../../local/dev/faults';
 
 describe('local fault injection config (LOCAL_FAULTS)', () => {
   test('off unless set', () => {

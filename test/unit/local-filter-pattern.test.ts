@@ -1,4 +1,4 @@
-import { matchesAnyPattern, matchesPattern } from '../../local/filter-pattern';
+import { matchesAnyPattern, matchesPattern } from '../../local/streams/filter-pattern';
 
 const record = (sk: string, extra: Record<string, unknown> = {}) => ({
   eventName: 'INSERT',

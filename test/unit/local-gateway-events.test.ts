@@ -1,5 +1,5 @@
-import { httpEvent, type HttpRequestInfo } from '../../local/http-events';
-import { headerMaps, queryMaps } from '../../local/ws-events';
+import { httpEvent, type HttpRequestInfo } from '../../local/gateway/http/http-events';
+import { headerMaps, queryMaps } from '../../local/gateway/websocket/ws-events';
 import type { RouteSpec } from '../../local/template';
 
 /*

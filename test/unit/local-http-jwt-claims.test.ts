@@ -1,4 +1,4 @@
-import { httpJwtRefusal } from '../../local/http-jwt-claims';
+import { httpJwtRefusal } from '../../local/gateway/http/http-jwt-claims';
 
 const NOW = 1_700_000_000;
 const AUDIENCES = ['client-1'];

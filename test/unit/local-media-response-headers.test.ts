@@ -1,5 +1,5 @@
-import { withPolicyHeaders } from '../../local/media-endpoint';
-import { mediaResponseHeaders } from '../../local/media-response-headers';
+import { withPolicyHeaders } from '../../local/cdn/media-endpoint';
+import { mediaResponseHeaders } from '../../local/cdn/media-response-headers';
 import type { Template } from '../../local/template';
 
 /** The local media endpoint adds the media distribution's response-headers policy as CloudFront does. */

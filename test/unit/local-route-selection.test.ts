@@ -1,5 +1,5 @@
-import { matchRoute } from '../../local/http-events';
-import { selectRoute } from '../../local/ws-events';
+import { matchRoute } from '../../local/gateway/http/http-events';
+import { selectRoute } from '../../local/gateway/websocket/ws-events';
 import type { RouteSpec } from '../../local/template';
 
 describe('WebSocket route selection ($request.body.action)', () => {

@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { checkPostPolicy, s3ErrorXml } from '../../local/s3-post-policy';
+import { checkPostPolicy, s3ErrorXml } from '../../local/storage/s3/s3-post-policy';
 
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const secretFor = (id: string) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined);

@@ -1,12 +1,12 @@
-import { lanesOf } from '../../local/stream-lanes';
-import type { LambdaStreamRecord } from '../../local/stream-records';
+import { lanesOf } from '../../local/streams/lanes';
+import type { LambdaStreamRecord } from '../../local/streams/records';
 
 const record = (pk: string, seq: number) =>
   ({ eventID: `${pk}-${seq}`, dynamodb: { Keys: { pk: { S: pk }, sk: { S: `MSG#${seq}` } }, SequenceNumber: String(seq) } }) as unknown as LambdaStreamRecord;
 
 const pkOf = (r: LambdaStreamRecord) => (r.dynamodb.Keys?.pk as { S?: string } | undefined)?.S;
 
-describe('ParallelizationFactor lanes (local/stream-lanes.ts)', () => {
+describe('ParallelizationFactor lanes (local/streams/lanes.ts)', () => {
   const records = Array.from({ length: 200 }, (_, i) => record(`CH#${i % 23}`, i));
 
   it('a factor of 1 keeps one lane: the whole page in stream order', () => {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { DynamoDBStreamsClient, GetRecordsCommand, type _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
-import { toLambdaRecord } from '../../local/stream-records';
+import { toLambdaRecord } from '../../local/streams/records';
 
 /*
  * Stream records as the local poller hands them to the fan-out function. Map keys are user data

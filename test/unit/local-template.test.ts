@@ -1,8 +1,8 @@
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { OVERRIDABLE, resolveEnvironment } from '../../local/env-resolver';
-import { matchRoute } from '../../local/http-events';
+import { OVERRIDABLE, resolveEnvironment } from '../../local/functions/env-resolver';
+import { matchRoute } from '../../local/gateway/http/http-events';
 import { buildCloudView, getAttTargets, isNodeRuntime, loadTemplate, templatePath, type CloudView, type Template } from '../../local/template';
 
 /*

@@ -1,6 +1,6 @@
 /**
  * What the browser app reads from /config.json. One shape for its three writers and one reader:
- * the CDK app (lib/web-app.ts, from the stack's outputs), the local cloud (local/web-app.ts) and
+ * the CDK app (lib/web-app.ts, from the stack's outputs), the local cloud (local/cdn/web-app.ts) and
  * the app itself (config.ts). Type-only, so Node and the browser build can both import it.
  */
 export interface WebConfig {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { ensureWebAppBuilt } from '../../../local/web-app';
+import { ensureWebAppBuilt } from '../../../local/cdn/web-app';
 import { startLocal, synth } from './local-process';
 
 /**

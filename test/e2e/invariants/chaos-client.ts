@@ -38,7 +38,7 @@ export interface Endpoints {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The local cloud's seeded generator, so a client schedule is the same for a given seed. */
-export { seeded } from '../../../local/faults';
+export { seeded } from '../../../local/dev/faults';
 
 class Closed extends Error {}
 

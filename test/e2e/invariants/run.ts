@@ -23,7 +23,7 @@ export interface ChaosSettings {
   seed: number;
   /** Kill (SIGKILL) and restart the cloud once, half-way. */
   restart: boolean;
-  /** Fault rates during traffic (local/faults.ts). clockSkewMs applies to every function instance for the whole run. */
+  /** Fault rates during traffic (local/dev/faults.ts). clockSkewMs applies to every function instance for the whole run. */
   faults: Record<string, number>;
   /** Each device waits this long (uniform, ms) between its sends. */
   pauseMs: [number, number];

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { listen, type Listening } from './net';
-import type { WebConfig } from '../web/src/config-shape';
+import { listen, type Listening } from '../net';
+import type { WebConfig } from '../../web/src/config-shape';
 
 /*
  * The web client on its own port: `web/dist` as static files (unknown paths fall back to
@@ -11,7 +11,7 @@ import type { WebConfig } from '../web/src/config-shape';
  * `/config.json` naming this cloud's endpoints, so the same build runs locally and in AWS.
  */
 
-export const WEB_DIR = resolve(__dirname, '..', 'web');
+export const WEB_DIR = resolve(__dirname, '..', '..', 'web');
 export const WEB_DIST = join(WEB_DIR, 'dist');
 
 export type { WebConfig };

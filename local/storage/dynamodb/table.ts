@@ -5,7 +5,7 @@ import {
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { TableSpec } from './template';
+import type { TableSpec } from '../../template';
 
 /**
  * Creates the template's table in DynamoDB Local when it is missing (keys, indexes, stream, TTL),

@@ -1,4 +1,4 @@
-import type { TemplateValue } from './template';
+import type { TemplateValue } from '../template';
 
 /**
  * The local values of the variables that are deployment-bound in the template (table name, API
@@ -25,7 +25,7 @@ export class UnresolvableVariableError extends Error {
   constructor(functionId: string, variable: string) {
     super(
       `function ${functionId}: environment variable ${variable} is a CloudFormation intrinsic with no local value; ` +
-        `add it to the local override map (local/env-resolver.ts) or make it a plain string`,
+        `add it to the local override map (local/functions/env-resolver.ts) or make it a plain string`,
     );
     this.name = 'UnresolvableVariableError';
   }

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { format } from 'node:util';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { InstanceData, ToInstance, FromInstance, InvokeError } from './function-protocol';
+import type { InstanceData, ToInstance, FromInstance, InvokeError } from './protocol';
 
 /*
  * One Lambda instance: its own environment (the Worker's env), its own module state (the bundle is

@@ -1,6 +1,6 @@
-import type { InvokeResult } from './function-protocol';
-import type { EventSourceSpec } from './template';
-import type { LambdaStreamRecord } from './stream-records';
+import type { InvokeResult } from '../functions/protocol';
+import type { EventSourceSpec } from '../template';
+import type { LambdaStreamRecord } from './records';
 
 /*
  * Delivers one batch of stream records to the function with Lambda's event-source semantics:

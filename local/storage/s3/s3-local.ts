@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import S3rver from 's3rver';
-import { LOCAL_CREDENTIALS } from './dynamodb-local';
-import { freePort, HOST, listen, readBody } from './net';
+import { LOCAL_CREDENTIALS } from '../dynamodb/dynamodb-local';
+import { freePort, HOST, listen, readBody } from '../../net';
 import { checkPostPolicy, s3ErrorXml } from './s3-post-policy';
 
 /**

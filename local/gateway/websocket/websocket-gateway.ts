@@ -1,16 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import type { Faults } from './faults';
-import type { InvokeResult } from './function-protocol';
-import type { WebSocketApiSpec } from './template';
-import { listen, readBody, type Listening } from './net';
+import type { Faults } from '../../dev/faults';
+import type { InvokeResult } from '../../functions/protocol';
+import type { WebSocketApiSpec } from '../../template';
+import { listen, readBody, type Listening } from '../../net';
+import { gatewayId } from '../gateway-id';
 import {
   authorizerContext,
   authorizerEvent,
   connectEvent,
   disconnectEvent,
-  gatewayId,
   messageEvent,
   policyAllows,
   selectRoute,
@@ -31,7 +31,7 @@ export interface WebSocketGatewayOptions {
   idleSeconds: number;
   maxAgeSeconds: number;
   log: (line: string) => void;
-  /** Fault injection on @connections posts (local/faults.ts); none without it. */
+  /** Fault injection on @connections posts (local/dev/faults.ts); none without it. */
   faults?: Faults;
 }
 

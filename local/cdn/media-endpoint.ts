@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import { verifySignedUrl } from './cloudfront-signature';
 import type { PolicyHeader } from './media-response-headers';
-import { listen, type Listening } from './net';
+import { listen, type Listening } from '../net';
 
 /*
  * Stands in for CloudFront: `GET /<key>?Expires&Signature&Key-Pair-Id` is checked as a canned-policy

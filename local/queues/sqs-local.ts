@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
-import { HOST, listen, readBody, type Listening } from './net';
+import { HOST, listen, readBody, type Listening } from '../net';
 
 /*
  * Stands in for the fan-out's SQS dead-letter queue: SendMessage over the AWS JSON 1.0 protocol

@@ -1,5 +1,5 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { HOST, listen, type Listening } from './net';
+import { HOST, listen, type Listening } from '../net';
 
 /*
  * Fault injection for the local cloud, off unless LOCAL_FAULTS is set (printed at start; counters
@@ -20,7 +20,7 @@ import { HOST, listen, type Listening } from './net';
  *     poller reads directly) answers ProvisionedThroughputExceededException or ThrottlingException
  *     (400) or InternalServerError (500) without forwarding, so the request had no effect;
  *   - clockSkewMs: every function instance gets a fixed offset in [-clockSkewMs, +clockSkewMs] on
- *     Date (local/function-worker.ts);
+ *     Date (local/functions/worker.ts);
  *   - a killed and restarted local cloud is the harness's job (test/e2e/harness/local-process.ts).
  */
 

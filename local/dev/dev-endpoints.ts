@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkFaults, type Faults } from './faults';
-import { send } from './http-gateway';
-import { parseTokenRequest, type JwtIssuer } from './jwt-issuer';
-import { readBody } from './net';
-import { looksLikeJsonObject } from '../lambdas/shared/json-body';
+import { send } from '../gateway/http/http-gateway';
+import type { JwtIssuer } from '../identity/jwt-issuer';
+import { parseTokenRequest } from '../identity/token-request';
+import { readBody } from '../net';
+import { looksLikeJsonObject } from '../../lambdas/shared/json-body';
 
 /*
  * Local-only endpoints on the HTTP API's port; none of these exist in a deployment:
@@ -45,7 +46,7 @@ export function devEndpoints(issuer: JwtIssuer, stats: () => object, connections
       const cors = { 'access-control-allow-origin': '*' };
       if (!request) send(res, 400, { ok: false, error: 'invalid_arguments' }, cors);
       else {
-        const { token, userId, teamId } = issuer.issue(request);
+        const { token, userId, teamId } = await issuer.issue(request);
         send(res, 200, { ok: true, token, user_id: userId, team_id: teamId }, cors);
       }
       return true;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FromInstance, InstanceData, InvokeResult, ToInstance } from './function-protocol';
+import type { FromInstance, InstanceData, InvokeResult, ToInstance } from './protocol';
 
 /*
  * Runs functions as Lambda does: each instance is a worker thread with its own environment and
@@ -25,7 +25,7 @@ export interface RuntimeOptions {
   idleRetireMs?: number;
   /** Where log lines go (default: stdout). */
   log?: (line: string) => void;
-  /** Fault injection (local/faults.ts): clock offsets per instance, and invocations cut short. */
+  /** Fault injection (local/dev/faults.ts): clock offsets per instance, and invocations cut short. */
   faults?: RuntimeFaults;
 }
 
@@ -68,7 +68,7 @@ interface Instance {
   initFailure?: { errorType: string; errorMessage: string };
 }
 
-const WORKER_FILE = join(__dirname, 'function-worker.ts');
+const WORKER_FILE = join(__dirname, 'worker.ts');
 
 /** A short, readable name for log prefixes: `WsMessageFunction3F2A9C1B` → `ws-message`. */
 export function shortName(logicalId: string): string {

@@ -1,4 +1,4 @@
-import type { LambdaStreamRecord } from './stream-records';
+import type { LambdaStreamRecord } from './records';
 
 /*
  * ParallelizationFactor, as Lambda applies it to a stream shard: up to `factor` batches of one shard

@@ -1,4 +1,4 @@
-import type { Template, TemplateValue } from './template';
+import type { Template, TemplateValue } from '../template';
 
 /*
  * The response headers the media distribution's CloudFront response-headers policy adds, read from

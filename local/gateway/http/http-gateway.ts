@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { JwtVerifier } from 'aws-jwt-verify';
 import type { Jwks } from 'aws-jwt-verify/jwk';
-import type { InvokeResult } from './function-protocol';
-import type { HttpApiSpec } from './template';
+import type { InvokeResult } from '../../functions/protocol';
+import type { HttpApiSpec } from '../../template';
 import { corsHeaders, httpEvent, mapResult, matchRoute, preflight } from './http-events';
 import { httpJwtRefusal } from './http-jwt-claims';
-import { listen, readBody, type Listening } from './net';
+import { listen, readBody, type Listening } from '../../net';
 
 /*
  * API Gateway's HTTP API: routes from the template, the JWT authorizer (signature and issuer

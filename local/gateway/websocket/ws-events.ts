@@ -1,13 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { gatewayId } from '../gateway-id';
 
 /*
- * API Gateway WebSocket API wire shapes: ids, route selection, and the Lambda events for the
+ * API Gateway WebSocket API wire shapes: route selection, and the Lambda events for the
  * REQUEST authorizer, $connect, messages and $disconnect.
  */
-
-/** Ids as API Gateway makes them: base64 of 10 random bytes, e.g. `L0SM9cOFvHcCIhw=`. */
-export const gatewayId = () => randomBytes(10).toString('base64');
 
 export interface ConnectionInfo {
   connectionId: string;

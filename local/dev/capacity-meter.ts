@@ -1,5 +1,5 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { HOST, listen, type Listening } from './net';
+import { HOST, listen, type Listening } from '../net';
 
 /*
  * A counting proxy in front of DynamoDB Local (LOCAL_DYNAMODB_METER=1, for benchmarks): every

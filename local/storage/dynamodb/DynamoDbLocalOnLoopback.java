@@ -8,7 +8,7 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 /*
  * Amazon's DynamoDB Local, listening on 127.0.0.1 only. The jar has no bind-address option: its
  * DynamoDBProxyServer builds a Jetty Server from a bare port, whose connector binds every interface.
- * This launcher (run by local/dynamodb-local.ts in Java's source-file mode, with the jar on the
+ * This launcher (run by dynamodb-local.ts beside it, in Java's source-file mode, with the jar on the
  * class path) builds the same server from the same command line, sets the connector's host before
  * Jetty opens the socket, then starts it. If the jar ever stops matching (no `server` field, no
  * ServerConnector) it exits with an error instead of starting open to the network.

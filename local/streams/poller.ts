@@ -10,10 +10,10 @@ import {
 import { deliverBatch, type FailureCondition } from './batch-delivery';
 import type { Checkpoints } from './checkpoints';
 import { matchesAnyPattern } from './filter-pattern';
-import { lanesOf } from './stream-lanes';
-import type { InvokeResult } from './function-protocol';
-import { toLambdaRecord, type LambdaStreamRecord } from './stream-records';
-import type { EventSourceSpec } from './template';
+import { lanesOf } from './lanes';
+import type { InvokeResult } from '../functions/protocol';
+import { toLambdaRecord, type LambdaStreamRecord } from './records';
+import type { EventSourceSpec } from '../template';
 
 /*
  * Lambda's event-source poller for a DynamoDB stream, through the real Streams API of DynamoDB

@@ -1,4 +1,4 @@
-// Minimal typings for s3rver (it ships none): only what local/s3-local.ts uses.
+// Minimal typings for s3rver (it ships none): only what local/storage/s3/s3-local.ts uses.
 declare module 's3rver' {
   interface S3rverOptions {
     address?: string;
