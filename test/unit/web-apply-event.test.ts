@@ -141,6 +141,19 @@ describe('message_changed', () => {
     expect(upsert(state.history[C].list, sameEdit)[0]).toMatchObject({ text: 'second edit', reply_count: 3 });
   });
 
+  it('is not undone by a copy read before the edit (history in flight when the edit arrived)', async () => {
+    const { upsert, toMessage } = await import('../../web/src/chat/messages');
+    const { state } = apply(stateWith({ history: [msg('0002')] }), edited('0002', 'edited', '0009'));
+    const beforeTheEdit = toMessage({ ts: '0002', user: BOB, text: 'text 0002' }, C);
+    expect(upsert(state.history[C].list, beforeTheEdit)[0]).toMatchObject({ text: 'edited', edited: { ts: '0009' } });
+  });
+
+  it('delivered late (an older edit after a newer one) does not undo the newer one', () => {
+    let s = apply(stateWith({ history: [msg('0002')] }), edited('0002', 'second edit', '0009')).state;
+    s = apply(s, edited('0002', 'first edit', '0005')).state;
+    expect(texts(s)).toEqual(['second edit']);
+  });
+
   it('of a message the client does not show changes nothing', () => {
     const s = stateWith({ history: [msg('0002')] });
     expect(apply(s, edited('0007', 'x', '0009')).state.history).toEqual(s.history);

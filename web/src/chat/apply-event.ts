@@ -81,7 +81,9 @@ function applyMessageEvent(state: State, e: MessageEvent, context: EventContext)
   if (e.subtype === 'message_changed' || e.subtype === 'message_replied') {
     if (!e.message) return { state, followUps: [] };
     const m = toMessage(e.message, channel);
-    return { state: patchMessage(state, channel, m.ts, (old) => ({ ...old, ...m, pending: undefined })), followUps: [] };
+    // An edit delivered late (a catch-up sync after the live copy of a newer one) does not undo the newer one.
+    const changed = (old: Message): Message => (old.edited && m.edited && old.edited.ts > m.edited.ts ? old : { ...old, ...m, pending: undefined });
+    return { state: patchMessage(state, channel, m.ts, changed), followUps: [] };
   }
   if (e.subtype === 'message_deleted') {
     const deleted = (old: Message): Message => ({ ...old, deleted: true, text: 'This message was deleted.', reactions: undefined, files: undefined });

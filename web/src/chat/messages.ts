@@ -10,6 +10,9 @@ export const isReply = (m: { ts: string; thread_ts?: string }) => !!m.thread_ts 
 
 export const emptyHistory = (): History => ({ list: [], hasOlder: true, loading: false, loaded: false });
 
+/** An edited message's copy from before that edit: one edited earlier, or (read before the edit) not at all. */
+export const isOlderCopy = (held: Message, copy: Message) => !!held.edited && (!copy.edited || held.edited.ts > copy.edited.ts);
+
 /** Merges one message into a list ordered by ts: by ts, or a pending copy by client_msg_id. */
 export function upsert(list: Message[], message: Message): Message[] {
   const index = list.findIndex((m) => m.ts === message.ts || (!!message.client_msg_id && m.pending && m.client_msg_id === message.client_msg_id));
@@ -18,7 +21,7 @@ export function upsert(list: Message[], message: Message): Message[] {
     const old = list[index];
     // A deletion is final; an older copy (history read before an edit arrived) never wins.
     if (old.deleted && !message.pending) return list;
-    if (old.edited && message.edited && old.edited.ts > message.edited.ts) return list;
+    if (isOlderCopy(old, message)) return list;
     next = list.slice();
     next[index] = { ...old, ...message, pending: message.pending, error: message.error };
   } else {
