@@ -21,8 +21,6 @@ import { Uploads } from './uploads';
  * Components read a snapshot through `useChat` (useSyncExternalStore) and call the methods below.
  */
 
-export type { Channel, History, Message, State, User } from './types';
-
 const TYPING_SENT_EVERY_MS = 3000;
 
 export class Chat {
@@ -57,7 +55,9 @@ export class Chat {
     this.outbox = new Outbox({
       transmit: (draft) => this.transmit(draft),
       place: (m) => this.store.replace(placeMessage(this.state, m)),
-      sent: (draft) => draft.channel === this.state.current && !draft.thread_ts && this.markRead(draft.channel),
+      sent: (draft) => {
+        if (draft.channel === this.state.current && !draft.thread_ts) this.markRead(draft.channel);
+      },
     });
     this.uploads = new Uploads({ api: this.api, newId, update: (change) => this.set((s) => ({ uploads: change(s.uploads) })) });
   }
