@@ -1,8 +1,9 @@
-import WebSocket from 'ws';
+import { WsClient, type Frame } from '../test/clients/ws-client';
 
 /*
  * What the benchmarks talk to: the local cloud's HTTP API (tokens, Web API methods, /dev/stats) and
- * its WebSocket API, with a light client that timestamps every message event it receives.
+ * its WebSocket API through the shared client (test/clients/ws-client.ts), timestamping every
+ * tagged message event it receives.
  */
 
 export interface Endpoints {
@@ -10,8 +11,8 @@ export interface Endpoints {
   wsUrl: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON frames
-type Json = Record<string, any>;
+/** JSON answers and frames. */
+type Json = Frame;
 
 export async function post(url: string, body: unknown, token?: string): Promise<Json> {
   const res = await fetch(url, {
@@ -86,68 +87,32 @@ export class Deliveries {
 
 const TAG = /^bench:([A-Za-z0-9:_-]+)/;
 
+/** A benchmark's device: the shared WebSocket client, timestamping each tagged message event on arrival. */
 export class BenchSocket {
-  private nextId = 1;
-  private readonly replies = new Map<number, (frame: Json) => void>();
+  private constructor(private readonly client: WsClient) {}
 
-  private constructor(readonly socket: WebSocket, deliveries: Deliveries) {
-    socket.on('message', (data) => {
-      const at = performance.now();
-      const text = data.toString();
+  static async connect(ep: Endpoints, token: string, deviceId: string, deliveries: Deliveries): Promise<BenchSocket> {
+    const client = await WsClient.open(`${ep.wsUrl}?token=${encodeURIComponent(token)}&device_id=${encodeURIComponent(deviceId)}`, {
+      perMessageDeflate: false,
+      keepEvents: false,
       // Cheap pre-check before parsing: only replies and tagged message events matter here.
-      if (!text.includes('reply_to') && !text.includes('bench:')) return;
-      const frame = JSON.parse(text) as Json;
-      if (frame.reply_to !== undefined) {
-        this.replies.get(frame.reply_to)?.(frame);
-        this.replies.delete(frame.reply_to);
-        return;
-      }
-      if (frame.type === 'message' && typeof frame.text === 'string') {
+      parseIf: (text) => text.includes('reply_to') || text.includes('bench:'),
+      onEvent: (frame, at) => {
+        if (frame.type !== 'message' || typeof frame.text !== 'string') return;
         const tag = TAG.exec(frame.text)?.[1];
         if (tag) deliveries.received(tag, at);
-      }
+      },
     });
-    socket.on('error', () => undefined);
-  }
-
-  static connect(ep: Endpoints, token: string, deviceId: string, deliveries: Deliveries): Promise<BenchSocket> {
-    const socket = new WebSocket(`${ep.wsUrl}?token=${encodeURIComponent(token)}&device_id=${encodeURIComponent(deviceId)}`, { perMessageDeflate: false });
-    return new Promise((resolve, reject) => {
-      socket.once('open', () => resolve(new BenchSocket(socket, deliveries)));
-      socket.once('unexpected-response', (_req, res) => {
-        socket.terminate();
-        reject(new Error(`handshake HTTP ${res.statusCode}`));
-      });
-      socket.once('error', reject);
-    });
+    return new BenchSocket(client);
   }
 
   /** Sends an action frame; resolves with its reply (or rejects after `timeoutMs`). */
   request(action: string, args: Json, timeoutMs = 10_000): Promise<Json> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.replies.delete(id);
-        reject(new Error(`${action}: no reply in ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.replies.set(id, (frame) => {
-        clearTimeout(timer);
-        resolve(frame);
-      });
-      this.socket.send(JSON.stringify({ action, id, ...args }));
-    });
+    return this.client.request({ action, ...args }, timeoutMs);
   }
 
   close(): Promise<void> {
-    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.socket.once('close', () => resolve());
-      this.socket.close(1000);
-      setTimeout(() => {
-        this.socket.terminate();
-        resolve();
-      }, 2000).unref();
-    });
+    return this.client.close(2000);
   }
 }
 

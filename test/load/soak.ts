@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import WebSocket from 'ws';
+import { WsClient } from '../clients/ws-client';
 import { startLocalProcess, stopLocalProcess, synth, type LocalProcess } from '../e2e/harness/local-process';
 
 /*
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   });
   const outputs = (JSON.parse(readFileSync(local.outputsFile, 'utf8')) as { TeamChat: { HttpApiUrl: string; WebSocketUrl: string } }).TeamChat;
   const http = outputs.HttpApiUrl;
-  const sockets: WebSocket[] = [];
+  const sockets: WsClient[] = [];
   const errors = { handshake: 0, unexpectedClose: 0, sendFailed: 0, sendTimeout: 0 };
   try {
     log(`soak: private local cloud ${local.dataDir}; ${CONNECTIONS} connections (${USERS} users × ${devicesPerUser}), ${CHANNELS} channels, ${RATE} msg/s for ${MINUTES} min`);
@@ -124,26 +124,20 @@ async function main(): Promise<void> {
     const connectStarted = Date.now();
     const targets = users.flatMap((u) => Array.from({ length: devicesPerUser }, (_, d) => ({ u, d }))).slice(0, CONNECTIONS);
     await inParallel(targets, CONNECT_CONCURRENCY, async ({ u, d }) => {
-      const ws = new WebSocket(`${outputs.WebSocketUrl}?${new URLSearchParams({ token: u.token, device_id: `${u.name}-${d}` })}`);
-      await new Promise<void>((resolve) => {
-        ws.once('open', () => resolve());
-        ws.once('error', () => {
-          errors.handshake++;
-          resolve();
-        });
-      });
-      if (ws.readyState !== WebSocket.OPEN) return;
-      sockets.push(ws);
-      ws.on('message', (data) => {
-        frames++;
-        const frame = JSON.parse(data.toString()) as { type?: string; subtype?: string; client_msg_id?: string };
-        if (frame.type !== 'message' || frame.subtype || !frame.client_msg_id) return;
-        const at = sentAt.get(frame.client_msg_id);
-        if (at === undefined) return;
-        received++;
-        latencies.push(Date.now() - at);
-      });
-      ws.on('close', () => {
+      const client = await WsClient.open(`${outputs.WebSocketUrl}?${new URLSearchParams({ token: u.token, device_id: `${u.name}-${d}` })}`, {
+        keepEvents: false,
+        onEvent: (frame) => {
+          frames++;
+          if (frame.type !== 'message' || frame.subtype || !frame.client_msg_id) return;
+          const at = sentAt.get(String(frame.client_msg_id));
+          if (at === undefined) return;
+          received++;
+          latencies.push(Date.now() - at);
+        },
+      }).catch(() => void errors.handshake++);
+      if (!client) return;
+      sockets.push(client);
+      void client.closed.then(() => {
         if (!closing) errors.unexpectedClose++;
       });
     });
@@ -213,7 +207,7 @@ async function main(): Promise<void> {
     log(`soak: ${JSON.stringify(report, null, 2)}`);
   } finally {
     closing = true;
-    for (const ws of sockets) ws.terminate();
+    for (const client of sockets) client.terminate();
     await stopLocalProcess(local);
   }
 }

@@ -1,4 +1,4 @@
-import WebSocket from 'ws';
+import { WsClient, type Frame } from '../../clients/ws-client';
 
 /*
  * A chaos-tolerant client device, as a real one behaves: it reconnects with backoff whenever its
@@ -7,8 +7,7 @@ import WebSocket from 'ws';
  * (over WebSocket, or sometimes over HTTP) until they are acknowledged or the sender gives up.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- frames are arbitrary JSON
-export type Frame = Record<string, any>;
+export type { Frame } from '../../clients/ws-client';
 
 export interface Recorded {
   via: 'live' | 'sync';
@@ -49,11 +48,9 @@ export class ChaosDevice {
   passes = 0;
   reconnects = 0;
   syncErrors = 0;
-  private socket?: WebSocket;
+  private client?: WsClient;
   private connected?: Promise<void>;
   private stopped = false;
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (f: Frame) => void; reject: (e: Error) => void }>();
 
   constructor(
     readonly user: string,
@@ -75,17 +72,17 @@ export class ChaosDevice {
   }
 
   get isOpen(): boolean {
-    return this.socket?.readyState === WebSocket.OPEN;
+    return this.client?.isOpen ?? false;
   }
 
   private async connectLoop(): Promise<void> {
     for (let attempt = 0; !this.stopped; attempt++) {
       if (attempt > 0) await sleep(Math.min(2000, 100 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2));
       try {
-        const socket = await this.open();
+        const client = await this.open();
         this.sessions++;
         if (this.sessions > 1) this.reconnects++;
-        await this.syncFromCursor(socket);
+        await this.syncFromCursor(client);
         return;
       } catch {
         // refused, dropped during sync, or the cloud is down: back off and try again
@@ -94,90 +91,39 @@ export class ChaosDevice {
     throw new Closed('stopped');
   }
 
-  private open(): Promise<WebSocket> {
+  /** One connection; its live events are recorded with its session number, and its close starts a reconnect. */
+  private async open(): Promise<WsClient> {
     const url = `${this.endpoints().webSocketUrl}?${new URLSearchParams({ token: this.token, device_id: this.deviceId })}`;
-    const socket = new WebSocket(url);
     const session = this.sessions + 1;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        socket.terminate();
-        reject(new Error('connect timeout'));
-      }, 10_000);
-      socket.once('open', () => {
-        clearTimeout(timer);
-        this.socket = socket;
-        resolve(socket);
-      });
-      socket.once('unexpected-response', () => {
-        clearTimeout(timer);
-        socket.terminate();
-        reject(new Error('handshake refused'));
-      });
-      socket.on('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      socket.on('message', (data) => this.onFrame(data.toString(), session));
-      socket.on('close', () => {
-        clearTimeout(timer);
-        for (const [id, p] of this.pending) {
-          this.pending.delete(id);
-          p.reject(new Closed('socket closed'));
-        }
-        if (this.socket === socket) this.socket = undefined;
-        // Reconnect in the background, as a client does.
-        if (!this.stopped) void this.ready().catch(() => undefined);
-      });
+    const client = await WsClient.open(url, {
+      connectTimeoutMs: 10_000,
+      keepEvents: false,
+      onEvent: (frame) => {
+        if (typeof frame.event_id === 'string') this.recorded.push({ via: 'live', session, pass: 0, event: frame });
+      },
+      closedError: () => new Closed('socket closed'),
     });
+    this.client = client;
+    void client.closed.then(() => {
+      if (this.client === client) this.client = undefined;
+      // Reconnect in the background, as a client does.
+      if (!this.stopped) void this.ready().catch(() => undefined);
+    });
+    return client;
   }
 
-  private onFrame(text: string, session: number): void {
-    let frame: Frame;
-    try {
-      frame = JSON.parse(text) as Frame;
-    } catch {
-      return;
-    }
-    if (frame.reply_to !== undefined) {
-      const p = this.pending.get(frame.reply_to as number);
-      if (p) {
-        this.pending.delete(frame.reply_to as number);
-        p.resolve(frame);
-      }
-      return;
-    }
-    if (typeof frame.event_id === 'string') this.recorded.push({ via: 'live', session, pass: 0, event: frame });
-  }
-
-  private request(socket: WebSocket, frame: Frame, timeoutMs: number): Promise<Frame> {
-    if (socket.readyState !== WebSocket.OPEN) return Promise.reject(new Closed('not open'));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error('timeout'));
-      }, timeoutMs);
-      this.pending.set(id, {
-        resolve: (f) => {
-          clearTimeout(timer);
-          resolve(f);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
-      socket.send(JSON.stringify({ ...frame, id }));
-    });
+  private request(client: WsClient, frame: Frame, timeoutMs: number): Promise<Frame> {
+    if (!client.isOpen) return Promise.reject(new Closed('not open'));
+    return client.request(frame, timeoutMs);
   }
 
   /** Syncs from the cursor until has_more is false; the cursor moves only on a page's reply. */
-  private async syncFromCursor(socket: WebSocket): Promise<void> {
+  private async syncFromCursor(client: WsClient): Promise<void> {
     const pass = ++this.passes;
     for (let page = 0; page < 1000; page++) {
       let reply: Frame;
       try {
-        reply = await this.request(socket, this.cursor ? { action: 'sync', since: this.cursor } : { action: 'sync' }, 8000);
+        reply = await this.request(client, this.cursor ? { action: 'sync', since: this.cursor } : { action: 'sync' }, 8000);
       } catch (error) {
         if (error instanceof Closed) throw error;
         // A timed-out or failed page: ask again (an internal error is retried like any other).
@@ -200,10 +146,10 @@ export class ChaosDevice {
   async finalSync(): Promise<void> {
     for (;;) {
       await this.ready();
-      const socket = this.socket;
-      if (!socket) continue;
+      const client = this.client;
+      if (!client) continue;
       try {
-        await this.syncFromCursor(socket);
+        await this.syncFromCursor(client);
         return;
       } catch {
         await sleep(200);
@@ -237,9 +183,9 @@ export class ChaosDevice {
 
   private async postOverWs(record: SendRecord, text: string): Promise<Frame> {
     await Promise.race([this.ready(), sleep(10_000).then(() => Promise.reject(new Error('not connected')))]);
-    const socket = this.socket;
-    if (!socket) throw new Closed('no socket');
-    return this.request(socket, { action: 'message', channel: record.channel, text, client_msg_id: record.clientMsgId }, 6000);
+    const client = this.client;
+    if (!client) throw new Closed('no socket');
+    return this.request(client, { action: 'message', channel: record.channel, text, client_msg_id: record.clientMsgId }, 6000);
   }
 
   private async postOverHttp(record: SendRecord, text: string): Promise<Frame> {
@@ -257,16 +203,6 @@ export class ChaosDevice {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    const socket = this.socket;
-    if (socket && socket.readyState !== WebSocket.CLOSED) {
-      await new Promise<void>((resolve) => {
-        socket.once('close', () => resolve());
-        socket.close(1000);
-        setTimeout(() => {
-          socket.terminate();
-          resolve();
-        }, 2000);
-      });
-    }
+    await this.client?.close(2000);
   }
 }

@@ -1,22 +1,19 @@
-import type { Json } from './api';
+import type { Json } from '../api';
+import { deviceId, pruneCursors, TabCursor } from './device-storage';
+import { ReplyCorrelator } from './replies';
+import { SeenEvents } from './seen-events';
+import type { Status } from './status';
 
 /*
  * One WebSocket per tab. After every (re)connect it syncs from this tab's cursor and repeats while
  * `has_more`; live events that arrive during the sync wait until it is done, so they are applied
- * after what they follow. Every event passes a dedupe on `event_id` (the server delivers at least
- * once, and re-reads the last seconds of the inbox on every sync). Reconnects back off
- * exponentially with jitter; the browser going offline closes the socket at once and coming back
- * online reconnects at once. Pings every 4 minutes keep the lease (the gateway drops idle sockets
- * after 10).
- *
- * Identity of the device: `device_id` lives in localStorage, so all tabs of a browser profile are
- * one device (the connection cap and presence count the browser, not its tabs). The sync cursor,
- * however, is kept per tab (localStorage, keyed by a tab id held in sessionStorage so it survives
- * a reload): a cursor shared by tabs would let one tab advance past events another tab has not
- * seen while it was disconnected.
+ * after what they follow. Every event passes a dedupe on `event_id` (SeenEvents). Reconnects back
+ * off exponentially with jitter; the browser going offline closes the socket at once and coming
+ * back online reconnects at once. Pings every 4 minutes keep the lease (the gateway drops idle
+ * sockets after 10). Where the device id and the cursor are kept: device-storage.ts.
  */
 
-export type Status = 'connecting' | 'syncing' | 'online' | 'offline';
+export type { Status } from './status';
 
 const PING_MS = 4 * 60 * 1000;
 /**
@@ -26,29 +23,6 @@ const PING_MS = 4 * 60 * 1000;
  */
 const CATCH_UP_MS = 10 * 1000;
 const REQUEST_TIMEOUT_MS = 10_000;
-const SEEN_LIMIT = 5000;
-const CURSOR_PREFIX = 'teamchat.cursor.';
-const CURSOR_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
-
-const randomId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
-
-export function deviceId(): string {
-  let id = localStorage.getItem('teamchat.device_id');
-  if (!id) {
-    id = `web-${randomId().replace(/-/g, '').slice(0, 24)}`;
-    localStorage.setItem('teamchat.device_id', id);
-  }
-  return id;
-}
-
-function tabId(): string {
-  let id = sessionStorage.getItem('teamchat.tab_id');
-  if (!id) {
-    id = randomId().slice(0, 8);
-    sessionStorage.setItem('teamchat.tab_id', id);
-  }
-  return id;
-}
 
 export interface RealtimeOptions {
   url: string;
@@ -67,22 +41,20 @@ export class Realtime {
   private socket?: WebSocket;
   private stopped = false;
   private attempt = 0;
-  private nextId = 1;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   private pingTimer?: ReturnType<typeof setInterval>;
   private catchUpTimer?: ReturnType<typeof setInterval>;
-  private readonly pending = new Map<number, { resolve: (f: Json) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
-  private readonly seen = new Set<string>();
-  private readonly seenOrder: string[] = [];
+  private readonly replies = new ReplyCorrelator<Json>();
+  private readonly seen = new SeenEvents();
   private syncing = false;
   private held: Json[] = [];
-  private readonly cursorKey: string;
+  private readonly cursor: TabCursor;
   status: Status = 'connecting';
   /** For tests and the status bar: how many events were applied and how many repeats were dropped. */
   readonly stats = { applied: 0, duplicates: 0, reconnects: 0, syncs: 0 };
 
   constructor(private readonly options: RealtimeOptions) {
-    this.cursorKey = `${CURSOR_PREFIX}${options.userId}.${tabId()}`;
+    this.cursor = new TabCursor(options.userId);
     window.addEventListener('online', this.handleOnline);
     window.addEventListener('offline', this.handleOffline);
     pruneCursors();
@@ -109,15 +81,9 @@ export class Realtime {
   request(frame: Json, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Json> {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.reject(new Error('offline'));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error('timeout'));
-      }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      socket.send(JSON.stringify({ ...frame, id }));
-    });
+    const { id, reply } = this.replies.expect(timeoutMs, () => new Error('timeout'));
+    socket.send(JSON.stringify({ ...frame, id }));
+    return reply;
   }
 
   /** Fire and forget (typing, presence_sub); dropped while offline. */
@@ -172,12 +138,7 @@ export class Realtime {
         return;
       }
       if (frame.reply_to !== undefined) {
-        const waiting = this.pending.get(Number(frame.reply_to));
-        if (waiting) {
-          this.pending.delete(Number(frame.reply_to));
-          clearTimeout(waiting.timer);
-          waiting.resolve(frame);
-        }
+        this.replies.settle(frame);
         return;
       }
       if (this.syncing) this.held.push(frame);
@@ -188,11 +149,7 @@ export class Realtime {
       this.socket = undefined;
       clearInterval(this.pingTimer);
       clearInterval(this.catchUpTimer);
-      for (const [id, waiting] of this.pending) {
-        clearTimeout(waiting.timer);
-        waiting.reject(new Error('disconnected'));
-        this.pending.delete(id);
-      }
+      this.replies.failAll(new Error('disconnected'));
       this.syncing = false;
       this.setStatus('offline');
       this.scheduleReconnect();
@@ -234,7 +191,7 @@ export class Realtime {
 
   /** Reads this tab's inbox from its cursor until has_more is false, delivering each event. */
   private async pullFromCursor(): Promise<void> {
-    let since = readCursor(this.cursorKey);
+    let since = this.cursor.read();
     for (let page = 0; page < 1000; page++) {
       const reply = await this.request(since ? { action: 'sync', since } : { action: 'sync' });
       if (reply.type !== 'sync') {
@@ -247,51 +204,18 @@ export class Realtime {
       }
       for (const event of reply.events as Json[]) this.deliver(event);
       since = String(reply.cursor);
-      writeCursor(this.cursorKey, since);
+      this.cursor.write(since);
       if (Array.isArray(reply.hot_channels) && reply.hot_channels.length) this.options.onHotChannels(reply.hot_channels);
       if (!reply.has_more) break;
     }
   }
 
   private deliver(event: Json): void {
-    const id = typeof event.event_id === 'string' ? event.event_id : undefined;
-    if (id) {
-      if (this.seen.has(id)) {
-        this.stats.duplicates++;
-        return;
-      }
-      this.seen.add(id);
-      this.seenOrder.push(id);
-      if (this.seenOrder.length > SEEN_LIMIT) this.seen.delete(this.seenOrder.shift()!);
+    if (!this.seen.firstTime(event)) {
+      this.stats.duplicates++;
+      return;
     }
     this.stats.applied++;
     this.options.onEvent(event);
-  }
-}
-
-function readCursor(key: string): string | undefined {
-  try {
-    const raw = localStorage.getItem(key);
-    return raw ? String((JSON.parse(raw) as { cursor: string }).cursor) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function writeCursor(key: string, cursor: string): void {
-  localStorage.setItem(key, JSON.stringify({ cursor, at: Date.now() }));
-}
-
-/** Cursors of tabs closed long ago are useless (the inbox keeps 30 days). */
-function pruneCursors(): void {
-  for (let i = localStorage.length - 1; i >= 0; i--) {
-    const key = localStorage.key(i);
-    if (!key?.startsWith(CURSOR_PREFIX)) continue;
-    try {
-      const { at } = JSON.parse(localStorage.getItem(key) ?? '{}') as { at?: number };
-      if (!at || Date.now() - at > CURSOR_MAX_AGE_MS) localStorage.removeItem(key);
-    } catch {
-      localStorage.removeItem(key);
-    }
   }
 }

@@ -1,0 +1,117 @@
+import type { Status } from '../realtime/status';
+
+/* The client's state: what components read through `useChat` (a snapshot replaced on every change). */
+
+export interface User {
+  id: string;
+  name: string;
+  real_name?: string;
+}
+
+export interface Channel {
+  id: string;
+  name?: string;
+  is_channel?: boolean;
+  is_private?: boolean;
+  is_im?: boolean;
+  is_mpim?: boolean;
+  is_member?: boolean;
+  members?: string[];
+  num_members?: number;
+  last_read?: string;
+  unread: number;
+  /** The newest ts the server's unread count considered: live messages up to it are already in `unread`. */
+  unread_through?: string;
+}
+
+export interface Reaction {
+  name: string;
+  count: number;
+  users: string[];
+}
+
+export interface FileInfo {
+  id: string;
+  name?: string;
+  title?: string;
+  mimetype?: string;
+  size?: number;
+  url_private?: string;
+}
+
+export interface Message {
+  ts: string;
+  channel: string;
+  user: string;
+  text: string;
+  subtype?: string;
+  thread_ts?: string;
+  reply_count?: number;
+  reply_users?: string[];
+  latest_reply?: string;
+  edited?: { user: string; ts: string };
+  reactions?: Reaction[];
+  files?: FileInfo[];
+  client_msg_id?: string;
+  /** Local only: not acknowledged yet ('sending'), or refused for good ('failed'). */
+  pending?: 'sending' | 'failed';
+  error?: string;
+  deleted?: boolean;
+}
+
+export interface History {
+  list: Message[];
+  hasOlder: boolean;
+  olderCursor?: string;
+  loading: boolean;
+  loaded: boolean;
+}
+
+export interface Thread {
+  list: Message[];
+  loading: boolean;
+}
+
+export interface Upload {
+  id: string;
+  channel: string;
+  name: string;
+  progress: number;
+  error?: string;
+}
+
+export type Presence = 'active' | 'away';
+
+export interface State {
+  me: User;
+  status: Status;
+  users: Record<string, User>;
+  presence: Record<string, Presence>;
+  presenceSupported: boolean;
+  channels: Record<string, Channel>;
+  current?: string;
+  history: Record<string, History>;
+  /** The thread open in the side panel. */
+  thread?: { channel: string; ts: string };
+  /** Threads by `threadKey(channel, ts)`. */
+  threads: Record<string, Thread>;
+  /** Per channel, per user: until when (epoch ms) they count as typing. */
+  typing: Record<string, Record<string, number>>;
+  uploads: Upload[];
+  notice?: string;
+}
+
+export function initialState(me: User): State {
+  return {
+    me,
+    status: 'connecting',
+    users: { [me.id]: me },
+    presence: {},
+    presenceSupported: true,
+    channels: {},
+    history: {},
+    threads: {},
+    typing: {},
+    uploads: [],
+  };
+}

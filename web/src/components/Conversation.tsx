@@ -1,0 +1,54 @@
+import { useState } from 'react';
+import type { Chat } from '../chat/chat';
+import { typingIn } from '../chat/typing';
+import type { Channel, State } from '../chat/types';
+import { Composer } from './Composer';
+import { MessageList } from './MessageList';
+
+export function Conversation({ chat, state, channel }: { chat: Chat; state: State; channel: Channel }) {
+  const history = state.history[channel.id];
+  const [dragging, setDragging] = useState(false);
+  const typingUsers = typingIn(state.typing, channel.id, Date.now()).map((u) => chat.userName(u));
+  const label = chat.channelLabel(channel);
+  const uploads = state.uploads.filter((u) => u.channel === channel.id);
+  return (
+    <div
+      className={`conversation${dragging ? ' dragging' : ''}`}
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes('Files')) {
+          e.preventDefault();
+          setDragging(true);
+        }
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        for (const f of Array.from(e.dataTransfer.files)) void chat.upload(channel.id, f);
+      }}
+    >
+      <header className="conv-header">
+        <h1>{channel.is_im || channel.is_mpim ? label : `${channel.is_private ? '🔒' : '#'} ${label}`}</h1>
+        {channel.num_members !== undefined && !channel.is_im && <span className="members">{channel.num_members} members</span>}
+        {channel.is_member && !channel.is_im && !channel.is_mpim && (
+          <button className="link" onClick={() => void chat.leave(channel.id)}>Leave</button>
+        )}
+      </header>
+      <MessageList chat={chat} state={state} channelId={channel.id} list={history?.list ?? []} hasOlder={!!history?.hasOlder} loading={!!history?.loading} />
+      <div className="typing" aria-live="polite">{typingUsers.length ? `${typingUsers.join(', ')} ${typingUsers.length > 1 ? 'are' : 'is'} typing…` : ''}</div>
+      {uploads.map((u) => (
+        <div key={u.id} className="upload" role="status">
+          <span>{u.error ?? `Uploading ${u.name}`}</span>
+          {!u.error && <progress max={1} value={u.progress} aria-label={`Upload progress for ${u.name}`} />}
+        </div>
+      ))}
+      {channel.is_member ? (
+        <Composer chat={chat} channelId={channel.id} placeholder={`Message ${channel.is_im || channel.is_mpim ? label : `#${label}`}`} />
+      ) : (
+        <div className="join-bar">
+          You are viewing #{label}. <button className="primary" onClick={() => void chat.join(channel.id)}>Join channel</button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,2 @@
+/** The WebSocket's state as the status bar shows it. */
+export type Status = 'connecting' | 'syncing' | 'online' | 'offline';
