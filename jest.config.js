@@ -20,6 +20,8 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/e2e/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/harness/global-teardown.ts',
+      // Emulator target only: registers the reasons table's tests as skipped (a no-op elsewhere).
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/harness/emulator-marks.ts'],
     },
   ],
   // A global option (jest ignores it inside a project): the order of the e2e suites.

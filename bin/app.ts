@@ -52,6 +52,12 @@ new TeamChatStack(app, 'TeamChat', {
   logRetention: retention('logRetention'),
   tableDeletionProtection: flag('tableDeletionProtection'),
   configureApiGatewayAccountLogRole: flag('configureApiGatewayAccountLogRole'),
+  allowInsecureHttpJwks: flag('allowInsecureHttpJwks'),
+  webApp: flag('webApp'),
+  mediaCdn: flag('mediaCdn'),
+  webSocketRouteResponses: flag('webSocketRouteResponses'),
+  connectionsEndpoint: text('connectionsEndpoint'),
+  executeApiPathBase: text('executeApiPathBase'),
   rateLimits: {
     messagesPerSecond: positive('messagesPerSecond'),
     messageBurst: whole('messageBurst'),

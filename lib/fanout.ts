@@ -15,6 +15,11 @@ export interface FanoutProps {
   readonly table: ITableV2;
   /** The WebSocket stage whose connections receive events. */
   readonly stage: WebSocketStage;
+  /**
+   * Where to reach the stage's @connections API.
+   * @default the stage's callback URL
+   */
+  readonly connectionsUrl?: string;
   /** Media CDN signing settings: live message events carry freshly signed `url_private`s. */
   readonly media?: MediaBinding;
   /**
@@ -103,7 +108,7 @@ export class Fanout extends Construct {
       },
     })
       .bindTable(props.table, 'read-write')
-      .bindConnections(props.stage);
+      .bindConnections(props.stage, props.connectionsUrl);
     if (props.media) this.handler.bindMediaSigning(props.media);
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {

@@ -23,10 +23,17 @@ export interface IdentityProps {
    */
   readonly jwtIssuer?: string;
   /**
-   * Where the issuer publishes its signing keys.
+   * Where the issuer publishes its signing keys. `{userPoolId}` is replaced by the pool's id (an
+   * emulator serves the pool's JWKS at its own address, e.g. `http://127.0.0.1:4566/{userPoolId}/.well-known/jwks.json`).
    * @default `${jwtIssuer}/.well-known/jwks.json`
    */
   readonly jwksUri?: string;
+  /**
+   * Let the WebSocket authorizer fetch `jwksUri` over plain http. Only for an emulator's local
+   * issuer on loopback: over a network, whoever can tamper with that request can mint tokens.
+   * @default false
+   */
+  readonly allowInsecureHttpJwks?: boolean;
   /**
    * Expected `aud` claim of the (ID) tokens.
    * @default the app client id when the issuer is the user pool
@@ -66,6 +73,8 @@ export class Identity extends Construct {
   readonly jwksUri: string;
   /** The `aud` tokens must carry. */
   readonly jwtAudience: string;
+  /** Whether `jwksUri` may be plain http (see IdentityProps). */
+  readonly allowInsecureHttpJwks: boolean;
 
   constructor(scope: Construct, id: string, props: IdentityProps = {}) {
     super(scope, id);
@@ -111,7 +120,11 @@ export class Identity extends Construct {
     this.userPool = userPool;
     this.userPoolClient = client;
     this.jwtIssuer = props.jwtIssuer ?? `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${userPool.userPoolId}`;
-    this.jwksUri = props.jwksUri ?? `${this.jwtIssuer}/.well-known/jwks.json`;
+    this.jwksUri = props.jwksUri?.replace('{userPoolId}', userPool.userPoolId) ?? `${this.jwtIssuer}/.well-known/jwks.json`;
+    this.allowInsecureHttpJwks = props.allowInsecureHttpJwks ?? false;
+    if (!this.allowInsecureHttpJwks && props.jwksUri?.startsWith('http:')) {
+      throw new Error('jwksUri is plain http: set allowInsecureHttpJwks (an emulator on loopback only) or use https');
+    }
     this.jwtAudience = props.jwtAudience ?? client.userPoolClientId;
   }
 }

@@ -43,7 +43,17 @@ export interface MediaProps {
    * @default PriceClass.PRICE_CLASS_100
    */
   readonly priceClass?: cloudfront.PriceClass;
+  /**
+   * Serve media through CloudFront (signed URLs, a key group, origin access control). Off is for
+   * emulators without those resource types or a CloudFront data plane: the bucket, the signing key
+   * and URL signing stay, but `url_private` points at MEDIA_CDN_DISABLED_DOMAIN, which never resolves.
+   * @default true
+   */
+  readonly cdn?: boolean;
 }
+
+/** The CDN domain named when `cdn` is off: `.invalid` is reserved (RFC 2606), so nothing answers it. */
+export const MEDIA_CDN_DISABLED_DOMAIN = 'media-cdn-disabled.invalid';
 
 /**
  * Files: a private bucket that clients upload to with presigned requests, served only through
@@ -52,9 +62,11 @@ export interface MediaProps {
 export class Media extends Construct implements MediaBinding {
   readonly bucket: s3.Bucket;
   readonly logsBucket: s3.Bucket;
-  readonly distribution: cloudfront.Distribution;
+  /** Absent when `cdn` is off. */
+  readonly distribution?: cloudfront.Distribution;
   readonly signingKeySecret: secretsmanager.Secret;
-  readonly publicKey: cloudfront.PublicKey;
+  /** Absent when `cdn` is off. */
+  readonly publicKey?: cloudfront.PublicKey;
   readonly pendingUploadsPrefix = PENDING_UPLOADS_PREFIX;
 
   constructor(scope: Construct, id: string, props: MediaProps = {}) {
@@ -114,6 +126,7 @@ export class Media extends Construct implements MediaBinding {
       resourceType: 'Custom::MediaSigningKey',
       properties: { SecretArn: this.signingKeySecret.secretArn },
     });
+    if (props.cdn === false) return;
     this.publicKey = new cloudfront.PublicKey(this, 'SigningPublicKey', {
       encodedKey: signingKey.getAttString('PublicKeyPem'),
       comment: 'Verifies signed media URLs',
@@ -149,10 +162,11 @@ export class Media extends Construct implements MediaBinding {
   }
 
   get distributionDomainName(): string {
-    return this.distribution.distributionDomainName;
+    return this.distribution?.distributionDomainName ?? MEDIA_CDN_DISABLED_DOMAIN;
   }
 
+  /** Without a CDN no key group trusts any key: `NONE` names that in the signed URLs. */
   get keyPairId(): string {
-    return this.publicKey.publicKeyId;
+    return this.publicKey?.publicKeyId ?? 'NONE';
   }
 }

@@ -104,19 +104,22 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
     'AwsSolutions-SMG4',
     'The secret is a CloudFront signing key whose public half is registered in the key group; rotating it means a new public key and key group entry, done by replacing the MediaSigningKey custom resource, not by a Secrets Manager rotation Lambda.',
   );
-  ack(
-    media.distribution,
-    'AwsSolutions-CFR1',
-    'Teams are worldwide. Every request must carry a CloudFront signed URL; those are minted only for members of the channel a file is in, but they are bearer URLs: whoever holds one can read that file until it expires (1 hour), wherever they are.',
-  );
-  ack(
-    media.distribution,
-    'AwsSolutions-CFR2',
-    'Every request must carry a CloudFront signature from the trusted key group, so unsigned traffic is refused at the edge. The signed URLs are bearer URLs (minted for channel members, readable by whoever holds one until it expires, 1 hour), which a WAF would not change; a WAF web ACL is an optional per-deployment cost.',
-  );
-  ack(
-    media.distribution,
-    'AwsSolutions-CFR4',
-    'The distribution uses the default *.cloudfront.net certificate (no custom domain), for which CloudFront fixes the minimum protocol; TLSv1.2_2021 applies once a custom certificate is configured.',
-  );
+  const distribution = media.distribution;
+  if (distribution) {
+    ack(
+      distribution,
+      'AwsSolutions-CFR1',
+      'Teams are worldwide. Every request must carry a CloudFront signed URL; those are minted only for members of the channel a file is in, but they are bearer URLs: whoever holds one can read that file until it expires (1 hour), wherever they are.',
+    );
+    ack(
+      distribution,
+      'AwsSolutions-CFR2',
+      'Every request must carry a CloudFront signature from the trusted key group, so unsigned traffic is refused at the edge. The signed URLs are bearer URLs (minted for channel members, readable by whoever holds one until it expires, 1 hour), which a WAF would not change; a WAF web ACL is an optional per-deployment cost.',
+    );
+    ack(
+      distribution,
+      'AwsSolutions-CFR4',
+      'The distribution uses the default *.cloudfront.net certificate (no custom domain), for which CloudFront fixes the minimum protocol; TLSv1.2_2021 applies once a custom certificate is configured.',
+    );
+  }
 }

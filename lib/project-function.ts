@@ -157,9 +157,10 @@ export class ProjectFunction extends NodejsFunction {
    * `WS_CALLBACK_URL` (https://{apiId}.execute-api.{region}.{urlSuffix}/{stage}) and
    * `execute-api:ManageConnections` on exactly that stage's `POST @connections` operation
    * (PostToConnection): no handler reads (GetConnection) or closes (DeleteConnection) a connection.
+   * `endpoint` replaces the URL (an emulator's @connections endpoint); the grant stays the stage's.
    */
-  bindConnections(stage: WebSocketStage): this {
-    this.addEnvironment('WS_CALLBACK_URL', stage.callbackUrl);
+  bindConnections(stage: WebSocketStage, endpoint: string = stage.callbackUrl): this {
+    this.addEnvironment('WS_CALLBACK_URL', endpoint);
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['execute-api:ManageConnections'],

@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { jsonAccessLogFormat } from './access-log';
+import { connectionsEndpointFrom } from './emulator-endpoints';
 import { ProjectFunction, type MediaBinding, type TableAccess } from './project-function';
 import { connectionLimitEnvironment, messageRateEnvironment, type RateLimits } from './rate-limits';
 
@@ -16,6 +17,8 @@ export interface JwtSettings {
   readonly jwtIssuer: string;
   readonly jwksUri: string;
   readonly jwtAudience: string;
+  /** The JWKS may be fetched over plain http (an emulator's local issuer only). */
+  readonly allowInsecureHttpJwks?: boolean;
 }
 
 export interface RealtimeProps {
@@ -57,6 +60,19 @@ export interface RealtimeProps {
    * @default DEFAULT_RATE_LIMITS
    */
   readonly rateLimits?: RateLimits;
+  /**
+   * Declare route responses for the routes that reply. Off only for emulators that lack
+   * `AWS::ApiGatewayV2::RouteResponse` and send a reply whatever the route declares: on AWS a route
+   * without one sends nothing back.
+   * @default true
+   */
+  readonly routeResponses?: boolean;
+  /**
+   * The @connections endpoint the functions post to, as a template with `{apiId}` and `{stage}`
+   * (see lib/emulator-endpoints.ts).
+   * @default the stage's callback URL, https://{apiId}.execute-api.{region}.{urlSuffix}/{stage}
+   */
+  readonly connectionsEndpoint?: string;
 }
 
 /** Route keys and their handlers; `reply` routes return the handler's `body` as the reply frame. */
@@ -79,10 +95,13 @@ export class Realtime extends Construct {
   readonly stage: WebSocketStage;
   /** Every function behind the API, by route key (and `authorizer`). */
   readonly functions: Record<string, ProjectFunction> = {};
+  /** Where functions reach the stage's @connections API. */
+  readonly connectionsUrl: string;
 
   constructor(scope: Construct, id: string, props: RealtimeProps) {
     super(scope, id);
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    const routeResponses = props.routeResponses ?? true;
     const fn = (fnId: string, entry: string, environment: Record<string, string> = {}) =>
       new ProjectFunction(this, fnId, { entry, logRetention, environment });
 
@@ -92,6 +111,7 @@ export class Realtime extends Construct {
       JWT_AUDIENCE: props.jwt.jwtAudience,
       DEFAULT_TEAM: props.defaultTeam,
       ALLOWED_ORIGINS: props.allowedOrigins.join(','),
+      ...(props.jwt.allowInsecureHttpJwks ? { JWKS_ALLOW_INSECURE_HTTP: 'true' } : {}),
     });
     const connectFn = fn('Connect', 'lambdas/ws/connect.ts', connectionLimitEnvironment(props.rateLimits)).bindTable(props.table, 'read-write');
     const disconnectFn = fn('Disconnect', 'lambdas/ws/disconnect.ts').bindTable(props.table, 'read-write');
@@ -111,7 +131,7 @@ export class Realtime extends Construct {
       disconnectRouteOptions: { integration: new WebSocketLambdaIntegration('DisconnectIntegration', disconnectFn) },
       defaultRouteOptions: {
         integration: new WebSocketLambdaIntegration('DefaultIntegration', defaultFn),
-        returnResponse: true,
+        returnResponse: routeResponses,
       },
     });
 
@@ -123,6 +143,9 @@ export class Realtime extends Construct {
       throttle: { rateLimit: props.throttleRateLimit ?? 500, burstLimit: props.throttleBurstLimit ?? 1000 },
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: jsonAccessLogFormat('websocket') },
     });
+    this.connectionsUrl = props.connectionsEndpoint
+      ? connectionsEndpointFrom(props.connectionsEndpoint, this.api.apiId, this.stage.stageName)
+      : this.stage.callbackUrl;
     if (props.configureAccountLogRole ?? true) {
       const account = this.accountLogRole();
       this.stage.node.addDependency(account);
@@ -134,15 +157,15 @@ export class Realtime extends Construct {
       if (route.key === 'message') for (const [k, v] of Object.entries(messageRateEnvironment(props.rateLimits))) handler.addEnvironment(k, v);
       if (route.key === 'sync' && props.media) handler.bindMediaSigning(props.media);
       handler.bindTable(props.table, route.table);
-      if (route.connections) handler.bindConnections(this.stage);
+      if (route.connections) handler.bindConnections(this.stage, this.connectionsUrl);
       this.api.addRoute(route.key, {
         integration: new WebSocketLambdaIntegration(`${route.id}Integration`, handler),
-        returnResponse: route.reply,
+        returnResponse: route.reply && routeResponses,
       });
       this.functions[route.key] = handler;
     }
-    connectFn.bindConnections(this.stage);
-    disconnectFn.bindConnections(this.stage);
+    connectFn.bindConnections(this.stage, this.connectionsUrl);
+    disconnectFn.bindConnections(this.stage, this.connectionsUrl);
     Object.assign(this.functions, {
       authorizer: authorizerFn,
       $connect: connectFn,

@@ -6,6 +6,7 @@ import { Fanout } from './fanout';
 import { ChatHttpApi } from './http-api';
 import { Identity } from './identity';
 import { Media } from './media';
+import { pathStyleApiUrl } from './emulator-endpoints';
 import { applyNagSuppressions } from './nag-suppressions';
 import { Realtime } from './realtime';
 import type { RateLimits } from './rate-limits';
@@ -62,6 +63,42 @@ export interface TeamChatStackProps extends StackProps {
    * @default DEFAULT_RATE_LIMITS (1 message/s per channel with bursts of 5; 20 calls/s with bursts of 50; 20 connections)
    */
   readonly rateLimits?: RateLimits;
+  /**
+   * Let the WebSocket authorizer fetch `jwksUri` over plain http: an emulator's local issuer only.
+   * @default false
+   */
+  readonly allowInsecureHttpJwks?: boolean;
+  /**
+   * Deploy the web client (bucket, CloudFront, BucketDeployment). Off for emulators: the
+   * deployment's Lambda needs the AWS CLI layer at /opt/awscli.
+   * @default true
+   */
+  readonly webApp?: boolean;
+  /**
+   * Serve media through CloudFront. Off for emulators without CloudFront key groups, public keys,
+   * origin access control or a CloudFront data plane (see Media's `cdn`).
+   * @default true
+   */
+  readonly mediaCdn?: boolean;
+  /**
+   * Declare WebSocket route responses. Off only for emulators without `AWS::ApiGatewayV2::RouteResponse`
+   * that reply anyway (see Realtime's `routeResponses`).
+   * @default true
+   */
+  readonly webSocketRouteResponses?: boolean;
+  /**
+   * The @connections endpoint, a template with `{apiId}` and `{stage}`, e.g.
+   * `http://127.0.0.1:4566/_aws/execute-api/{apiId}/{stage}`.
+   * @default the stage's own callback URL
+   */
+  readonly connectionsEndpoint?: string;
+  /**
+   * Output HttpApiUrl and WebSocketUrl in path form under this base (e.g.
+   * `http://127.0.0.1:4566/_aws/execute-api`), for emulators whose `<id>.execute-api.localhost`
+   * hostnames do not resolve.
+   * @default the APIs' own endpoints
+   */
+  readonly executeApiPathBase?: string;
 }
 
 /** The whole backend: table, identity, WebSocket and HTTP APIs, stream fan-out, media CDN. */
@@ -78,8 +115,9 @@ export class TeamChatStack extends Stack {
       jwtIssuer: props.jwtIssuer,
       jwksUri: props.jwksUri,
       jwtAudience: props.jwtAudience,
+      allowInsecureHttpJwks: props.allowInsecureHttpJwks,
     });
-    const media = new Media(this, 'Media', { allowedOrigins, logRetention });
+    const media = new Media(this, 'Media', { allowedOrigins, logRetention, cdn: props.mediaCdn });
     const realtime = new Realtime(this, 'Realtime', {
       table: data.table,
       jwt: identity,
@@ -90,6 +128,8 @@ export class TeamChatStack extends Stack {
       logRetention,
       configureAccountLogRole: props.configureApiGatewayAccountLogRole,
       rateLimits: props.rateLimits,
+      routeResponses: props.webSocketRouteResponses,
+      connectionsEndpoint: props.connectionsEndpoint,
     });
     const httpApi = new ChatHttpApi(this, 'HttpApi', {
       table: data.table,
@@ -101,27 +141,32 @@ export class TeamChatStack extends Stack {
       logRetention,
       rateLimits: props.rateLimits,
     });
-    const fanout = new Fanout(this, 'Fanout', { table: data.table, stage: realtime.stage, media, hotChannelThreshold, logRetention });
+    const fanout = new Fanout(this, 'Fanout', { table: data.table, stage: realtime.stage, connectionsUrl: realtime.connectionsUrl, media, hotChannelThreshold, logRetention });
 
-    new CfnOutput(this, 'HttpApiUrl', { value: httpApi.url, description: 'Web API base: POST {HttpApiUrl}/api/<method>' });
-    new CfnOutput(this, 'WebSocketUrl', { value: realtime.stage.url, description: 'WebSocket URL: {WebSocketUrl}?token=<jwt>' });
+    const pathBase = props.executeApiPathBase;
+    const httpApiUrl = pathBase ? pathStyleApiUrl(pathBase, httpApi.api.apiId) : httpApi.url;
+    const webSocketUrl = pathBase ? pathStyleApiUrl(pathBase, realtime.api.apiId, { webSocket: realtime.stage.stageName }) : realtime.stage.url;
+    new CfnOutput(this, 'HttpApiUrl', { value: httpApiUrl, description: 'Web API base: POST {HttpApiUrl}/api/<method>' });
+    new CfnOutput(this, 'WebSocketUrl', { value: webSocketUrl, description: 'WebSocket URL: {WebSocketUrl}?token=<jwt>' });
     new CfnOutput(this, 'MediaUrl', { value: `https://${media.distributionDomainName}`, description: 'Media CDN' });
     new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: identity.userPoolClient.userPoolClientId });
 
-    const webApp = new WebApp(this, 'WebApp', {
-      logBucket: media.logsBucket,
-      config: {
-        HttpApiUrl: httpApi.url,
-        WebSocketUrl: realtime.stage.url,
-        MediaUrl: `https://${media.distributionDomainName}`,
-        UserPoolId: identity.userPool.userPoolId,
-        UserPoolClientId: identity.userPoolClient.userPoolClientId,
-        region: this.region,
-      },
-    });
-    new CfnOutput(this, 'WebAppUrl', { value: webApp.url, description: 'Web client (CloudFront)' });
-    webApp.acknowledgeNagFindings();
+    if (props.webApp ?? true) {
+      const webApp = new WebApp(this, 'WebApp', {
+        logBucket: media.logsBucket,
+        config: {
+          HttpApiUrl: httpApi.url,
+          WebSocketUrl: realtime.stage.url,
+          MediaUrl: `https://${media.distributionDomainName}`,
+          UserPoolId: identity.userPool.userPoolId,
+          UserPoolClientId: identity.userPoolClient.userPoolClientId,
+          region: this.region,
+        },
+      });
+      new CfnOutput(this, 'WebAppUrl', { value: webApp.url, description: 'Web client (CloudFront)' });
+      webApp.acknowledgeNagFindings();
+    }
 
     applyNagSuppressions(this, { identity, media, realtime, httpApi, fanout });
   }

@@ -1,6 +1,8 @@
 import { JwtVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { optionalEnv, requireEnv } from './env';
 import { InvalidToken } from './errors';
+import { insecureHttpFetcher } from './insecure-http-fetcher';
 
 /*
  * The one token check, used by the WebSocket authorizer in AWS and in the local cloud alike:
@@ -13,6 +15,8 @@ import { InvalidToken } from './errors';
 const issuer = requireEnv('JWT_ISSUER');
 const audience = optionalEnv('JWT_AUDIENCE', '');
 const jwksUri = optionalEnv('JWKS_URI', `${issuer.replace(/\/$/, '')}/.well-known/jwks.json`);
+// An emulator's local issuer serves its JWKS over http; see insecure-http-fetcher.ts.
+const allowInsecureHttpJwks = optionalEnv('JWKS_ALLOW_INSECURE_HTTP', '') === 'true';
 
 const verifier = JwtVerifier.create({
   issuer,
@@ -21,7 +25,7 @@ const verifier = JwtVerifier.create({
   customJwtCheck: ({ payload }) => {
     if (payload.exp === undefined) throw new InvalidToken('token has no expiry');
   },
-});
+}, allowInsecureHttpJwks ? { jwksCache: new SimpleJwksCache({ fetcher: insecureHttpFetcher }) } : undefined);
 
 export async function verifyToken(token: string): Promise<Record<string, unknown>> {
   return (await verifier.verify(token)) as Record<string, unknown>;

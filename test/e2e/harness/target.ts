@@ -51,7 +51,7 @@ export type ClaimOverrides = Record<string, string | number | boolean | string[]
 export async function signIn(user: string, team?: string, opts: { expiresIn?: number; claims?: ClaimOverrides } = {}): Promise<Session> {
   if (!isLocal()) {
     if (opts.claims) throw new Error('signIn: claims can only be set on the local issuer');
-    return tokenFromEnvironment(user);
+    return process.env.E2E_TOKEN_BROKER ? tokenFromBroker(process.env.E2E_TOKEN_BROKER, user, team) : tokenFromEnvironment(user);
   }
   const response = await fetch(`${target().httpApiUrl}/dev/token`, {
     method: 'POST',
@@ -68,10 +68,29 @@ export async function signIn(user: string, team?: string, opts: { expiresIn?: nu
   return { token: body.token, userId: body.user_id, teamId: body.team_id };
 }
 
+/**
+ * The emulator target's broker (test/e2e/targets/emulator/token-broker.ts) makes a Cognito user per
+ * (user, team) with the admin API and returns its ID token, so each test's workspaces stay its own.
+ */
+async function tokenFromBroker(broker: string, user: string, team: string | undefined): Promise<Session> {
+  const response = await fetch(`${broker}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user, team: team ?? process.env.E2E_DEFAULT_TEAM ?? 'default' }),
+  });
+  const body = (await response.json()) as { token?: string; error?: string };
+  if (!body.token) throw new Error(`token broker: no token for "${user}": ${body.error ?? response.status}`);
+  return sessionOf(body.token);
+}
+
 function tokenFromEnvironment(user: string): Session {
   const tokens = JSON.parse(process.env.E2E_TOKENS ?? '{}') as Record<string, string>;
   const token = tokens[user];
   if (!token) throw new Error(`E2E_TARGET=${targetName()}: no token for "${user}"; create Cognito test users and pass their ID tokens as E2E_TOKENS='{"${user}":"<jwt>"}'`);
+  return sessionOf(token);
+}
+
+function sessionOf(token: string): Session {
   const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, string>;
   const teamId = teamIdFor(claims.team ?? claims['custom:team'] ?? process.env.E2E_DEFAULT_TEAM ?? 'default');
   return { token, userId: userIdFor(teamId, claims.sub), teamId };
