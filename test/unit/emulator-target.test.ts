@@ -1,4 +1,5 @@
-import { contextArgs, emulatorContext, rewriteOutputs, toPathForm } from '../e2e/targets/emulator/deploy-plan';
+import { contextArgs, deployContextArgs, emulatorContext, rewriteOutputs, toPathForm } from '../e2e/targets/emulator/deploy-plan';
+import { E2E_CONTEXT } from '../e2e/harness/local-process';
 import { EMULATOR_GAPS, figureOf, gapOf, type EmulatorGap } from '../e2e/targets/emulator/gaps';
 import { planTestUser, testPassword } from '../e2e/targets/emulator/test-users';
 
@@ -18,6 +19,13 @@ describe('emulator target: stack options', () => {
       tableDeletionProtection: 'false',
     });
     expect(contextArgs({ a: '1', b: 'x=y' })).toEqual(['-c', 'a=1', '-c', 'b=x=y']);
+  });
+
+  test("the deploy carries the suite's own context, so bursts meet the same limits as on the local cloud", () => {
+    const args = deployContextArgs(endpoint);
+    expect(args).toEqual(expect.arrayContaining(['-c', 'messageBurst=50', '-c', 'apiBurst=500']));
+    expect(args.slice(-E2E_CONTEXT.length)).toEqual(E2E_CONTEXT);
+    expect(args).toContain('webApp=false');
   });
 });
 

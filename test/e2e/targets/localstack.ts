@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { CognitoTestTokens } from './emulator/cognito-tokens';
-import { STACK, contextArgs, emulatorContext, rewriteOutputs } from './emulator/deploy-plan';
+import { STACK, deployContextArgs, rewriteOutputs } from './emulator/deploy-plan';
 import { EMULATOR_GAPS, figureOf, type TestOutcome } from './emulator/gaps';
 import { startTokenBroker } from './emulator/token-broker';
 
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   mkdirSync(workDir, { recursive: true });
   const version = await emulatorVersion();
   step(`${version} at ${endpoint}, region ${region}`);
-  const context = contextArgs(emulatorContext(endpoint));
+  const context = deployContextArgs(endpoint);
   const cdklocal = join(ROOT, 'node_modules', '.bin', 'cdklocal');
   const cdkOutputsFile = join(workDir, 'cdk-outputs.json');
 

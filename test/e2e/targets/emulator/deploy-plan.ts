@@ -3,6 +3,8 @@
  * needs (README → Deploy) and the outputs file the e2e suite reads. Pure, so CI checks it.
  */
 
+import { E2E_CONTEXT } from '../../harness/local-process';
+
 export const STACK = 'TeamChat';
 
 /** The stack options an emulator needs; each one's default is what a real deployment gets. */
@@ -22,6 +24,13 @@ export function emulatorContext(endpoint: string): Record<string, string> {
 }
 
 export const contextArgs = (context: Record<string, string>): string[] => Object.entries(context).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+
+/**
+ * The `-c` arguments of the emulator's deploy: its stack options, and the suite's own context (the
+ * raised message and API bursts the local cloud's synth uses), so tests that send bursts on purpose
+ * meet the same limits on both targets.
+ */
+export const deployContextArgs = (endpoint: string): string[] => [...contextArgs(emulatorContext(endpoint)), ...E2E_CONTEXT];
 
 /** `https://<id>.execute-api.<host>/<stage>` (any scheme) → `<endpoint>/_aws/execute-api/<id>/<stage>`, keeping ws(s) as ws. */
 export function toPathForm(url: string, endpoint: string): string {
