@@ -8,6 +8,7 @@ import { Identity } from './identity';
 import { Media } from './media';
 import { applyNagSuppressions } from './nag-suppressions';
 import { Realtime } from './realtime';
+import { Search } from './search';
 import type { RateLimits } from './rate-limits';
 import { WebApp } from './web-app';
 
@@ -102,6 +103,8 @@ export class TeamChatStack extends Stack {
       rateLimits: props.rateLimits,
     });
     const fanout = new Fanout(this, 'Fanout', { table: data.table, stage: realtime.stage, media, hotChannelThreshold, logRetention });
+    new Search(this, 'Search', { table: data.table, httpApi: httpApi.api, authorizer: httpApi.authorizer, defaultTeam, rateLimits: props.rateLimits, logRetention })
+      .acknowledgeNagFindings();
 
     new CfnOutput(this, 'HttpApiUrl', { value: httpApi.url, description: 'Web API base: POST {HttpApiUrl}/api/<method>' });
     new CfnOutput(this, 'WebSocketUrl', { value: realtime.stage.url, description: 'WebSocket URL: {WebSocketUrl}?token=<jwt>' });
