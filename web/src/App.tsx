@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { SearchBox } from './SearchBox';
 import { Api } from './api';
 import { savedSession, saveSession, signInCognito, signInLocal, type Session } from './auth';
 import { Chat, type Channel, type Message, type State } from './chat';
@@ -211,6 +212,7 @@ function Sidebar({ chat, state, onDialog, onSignOut }: { chat: Chat; state: Stat
           <PresenceDot state={state} user={state.me.id} /> {state.me.real_name || state.me.name}
           <span className={`status ${state.status}`} role="status">{state.status === 'online' ? '' : state.status === 'syncing' ? 'syncing…' : state.status === 'connecting' ? 'connecting…' : 'offline'}</span>
         </div>
+        <SearchBox chat={chat} />
       </header>
       <section aria-labelledby="channels-heading">
         <h2 id="channels-heading">Channels</h2>
