@@ -53,6 +53,8 @@ export class ChatHttpApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly handler: ProjectFunction;
+  /** The JWT authorizer of the routes (more routes may share it). */
+  readonly authorizer: HttpJwtAuthorizer;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -88,14 +90,15 @@ export class ChatHttpApi extends Construct {
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: jsonAccessLogFormat('http') },
     });
 
+    this.authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwt.jwtIssuer, {
+      identitySource: ['$request.header.Authorization'],
+      jwtAudience: [props.jwt.jwtAudience],
+    });
     this.api.addRoutes({
       path: '/api/{method}',
       methods: [HttpMethod.GET, HttpMethod.POST],
       integration: new HttpLambdaIntegration('ApiIntegration', this.handler),
-      authorizer: new HttpJwtAuthorizer('JwtAuthorizer', props.jwt.jwtIssuer, {
-        identitySource: ['$request.header.Authorization'],
-        jwtAudience: [props.jwt.jwtAudience],
-      }),
+      authorizer: this.authorizer,
     });
   }
 

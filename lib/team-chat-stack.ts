@@ -9,6 +9,7 @@ import { Media } from './media';
 import { pathStyleApiUrl } from './emulator-endpoints';
 import { applyNagSuppressions } from './nag-suppressions';
 import { Realtime } from './realtime';
+import { Search } from './search';
 import type { RateLimits } from './rate-limits';
 import { WebApp } from './web-app';
 
@@ -142,6 +143,8 @@ export class TeamChatStack extends Stack {
       rateLimits: props.rateLimits,
     });
     const fanout = new Fanout(this, 'Fanout', { table: data.table, stage: realtime.stage, connectionsUrl: realtime.connectionsUrl, media, hotChannelThreshold, logRetention });
+    new Search(this, 'Search', { table: data.table, httpApi: httpApi.api, authorizer: httpApi.authorizer, defaultTeam, rateLimits: props.rateLimits, logRetention })
+      .acknowledgeNagFindings();
 
     const pathBase = props.executeApiPathBase;
     const httpApiUrl = pathBase ? pathStyleApiUrl(pathBase, httpApi.api.apiId) : httpApi.url;

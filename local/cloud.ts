@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -133,6 +133,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(deadLetters.close);
     log(`✓ SQS dead-letter queue stand-in on ${deadLetters.endpoint} (written to ${failuresFile})`);
 
+    // The search index is a copy of the table: a table created anew starts an empty index too.
+    const searchIndexPath = join(dataDir, 'search', 'messages.sqlite');
+    if (created) rmSync(dirname(searchIndexPath), { recursive: true, force: true });
+
     const issuer = JwtIssuer.open(join(dataDir, 'issuer-key.json'), { issuer: `${urls.http}${ISSUER_PATH}`, audience: LOCAL_AUDIENCE, defaultTeam: defaultTeam(view) });
 
     const overrides: LocalOverrides = {
@@ -146,6 +150,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       MEDIA_KEY_PAIR_ID: LOCAL_KEY_PAIR_ID,
       MEDIA_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:local-media-signing-key',
       FANOUT_DEAD_LETTER_QUEUE_URL: deadLetters.queueUrl,
+      SEARCH_INDEX_PATH: searchIndexPath,
     } satisfies Record<(typeof OVERRIDABLE)[number], string>;
     const definitions: FunctionDefinition[] = [...view.functions.values()].map((f) => ({
       logicalId: f.logicalId,

@@ -28,7 +28,7 @@ export function checkChannelName(name: string): void {
 }
 
 const randomChannelId = () => stableId('C', randomBytes(16).toString('hex'));
-const dmChannelId = (kind: 'im' | 'mpim', userIds: string[]) =>
+export const dmChannelId = (kind: 'im' | 'mpim', userIds: string[]) =>
   stableId(kind === 'im' ? 'D' : 'G', kind, ...[...userIds].sort());
 
 /**

@@ -19,6 +19,7 @@ export const OVERRIDABLE = [
   'MEDIA_KEY_PAIR_ID',
   'MEDIA_SIGNING_KEY_SECRET_ARN',
   'FANOUT_DEAD_LETTER_QUEUE_URL',
+  'SEARCH_INDEX_PATH',
 ] as const;
 
 export class UnresolvableVariableError extends Error {

@@ -287,7 +287,11 @@ describe('fan-out', () => {
     const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
     const custom = new TeamChatStack(app, 'Limits', { rateLimits: { messageBurst: 9, apiCallsPerSecond: 7, maxConnectionsPerUser: 3 } });
     const fns = Object.values(Template.fromStack(custom).findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment?.Variables ?? {});
-    expect(fns.filter((e) => e.RATE_API_PER_SECOND !== undefined)).toEqual([expect.objectContaining({ RATE_API_PER_SECOND: '7', RATE_API_BURST: '50', RATE_MESSAGE_BURST: '9' })]);
+    // The Web API and search (lib/search.ts) charge the API bucket; only the Web API sends messages.
+    expect(fns.filter((e) => e.RATE_API_PER_SECOND !== undefined)).toEqual([
+      expect.objectContaining({ RATE_API_PER_SECOND: '7', RATE_API_BURST: '50', RATE_MESSAGE_BURST: '9' }),
+      expect.objectContaining({ RATE_API_PER_SECOND: '7', RATE_API_BURST: '50', SEARCH_INDEX_PATH: expect.any(String) }),
+    ]);
     expect(fns.filter((e) => e.MAX_CONNECTIONS_PER_USER !== undefined)).toEqual([expect.objectContaining({ MAX_CONNECTIONS_PER_USER: '3' })]);
     expect(fns.filter((e) => e.RATE_MESSAGE_BURST === '9')).toHaveLength(2);
   });
@@ -392,7 +396,8 @@ describe('functions', () => {
   test('every function: nodejs22.x on arm64, traced, logging to its own log group with retention', () => {
     // BucketDeployment's CDK-provided singleton (web client upload) is the one function not built by the project.
     const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
-    expect(functions.length).toBe(12);
+    // 12, and search's indexer and query function (lib/search.ts).
+    expect(functions.length).toBe(14);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: expect.any(Number) });
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');

@@ -2,6 +2,7 @@ import type { Chat } from '../chat/chat';
 import type { Channel, State } from '../chat/types';
 import type { Dialog } from './ChatLayout';
 import { PresenceDot } from './PresenceDot';
+import { SearchBox } from './SearchBox';
 
 export function Sidebar({ chat, state, onDialog, onSignOut }: { chat: Chat; state: State; onDialog: (d: Dialog) => void; onSignOut: () => void }) {
   const mine = chat.sortedChannels().filter((c) => c.is_member);
@@ -28,6 +29,7 @@ export function Sidebar({ chat, state, onDialog, onSignOut }: { chat: Chat; stat
           <PresenceDot state={state} user={state.me.id} /> {state.me.real_name || state.me.name}
           <span className={`status ${state.status}`} role="status">{state.status === 'online' ? '' : state.status === 'syncing' ? 'syncing…' : state.status === 'connecting' ? 'connecting…' : 'offline'}</span>
         </div>
+        <SearchBox chat={chat} />
       </header>
       <section aria-labelledby="channels-heading">
         <h2 id="channels-heading">Channels</h2>

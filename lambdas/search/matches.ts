@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { batchGet, type Item } from '../core/store';
+import { optionalEnv } from '../shared/env';
+import type { SearchHit } from './search-index';
+
+/** Where permalinks point: the web client's base URL when the deployment gives one. */
+const PERMALINK_BASE = optionalEnv('PERMALINK_BASE', '');
+
+/** Slack's per-match id: a UUID-shaped digest of the message's coordinates, stable across calls. */
+function iid(channelId: string, ts: string): string {
+  const h = createHash('sha1').update(`${channelId}/${ts}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+export function permalink(channelId: string, ts: string, threadTs: string): string {
+  const base = `${PERMALINK_BASE}/archives/${channelId}/p${ts}`;
+  return threadTs !== ts ? `${base}?thread_ts=${threadTs}&cid=${channelId}` : base;
+}
+
+/** The channel as search results carry it (Slack's short form). */
+function matchChannel(channelId: string, channel: Item | undefined, callerId: string): Record<string, unknown> {
+  const kind = String(channel?.kind ?? 'public');
+  const dmUsers = Array.isArray(channel?.dmUsers) ? channel.dmUsers.map(String) : [];
+  return {
+    id: channelId,
+    name: String(channel?.name ?? channelId),
+    is_channel: kind === 'public',
+    is_group: kind === 'private',
+    is_im: kind === 'im',
+    is_mpim: kind === 'mpim',
+    is_private: kind !== 'public',
+    is_shared: false,
+    is_org_shared: false,
+    is_ext_shared: false,
+    is_pending_ext_shared: false,
+    pending_shared: [],
+    ...(kind === 'im' ? { user: dmUsers.find((u) => u !== callerId) ?? callerId } : {}),
+  };
+}
+
+/** Slack's `messages.matches[]` for one page of hits: channel names and user handles read in two batches. */
+export async function toMatches(hits: SearchHit[], teamId: string, callerId: string): Promise<Array<Record<string, unknown>>> {
+  if (hits.length === 0) return [];
+  const channelIds = [...new Set(hits.map((h) => h.channelId))];
+  const userIds = [...new Set(hits.map((h) => h.userId))];
+  const [channels, users] = await Promise.all([
+    batchGet(channelIds.map((id) => ({ pk: `CH#${id}`, sk: 'META' }))),
+    batchGet(userIds.map((id) => ({ pk: `T#${teamId}`, sk: `U#${id}` }))),
+  ]);
+  const channelById = new Map(channels.map((c) => [String(c.channelId), c]));
+  const nameById = new Map(users.map((u) => [String(u.userId), String(u.name)]));
+  return hits.map((h) => ({
+    iid: iid(h.channelId, h.ts),
+    team: teamId,
+    channel: matchChannel(h.channelId, channelById.get(h.channelId), callerId),
+    type: 'message',
+    user: h.userId,
+    username: nameById.get(h.userId) ?? h.userId,
+    ts: h.ts,
+    ...(h.threadTs !== h.ts ? { thread_ts: h.threadTs } : {}),
+    text: h.text,
+    blocks: [],
+    permalink: permalink(h.channelId, h.ts, h.threadTs),
+    score: h.score,
+    no_reactions: !h.hasReaction,
+    ...(h.editedBy && h.editedTs ? { edited: { user: h.editedBy, ts: h.editedTs } } : {}),
+  }));
+}

@@ -1,0 +1,110 @@
+import { ulid } from 'ulid';
+import { indexChangeFor } from '../../lambdas/search/documents';
+import { HIGHLIGHT, type IndexedMessage, type ResolvedQuery, type SearchOptions } from '../../lambdas/search/search-index';
+import { SqliteSearchIndex } from '../../lambdas/search/sqlite-index';
+
+const T0 = Date.UTC(2024, 2, 10, 12);
+const base = (over: Partial<IndexedMessage>): IndexedMessage => {
+  const ts = over.ts ?? ulid(over.sentAt ?? T0);
+  return {
+    teamId: 'T1', channelId: 'C1', ts, userId: 'U1', threadTs: ts, text: '', sentAt: T0,
+    isThread: false, hasLink: false, hasReaction: false, ...over,
+  };
+};
+const q = (over: Partial<ResolvedQuery>): ResolvedQuery => ({
+  words: [], phrases: [], excluded: [], prefixLast: false, teamId: 'T1', channelIds: ['C1', 'C2'],
+  hasLink: false, hasReaction: false, isThread: false, ...over,
+});
+const opts: SearchOptions = { sort: 'score', sortDir: 'desc', highlight: false, limit: 20, offset: 0 };
+
+describe('SqliteSearchIndex', () => {
+  let index: SqliteSearchIndex;
+  beforeEach(() => {
+    index = SqliteSearchIndex.open(':memory:');
+  });
+  afterEach(() => index.close());
+  const texts = (query: Partial<ResolvedQuery>, o: Partial<SearchOptions> = {}) => index.searchSync(q(query), { ...opts, ...o }).hits.map((h) => h.text);
+
+  it('folds case and accents, and matches the last word as a prefix', () => {
+    index.applySync([{ kind: 'upsert', message: base({ text: 'Le Café est OUVERT' }) }]);
+    expect(texts({ words: ['cafe'] })).toEqual(['Le Café est OUVERT']);
+    expect(texts({ words: ['CAFÉ', 'ouv'], prefixLast: true })).toHaveLength(1);
+    expect(texts({ words: ['ouv'] })).toHaveLength(0);
+  });
+
+  it('ranks by bm25 and sorts by time on request', () => {
+    const older = base({ text: 'deploy', sentAt: T0 - 1000 });
+    const newer = base({ text: 'deploy notes about the deploy and more deploy', sentAt: T0 });
+    index.applySync([{ kind: 'upsert', message: older }, { kind: 'upsert', message: newer }]);
+    const ranked = index.searchSync(q({ words: ['deploy'] }), opts);
+    expect(ranked.total).toBe(2);
+    expect(ranked.hits[0].score).toBeGreaterThan(0);
+    expect(texts({ words: ['deploy'] }, { sort: 'timestamp', sortDir: 'asc' })).toEqual([older.text, newer.text]);
+    expect(texts({ words: ['deploy'] }, { sort: 'timestamp', sortDir: 'desc', limit: 1, offset: 1 })).toEqual([older.text]);
+  });
+
+  it('highlights matched words with Slack\'s markers', () => {
+    index.applySync([{ kind: 'upsert', message: base({ text: 'ship the release' }) }]);
+    expect(texts({ words: ['release'] }, { highlight: true })).toEqual([`ship the ${HIGHLIGHT.start}release${HIGHLIGHT.end}`]);
+  });
+
+  it('phrases, exclusions, authors, dates and flags narrow the hits', () => {
+    index.applySync([
+      { kind: 'upsert', message: base({ text: 'release notes ready', userId: 'U1' }) },
+      { kind: 'upsert', message: base({ text: 'notes on the release', userId: 'U2', hasLink: true, hasReaction: true, isThread: true, sentAt: T0 - 86_400_000 }) },
+    ]);
+    expect(texts({ phrases: ['release notes'] })).toEqual(['release notes ready']);
+    expect(texts({ words: ['release'], excluded: ['ready'] })).toEqual(['notes on the release']);
+    expect(texts({ words: ['release'], userIds: ['U2'] })).toEqual(['notes on the release']);
+    expect(texts({ words: ['release'], since: T0 - 1000 })).toEqual(['release notes ready']);
+    expect(texts({ hasLink: true })).toEqual(['notes on the release']);
+    expect(texts({ hasReaction: true, isThread: true })).toEqual(['notes on the release']);
+  });
+
+  it('never crosses the workspace or the readable conversations', () => {
+    index.applySync([
+      { kind: 'upsert', message: base({ text: 'secret plan', channelId: 'C9' }) },
+      { kind: 'upsert', message: base({ text: 'secret plan', teamId: 'T2', channelId: 'C1' }) },
+    ]);
+    expect(texts({ words: ['secret'] })).toEqual([]);
+    expect(texts({ words: ['secret'], channelIds: [] })).toEqual([]);
+  });
+
+  it('an edit replaces the text, a removal makes the message vanish', () => {
+    const m = base({ text: 'first draft' });
+    index.applySync([{ kind: 'upsert', message: m }, { kind: 'upsert', message: { ...m, text: 'final version', editedBy: 'U1', editedTs: 'E1' } }]);
+    expect(texts({ words: ['draft'] })).toEqual([]);
+    expect(index.searchSync(q({ words: ['final'] }), opts).hits[0]).toMatchObject({ editedBy: 'U1', editedTs: 'E1' });
+    index.applySync([{ kind: 'remove', channelId: 'C1', ts: m.ts }]);
+    expect(texts({ words: ['final'] })).toEqual([]);
+    expect(index.stats().messages).toBe(0);
+  });
+
+  it('rolls a failing batch back whole', () => {
+    const bad = { kind: 'upsert', message: { ...base({ text: 'x' }), teamId: null } } as unknown as Parameters<SqliteSearchIndex['applySync']>[0][number];
+    expect(() => index.applySync([{ kind: 'upsert', message: base({ text: 'kept?' }) }, bad])).toThrow();
+    expect(index.stats().messages).toBe(0);
+  });
+});
+
+describe('indexChangeFor', () => {
+  const msg = { __edb_e__: 'message', channelId: 'C1', ts: ulid(T0), threadTs: '', teamId: 'T1', userId: 'U1', text: 'see https://example.com', createdAt: T0 };
+  msg.threadTs = msg.ts;
+
+  it('indexes a message with its flags', () => {
+    const change = indexChangeFor({ id: '1', kind: 'INSERT', newItem: { ...msg, reactions: { tada: new Set(['U2']) } } });
+    expect(change).toMatchObject({ kind: 'upsert', message: { hasLink: true, hasReaction: true, isThread: false, sentAt: T0 } });
+  });
+
+  it('clears has_reaction when the last reaction goes, and marks replies and parents with replies as thread', () => {
+    expect(indexChangeFor({ id: '2', kind: 'MODIFY', newItem: { ...msg, reactions: {} } })).toMatchObject({ message: { hasReaction: false } });
+    expect(indexChangeFor({ id: '3', kind: 'MODIFY', newItem: { ...msg, replyCount: 1 } })).toMatchObject({ message: { isThread: true } });
+    expect(indexChangeFor({ id: '4', kind: 'INSERT', newItem: { ...msg, ts: ulid(T0 + 1), threadTs: msg.ts } })).toMatchObject({ message: { isThread: true } });
+  });
+
+  it('removes deleted messages and tombstones, and ignores other items', () => {
+    expect(indexChangeFor({ id: '5', kind: 'REMOVE', oldItem: msg })).toEqual({ kind: 'remove', channelId: 'C1', ts: msg.ts });
+    expect(indexChangeFor({ id: '6', kind: 'MODIFY', oldItem: msg, newItem: { ...msg, deleted: true, text: '' } })).toEqual({ kind: 'remove', channelId: 'C1', ts: msg.ts });
+    expect(indexChangeFor({ id: '7', kind: 'INSERT', newItem: { __edb_e__: 'membership', channelId: 'C1' } })).toBeUndefined();
+  });
+});
