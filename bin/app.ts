@@ -54,6 +54,7 @@ new TeamChatStack(app, 'TeamChat', {
   configureApiGatewayAccountLogRole: flag('configureApiGatewayAccountLogRole'),
   allowInsecureHttpJwks: flag('allowInsecureHttpJwks'),
   webApp: flag('webApp'),
+  search: flag('search'),
   mediaCdn: flag('mediaCdn'),
   webSocketRouteResponses: flag('webSocketRouteResponses'),
   connectionsEndpoint: text('connectionsEndpoint'),

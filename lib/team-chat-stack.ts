@@ -76,6 +76,12 @@ export interface TeamChatStackProps extends StackProps {
    */
   readonly webApp?: boolean;
   /**
+   * Deploy message search (its indexer, its function, and the EFS file system and VPC that hold the
+   * index). Off for emulators without EFS; search.messages then answers unknown_method.
+   * @default true
+   */
+  readonly search?: boolean;
+  /**
    * Serve media through CloudFront. Off for emulators without CloudFront key groups, public keys,
    * origin access control or a CloudFront data plane (see Media's `cdn`).
    * @default true
@@ -143,8 +149,10 @@ export class TeamChatStack extends Stack {
       rateLimits: props.rateLimits,
     });
     const fanout = new Fanout(this, 'Fanout', { table: data.table, stage: realtime.stage, connectionsUrl: realtime.connectionsUrl, media, hotChannelThreshold, logRetention });
-    new Search(this, 'Search', { table: data.table, httpApi: httpApi.api, authorizer: httpApi.authorizer, defaultTeam, rateLimits: props.rateLimits, logRetention })
-      .acknowledgeNagFindings();
+    if (props.search ?? true) {
+      new Search(this, 'Search', { table: data.table, httpApi: httpApi.api, authorizer: httpApi.authorizer, defaultTeam, rateLimits: props.rateLimits, logRetention })
+        .acknowledgeNagFindings();
+    }
 
     const pathBase = props.executeApiPathBase;
     const httpApiUrl = pathBase ? pathStyleApiUrl(pathBase, httpApi.api.apiId) : httpApi.url;

@@ -17,6 +17,7 @@ beforeAll(() => {
   const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
   const stack = new TeamChatStack(app, 'TeamChat', {
     webApp: false,
+    search: false,
     mediaCdn: false,
     webSocketRouteResponses: false,
     connectionsEndpoint: options.connectionsEndpoint,
@@ -42,6 +43,7 @@ test('none of the resource types the emulator lacks, and no web app', () => {
     'AWS::CloudFront::ResponseHeadersPolicy',
     'AWS::CloudFront::Distribution',
     'AWS::ApiGatewayV2::RouteResponse',
+    'AWS::EFS::FileSystem',
     'Custom::CDKBucketDeployment',
   ]) expect([missing, types.has(missing)]).toEqual([missing, false]);
   expect(Object.keys(outputs).sort()).toEqual(['HttpApiUrl', 'MediaUrl', 'UserPoolClientId', 'UserPoolId', 'WebSocketUrl']);

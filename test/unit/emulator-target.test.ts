@@ -10,6 +10,7 @@ describe('emulator target: stack options', () => {
     const context = emulatorContext(`${endpoint}/`);
     expect(context).toEqual({
       webApp: 'false',
+      search: 'false',
       mediaCdn: 'false',
       webSocketRouteResponses: 'false',
       connectionsEndpoint: `${endpoint}/_aws/execute-api/{apiId}/{stage}`,

@@ -12,6 +12,7 @@ export function emulatorContext(endpoint: string): Record<string, string> {
   const base = endpoint.replace(/\/+$/, '');
   return {
     webApp: 'false',
+    search: 'false',
     mediaCdn: 'false',
     webSocketRouteResponses: 'false',
     connectionsEndpoint: `${base}/_aws/execute-api/{apiId}/{stage}`,
