@@ -112,7 +112,7 @@ export class Fanout extends Construct {
       retentionPeriod: Duration.days(14),
     });
     // Records that can never be delivered are set aside here by the function itself, at once,
-    // instead of blocking the shard through every retry (lambdas/shared/dead-letters.ts).
+    // instead of blocking the shard through every retry (lambdas/adapters/dead-letters.ts).
     this.handler.addEnvironment('FANOUT_DEAD_LETTER_QUEUE_URL', this.deadLetterQueue.queueUrl);
     this.deadLetterQueue.grantSendMessages(this.handler);
     this.deadLetterAlarm = this.deadLetterQueue

@@ -19,7 +19,7 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..');
  * replaced by environment credentials, all a function has on Lambda (see the module itself).
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
-  '@aws-sdk/credential-provider-node': path.join(PROJECT_ROOT, 'lambdas/shared/lambda-credentials.ts'),
+  '@aws-sdk/credential-provider-node': path.join(PROJECT_ROOT, 'lambdas/adapters/lambda-credentials.ts'),
 };
 
 /** 'read+rate-buckets': reads, and updates of the caller's own rate-limit buckets only (`RL#` partitions). */

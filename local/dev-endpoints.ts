@@ -3,7 +3,7 @@ import { checkFaults, type Faults } from './faults';
 import { send } from './http-gateway';
 import { parseTokenRequest, type JwtIssuer } from './jwt-issuer';
 import { readBody } from './net';
-import { looksLikeJsonObject } from '../lambdas/shared/json-body';
+import { looksLikeJsonObject } from '../lambdas/edge/json-body';
 
 /*
  * Local-only endpoints on the HTTP API's port; none of these exist in a deployment:

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, createSign, generateKeyPairSync, ran
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Jwks } from 'aws-jwt-verify/jwk';
-import { teamIdFor, userIdFor } from '../lambdas/shared/identity';
+import { teamIdFor, userIdFor } from '../lambdas/edge/identity';
 
 /*
  * The local cloud's identity provider: an RS256 key kept on disk (so tokens survive a restart),

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { db, tableName } from '../shared/clients';
-import { ClientError } from '../shared/errors';
-import { stableId, type Caller } from '../shared/identity';
+import { db, tableName } from '../adapters/clients';
+import { ClientError } from './errors';
+import type { Caller } from './caller';
+import { stableId } from './stable-id';
 import type { ChannelKind } from '../model/entities';
 import { BY_OWNER_INDEX } from '../model/keys';
 import { decodeScopedCursor, encodeScopedCursor, isIdPosition } from './cursor';

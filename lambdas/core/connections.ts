@@ -1,7 +1,7 @@
-import { db } from '../shared/clients';
-import { ClientError } from '../shared/errors';
-import { numberEnv } from '../shared/env';
-import type { Caller } from '../shared/identity';
+import { db } from '../adapters/clients';
+import { ClientError } from './errors';
+import { numberEnv } from '../adapters/env';
+import type { Caller } from './caller';
 import { BY_OWNER_INDEX } from '../model/keys';
 import { subscribe, unsubscribe, type LiveConnection } from './live';
 import { announcePresence, clearPresenceSubscriptions, holdLease, releaseLease } from './presence';

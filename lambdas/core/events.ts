@@ -1,4 +1,4 @@
-import { stableId } from '../shared/identity';
+import { stableId } from './stable-id';
 import { toSlackMessage } from './format';
 import type { Item } from './store';
 

@@ -1,9 +1,9 @@
 import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { monotonicFactory } from 'ulid';
-import { connections, db } from '../shared/clients';
-import { numberEnv } from '../shared/env';
-import { logger } from '../shared/logger';
-import { withFileUrls } from '../shared/media';
+import { connections, db } from '../adapters/clients';
+import { numberEnv } from '../adapters/env';
+import { logger } from '../adapters/logger';
+import { withFileUrls } from '../adapters/media';
 import { fitEvent, INBOX_EVENT_BYTES, LIVE_EVENT_BYTES } from './budgets';
 import { eventsFor, type Change, type Outgoing } from './events';
 import { connectionsOfChannel, connectionsOfUser, unsubscribe, type LiveConnection } from './live';

@@ -1,12 +1,12 @@
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { ulid } from 'ulid';
-import { db, tableName } from '../shared/clients';
-import { numberEnv } from '../shared/env';
-import { ClientError } from '../shared/errors';
-import type { Caller } from '../shared/identity';
-import { logger } from '../shared/logger';
-import { mediaBucket, s3, type StoredFile } from '../shared/media';
+import { db, tableName } from '../adapters/clients';
+import { numberEnv } from '../adapters/env';
+import { ClientError } from './errors';
+import type { Caller } from './caller';
+import { logger } from '../adapters/logger';
+import { mediaBucket, s3, type StoredFile } from '../adapters/media';
 import { memberAccess } from './channels';
 import { displayName, keySafeName, mimeTypeFor, normalizeMimeType } from './file-names';
 import { imageSize, SIZED_IMAGE_TYPES } from './image-size';

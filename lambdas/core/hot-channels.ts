@@ -1,4 +1,4 @@
-import { numberEnv } from '../shared/env';
+import { numberEnv } from '../adapters/env';
 
 /** Past this many members a channel writes no inbox entries; its members read it from history. */
 export const HOT_CHANNEL_THRESHOLD = numberEnv('HOT_CHANNEL_THRESHOLD', 1000);

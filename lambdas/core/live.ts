@@ -1,7 +1,7 @@
-import { db } from '../shared/clients';
+import { db } from '../adapters/clients';
 import { BY_OWNER_INDEX } from '../model/keys';
 import { batchWrite, isLive, queryRange, type Item } from './store';
-import { numberEnv } from '../shared/env';
+import { numberEnv } from '../adapters/env';
 
 /*
  * Live subscriptions: one item per (channel, connection) so that fan-out reads the channel's online

@@ -1,8 +1,8 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { db, dynamo, tableName } from '../shared/clients';
-import { ClientError } from '../shared/errors';
-import type { Caller } from '../shared/identity';
+import { db, dynamo, tableName } from '../adapters/clients';
+import { ClientError } from './errors';
+import type { Caller } from './caller';
 import { memberAccess } from './channels';
 import { toSlackMessage } from './format';
 import { checkText } from './messages';

@@ -1,6 +1,6 @@
-import { db } from '../shared/clients';
-import { ClientError } from '../shared/errors';
-import type { Caller } from '../shared/identity';
+import { db } from '../adapters/clients';
+import { ClientError } from './errors';
+import type { Caller } from './caller';
 import { BY_OWNER_INDEX } from '../model/keys';
 import { memberAccess } from './channels';
 import { HTTP_PAGE_BYTES, responseBytes } from './budgets';

@@ -1,10 +1,10 @@
 import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { connections, dynamo, tableName } from '../shared/clients';
-import { numberEnv } from '../shared/env';
-import type { Caller } from '../shared/identity';
-import { logger } from '../shared/logger';
+import { connections, dynamo, tableName } from '../adapters/clients';
+import { numberEnv } from '../adapters/env';
+import type { Caller } from './caller';
+import { logger } from '../adapters/logger';
 import { PRESENCE_KEYS, TABLE_KEYS, TTL_ATTRIBUTE } from '../model/keys';
 import { getUser } from './users';
 import { inParallel } from './parallel';

@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '../shared/clients';
-import { numberEnv } from '../shared/env';
-import { RateLimited } from '../shared/errors';
+import { dynamo, tableName } from '../adapters/clients';
+import { numberEnv } from '../adapters/env';
+import { RateLimited } from './errors';
 import { RATE_LIMIT_KEYS, TABLE_KEYS, TTL_ATTRIBUTE } from '../model/keys';
 import { isConditionFailure } from './store';
 

@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '../shared/clients';
-import { ClientError } from '../shared/errors';
-import type { Caller } from '../shared/identity';
+import { dynamo, tableName } from '../adapters/clients';
+import { ClientError } from './errors';
+import type { Caller } from './caller';
 import { memberAccess } from './channels';
 import { liveMessage } from './message-edits';
 import { isConditionFailure } from './store';

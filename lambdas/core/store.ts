@@ -2,7 +2,7 @@ import {
   BatchGetCommand, BatchWriteCommand, QueryCommand, TransactWriteCommand,
   type QueryCommandInput, type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '../shared/clients';
+import { dynamo, tableName } from '../adapters/clients';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../model/keys';
 import { jsonBytes } from './budgets';
 import { inParallel } from './parallel';

@@ -1,6 +1,6 @@
-import { ClientError } from '../shared/errors';
-import type { Caller } from '../shared/identity';
-import { withFileUrls } from '../shared/media';
+import { ClientError } from './errors';
+import type { Caller } from './caller';
+import { withFileUrls } from '../adapters/media';
 import { fitEvent, signedBytes, SYNC_EVENT_BYTES, SYNC_PAGE_BYTES } from './budgets';
 import { channelIdsOfUser } from './connections';
 import { isHot } from './hot-channels';

@@ -1,7 +1,7 @@
 import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { randomUUID } from 'node:crypto';
-import { connections } from '../shared/clients';
-import type { Caller } from '../shared/identity';
+import { connections } from '../adapters/clients';
+import type { Caller } from './caller';
 import { memberAccess } from './channels';
 import { inParallel } from './parallel';
 import { connectionsOfChannel } from './live';

@@ -1,6 +1,6 @@
-import { db } from '../shared/clients';
-import { ClientError } from '../shared/errors';
-import type { Caller } from '../shared/identity';
+import { db } from '../adapters/clients';
+import { ClientError } from './errors';
+import type { Caller } from './caller';
 import { decodeScopedCursor, encodeScopedCursor, isIdPosition } from './cursor';
 import { toSlackUser } from './format';
 import { isConditionFailure, queryRange } from './store';

@@ -10,9 +10,9 @@ import { addReaction, removeReaction } from '../core/reactions';
 import { getPresence } from '../core/presence';
 import { markRead } from '../core/read-markers';
 import { listUsers, userInfo } from '../core/users';
-import type { Caller } from '../shared/identity';
-import { withFileUrls } from '../shared/media';
-import { cursor, flag, id, idList, limit, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../shared/schemas';
+import type { Caller } from '../core/caller';
+import { withFileUrls } from '../adapters/media';
+import { cursor, flag, id, idList, limit, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
 
 /** A byte count as a JSON number or a form field's digits. */
 const byteCount = z.pipe(

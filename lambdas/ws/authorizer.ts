@@ -1,9 +1,10 @@
 import type { APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult } from 'aws-lambda';
-import { optionalEnv } from '../shared/env';
-import { InvalidToken } from '../shared/errors';
-import { callerFromClaims, type Caller } from '../shared/identity';
-import { verifyToken } from '../shared/jwt';
-import { logger } from '../shared/logger';
+import { optionalEnv } from '../adapters/env';
+import { InvalidToken } from '../core/errors';
+import type { Caller } from '../core/caller';
+import { callerFromClaims } from '../edge/identity';
+import { verifyToken } from '../edge/jwt';
+import { logger } from '../adapters/logger';
 
 const DEFAULT_TEAM = optionalEnv('DEFAULT_TEAM', 'default');
 /** Browser origins allowed to open a WebSocket; '*' allows any (clients without an Origin always pass). */

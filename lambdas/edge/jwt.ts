@@ -1,6 +1,6 @@
 import { JwtVerifier } from 'aws-jwt-verify';
-import { optionalEnv, requireEnv } from './env';
-import { InvalidToken } from './errors';
+import { optionalEnv, requireEnv } from '../adapters/env';
+import { InvalidToken } from '../core/errors';
 
 /*
  * The one token check, used by the WebSocket authorizer in AWS and in the local cloud alike:

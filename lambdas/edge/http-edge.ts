@@ -1,10 +1,11 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { AWS_LIMITS } from '../core/budgets';
-import { ClientError, InvalidToken, RateLimited } from './errors';
-import { callerFromClaims, type Caller } from './identity';
-import { optionalEnv } from './env';
-import { logger } from './logger';
+import { ClientError, InvalidToken, RateLimited } from '../core/errors';
+import type { Caller } from '../core/caller';
+import { callerFromClaims } from './identity';
+import { optionalEnv } from '../adapters/env';
+import { logger } from '../adapters/logger';
 import { looksLikeJsonObject } from './json-body';
 
 /** The HTTP API's request after the edge: the method name, its arguments, and the verified caller. */
