@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { createChatService, type ChatService } from '../model/service';
-import { requireEnv } from './env';
+import { binding } from '../config/env';
 
 /*
  * AWS clients, created once per process and reused across invocations. Endpoints come from the
@@ -22,7 +22,7 @@ export function dynamo(): DynamoDBDocumentClient {
 }
 
 export function tableName(): string {
-  return requireEnv('TABLE_NAME');
+  return binding('table');
 }
 
 export function db(): ChatService {
@@ -38,7 +38,7 @@ export function db(): ChatService {
 export function connections(opts: { maxSockets?: number } = {}): ApiGatewayManagementApiClient {
   const agent = { keepAlive: true, maxSockets: opts.maxSockets ?? 50 };
   connectionsClient ??= new ApiGatewayManagementApiClient({
-    endpoint: requireEnv('WS_CALLBACK_URL'),
+    endpoint: binding('connectionsEndpoint'),
     requestHandler: { httpAgent: agent, httpsAgent: agent },
   });
   return connectionsClient;

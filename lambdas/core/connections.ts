@@ -1,6 +1,6 @@
 import { db } from '../adapters/clients';
 import { ClientError } from './errors';
-import { numberEnv } from '../adapters/env';
+import { numberSetting } from '../config/env';
 import type { Caller } from './caller';
 import { BY_OWNER_INDEX } from '../model/keys';
 import { subscribe, unsubscribe, type LiveConnection } from './live';
@@ -8,9 +8,8 @@ import { announcePresence, clearPresenceSubscriptions, holdLease, releaseLease }
 import { batchGet, queryRange, type Key } from './store';
 import { ensureProvisioned } from './users';
 
-/** A connection's lease: API Gateway drops a connection idle for 10 minutes; a ping renews it. */
-const LEASE_SECONDS = numberEnv('CONNECTION_LEASE_SECONDS', 11 * 60);
-const MAX_CONNECTIONS_PER_USER = numberEnv('MAX_CONNECTIONS_PER_USER', 20);
+const LEASE_SECONDS = numberSetting('connectionLeaseSeconds');
+const MAX_CONNECTIONS_PER_USER = numberSetting('maxConnectionsPerUser');
 
 export interface ConnectionInput {
   connectionId: string;

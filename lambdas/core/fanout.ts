@@ -1,7 +1,7 @@
 import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { monotonicFactory } from 'ulid';
 import { connections, db } from '../adapters/clients';
-import { numberEnv } from '../adapters/env';
+import { numberSetting } from '../config/env';
 import { logger } from '../adapters/logger';
 import { withFileUrls } from '../adapters/media';
 import { fitEvent, INBOX_EVENT_BYTES, LIVE_EVENT_BYTES } from './budgets';
@@ -18,8 +18,8 @@ import { inParallel } from './parallel';
  * many keep-alive sockets. A batch is the unit that could move to its own "deliver" invocation
  * (README: Limits); today all batches run inside the fan-out invocation.
  */
-const POST_CONCURRENCY = Math.max(1, numberEnv('FANOUT_CONCURRENCY', 128));
-const LIVE_BATCH_SIZE = Math.max(1, numberEnv('FANOUT_BATCH_SIZE', 500));
+const POST_CONCURRENCY = numberSetting('deliveryConcurrency');
+const LIVE_BATCH_SIZE = numberSetting('deliveryBatchSize');
 /** Deliveries to this many connections or more log their timing. */
 const LOG_DELIVERY_FROM = 200;
 const INBOX_DAYS = 30;

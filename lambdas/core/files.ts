@@ -2,7 +2,7 @@ import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCom
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { ulid } from 'ulid';
 import { db, tableName } from '../adapters/clients';
-import { numberEnv } from '../adapters/env';
+import { numberSetting } from '../config/env';
 import { ClientError } from './errors';
 import type { Caller } from './caller';
 import { logger } from '../adapters/logger';
@@ -24,9 +24,9 @@ import { isTs } from './ts';
  */
 
 /** Largest upload accepted (bytes). */
-export const MAX_FILE_BYTES = numberEnv('FILES_MAX_BYTES', 100 * 1024 * 1024);
+export const MAX_FILE_BYTES = numberSetting('fileMaxBytes');
 /** How long a presigned upload works. */
-const UPLOAD_URL_SECONDS = numberEnv('FILES_UPLOAD_URL_SECONDS', 5 * 60);
+const UPLOAD_URL_SECONDS = numberSetting('uploadUrlSeconds');
 /** A pending file (record and object) is forgotten after a day, like the bucket's lifecycle rule. */
 const PENDING_SECONDS = 24 * 60 * 60;
 /** Files per completeUploadExternal (and so per message). */

@@ -1,7 +1,7 @@
 import { db } from '../adapters/clients';
 import { BY_OWNER_INDEX } from '../model/keys';
 import { batchWrite, isLive, queryRange, type Item } from './store';
-import { numberEnv } from '../adapters/env';
+import { numberSetting } from '../config/env';
 
 /*
  * Live subscriptions: one item per (channel, connection) so that fan-out reads the channel's online
@@ -9,8 +9,7 @@ import { numberEnv } from '../adapters/env';
  * removed at $disconnect, on leave, and when @connections answers 410.
  */
 
-/** API Gateway closes every connection at 2 hours; a subscription outliving a missed $disconnect expires then. */
-const MAX_CONNECTION_SECONDS = numberEnv('MAX_CONNECTION_SECONDS', 2 * 60 * 60);
+const MAX_CONNECTION_SECONDS = numberSetting('maxConnectionSeconds');
 
 export interface LiveConnection {
   connectionId: string;

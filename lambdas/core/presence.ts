@@ -2,7 +2,7 @@ import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { connections, dynamo, tableName } from '../adapters/clients';
-import { numberEnv } from '../adapters/env';
+import { numberSetting } from '../config/env';
 import type { Caller } from './caller';
 import { logger } from '../adapters/logger';
 import { PRESENCE_KEYS, TABLE_KEYS, TTL_ATTRIBUTE } from '../model/keys';
@@ -25,7 +25,7 @@ import { batchGet, batchWrite, isLive, nowSeconds, queryRange, type Item, type K
  * subscriber connection), `PSUB#<watched>` / `<connection>`, so a transition reads one partition.
  */
 
-const MAX_CONNECTION_SECONDS = numberEnv('MAX_CONNECTION_SECONDS', 2 * 60 * 60);
+const MAX_CONNECTION_SECONDS = numberSetting('maxConnectionSeconds');
 const MAX_WATCHED = 500;
 const nextEventId = monotonicFactory();
 

@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from '../adapters/clients';
-import { numberEnv } from '../adapters/env';
+import { numberSetting } from '../config/env';
 import { RateLimited } from './errors';
 import { RATE_LIMIT_KEYS, TABLE_KEYS, TTL_ATTRIBUTE } from '../model/keys';
 import { isConditionFailure } from './store';
@@ -26,14 +26,14 @@ export interface BucketSettings {
 
 /** chat.postMessage and the WebSocket `message` action: per user per channel, as Slack's "1 per second with short bursts". */
 export const MESSAGE_BUCKET: BucketSettings = {
-  perSecond: numberEnv('RATE_MESSAGE_PER_SECOND', 1),
-  burst: numberEnv('RATE_MESSAGE_BURST', 5),
+  perSecond: numberSetting('messagesPerSecond'),
+  burst: numberSetting('messageBurst'),
 };
 
 /** Every other Web API method: one bucket per user. */
 export const API_BUCKET: BucketSettings = {
-  perSecond: numberEnv('RATE_API_PER_SECOND', 20),
-  burst: numberEnv('RATE_API_BURST', 50),
+  perSecond: numberSetting('apiCallsPerSecond'),
+  burst: numberSetting('apiBurst'),
 };
 
 /**
@@ -42,10 +42,10 @@ export const API_BUCKET: BucketSettings = {
  * minutes, syncs a few pages after a reconnect, and sends typing every few seconds while typing.
  */
 export const ROUTE_BUCKETS = {
-  ping: { perSecond: numberEnv('RATE_WS_PING_PER_SECOND', 1), burst: numberEnv('RATE_WS_PING_BURST', 30) },
-  sync: { perSecond: numberEnv('RATE_WS_SYNC_PER_SECOND', 5), burst: numberEnv('RATE_WS_SYNC_BURST', 60) },
-  presence_sub: { perSecond: numberEnv('RATE_WS_PRESENCE_SUB_PER_SECOND', 1), burst: numberEnv('RATE_WS_PRESENCE_SUB_BURST', 10) },
-  typing: { perSecond: numberEnv('RATE_WS_TYPING_PER_SECOND', 1), burst: numberEnv('RATE_WS_TYPING_BURST', 5) },
+  ping: { perSecond: numberSetting('wsPingPerSecond'), burst: numberSetting('wsPingBurst') },
+  sync: { perSecond: numberSetting('wsSyncPerSecond'), burst: numberSetting('wsSyncBurst') },
+  presence_sub: { perSecond: numberSetting('wsPresenceSubPerSecond'), burst: numberSetting('wsPresenceSubBurst') },
+  typing: { perSecond: numberSetting('wsTypingPerSecond'), burst: numberSetting('wsTypingBurst') },
 } satisfies Record<string, BucketSettings>;
 
 export type LimitedRoute = keyof typeof ROUTE_BUCKETS;

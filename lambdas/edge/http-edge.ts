@@ -4,7 +4,7 @@ import { AWS_LIMITS } from '../core/budgets';
 import { ClientError, InvalidToken, RateLimited } from '../core/errors';
 import type { Caller } from '../core/caller';
 import { callerFromClaims } from './identity';
-import { optionalEnv } from '../adapters/env';
+import { textSetting } from '../config/env';
 import { logger } from '../adapters/logger';
 import { looksLikeJsonObject } from './json-body';
 
@@ -18,7 +18,7 @@ export interface ApiRequest {
 
 export type ApiResult = Record<string, unknown>;
 
-const DEFAULT_TEAM = optionalEnv('DEFAULT_TEAM', 'default');
+const DEFAULT_TEAM = textSetting('defaultTeam');
 /** Bodies past this are refused before parsing (text is at most 40,000 characters). */
 export const MAX_BODY_BYTES = 256 * 1024;
 /** Lambda's response is the whole proxy result as JSON (the body encoded again, with headers). */

@@ -1,5 +1,5 @@
 import { JwtVerifier } from 'aws-jwt-verify';
-import { optionalEnv, requireEnv } from '../adapters/env';
+import { binding, textSetting } from '../config/env';
 import { InvalidToken } from '../core/errors';
 
 /*
@@ -10,9 +10,9 @@ import { InvalidToken } from '../core/errors';
  * JWT_ISSUER is Cognito's issuer by default; any OIDC issuer works by setting JWT_ISSUER, JWKS_URI
  * and JWT_AUDIENCE.
  */
-const issuer = requireEnv('JWT_ISSUER');
-const audience = optionalEnv('JWT_AUDIENCE', '');
-const jwksUri = optionalEnv('JWKS_URI', `${issuer.replace(/\/$/, '')}/.well-known/jwks.json`);
+const issuer = binding('jwtIssuer');
+const audience = textSetting('jwtAudience');
+const jwksUri = textSetting('jwksUri') || `${issuer.replace(/\/$/, '')}/.well-known/jwks.json`;
 
 const verifier = JwtVerifier.create({
   issuer,
