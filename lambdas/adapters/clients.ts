@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { createChatService, type ChatService } from '../model/service';
+import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { PostToConnection } from '../core/delivery';
+import { createChatTable, type ChatTable } from '../model/table';
 import { binding } from '../config/env';
 
 /*
@@ -11,7 +12,7 @@ import { binding } from '../config/env';
  */
 
 let documentClient: DynamoDBDocumentClient | undefined;
-let chatService: ChatService | undefined;
+let table: ChatTable | undefined;
 let connectionsClient: ApiGatewayManagementApiClient | undefined;
 
 export function dynamo(): DynamoDBDocumentClient {
@@ -25,9 +26,10 @@ export function tableName(): string {
   return binding('table');
 }
 
-export function db(): ChatService {
-  chatService ??= createChatService(dynamo(), tableName());
-  return chatService;
+/** The table's access patterns (lambdas/model/table.ts) over this process's document client. */
+export function chatTable(): ChatTable {
+  table ??= createChatTable(dynamo(), tableName());
+  return table;
 }
 
 /**
@@ -35,11 +37,25 @@ export function db(): ChatService {
  * Keep-alive sockets (the SDK's default agent) with `maxSockets` of them per endpoint (default 50, the
  * SDK's): a caller that keeps more posts in flight passes its own number (the first call decides).
  */
-export function connections(opts: { maxSockets?: number } = {}): ApiGatewayManagementApiClient {
+function connections(opts: { maxSockets?: number } = {}): ApiGatewayManagementApiClient {
   const agent = { keepAlive: true, maxSockets: opts.maxSockets ?? 50 };
   connectionsClient ??= new ApiGatewayManagementApiClient({
     endpoint: binding('connectionsEndpoint'),
     requestHandler: { httpAgent: agent, httpsAgent: agent },
   });
   return connectionsClient;
+}
+
+/** Posts to one connection through @connections: 'gone' for API Gateway's 410, any other failure thrown. */
+export function postToConnection(maxSockets: number): PostToConnection {
+  const client = connections({ maxSockets });
+  return async (connectionId, data) => {
+    try {
+      await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
+      return 'sent';
+    } catch (error) {
+      if ((error as Error).name === 'GoneException') return 'gone';
+      throw error;
+    }
+  };
 }

@@ -4,7 +4,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import type { Change } from '../core/events';
 import { deliverChange, FanoutContext } from '../core/fanout';
 import { inParallel } from '../core/parallel';
-import type { Item } from '../core/store';
+import type { Item } from '../model/store';
 import { describeFailure, isPermanentFailure, setAside } from '../adapters/dead-letters';
 import { logger } from '../adapters/logger';
 
