@@ -7,6 +7,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BINDINGS, environmentOf } from '../lambdas/config/settings';
 import { FANOUT_SORT_KEYS, TABLE_KEYS } from '../lambdas/model/keys';
 import { ProjectFunction, type MediaBinding } from './project-function';
 
@@ -102,10 +103,7 @@ export class Fanout extends Construct {
       // A batch of 100 records to channels of many members needs more than the API default.
       timeout: Duration.seconds(60),
       memorySize: 512,
-      environment: {
-        HOT_CHANNEL_THRESHOLD: String(props.hotChannelThreshold ?? 1000),
-        FANOUT_CONCURRENCY: String(props.concurrency ?? 128),
-      },
+      environment: environmentOf({ hotChannelThreshold: props.hotChannelThreshold, deliveryConcurrency: props.concurrency }),
     })
       .bindTable(props.table, 'read-write')
       .bindConnections(props.stage, props.connectionsUrl);
@@ -117,8 +115,8 @@ export class Fanout extends Construct {
       retentionPeriod: Duration.days(14),
     });
     // Records that can never be delivered are set aside here by the function itself, at once,
-    // instead of blocking the shard through every retry (lambdas/shared/dead-letters.ts).
-    this.handler.addEnvironment('FANOUT_DEAD_LETTER_QUEUE_URL', this.deadLetterQueue.queueUrl);
+    // instead of blocking the shard through every retry (lambdas/adapters/dead-letters.ts).
+    this.handler.addEnvironment(BINDINGS.deadLetterQueueUrl, this.deadLetterQueue.queueUrl);
     this.deadLetterQueue.grantSendMessages(this.handler);
     this.deadLetterAlarm = this.deadLetterQueue
       .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })

@@ -5,6 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { environmentOf } from '../lambdas/config/settings';
 import { jsonAccessLogFormat } from './access-log';
 import { ProjectFunction, type MediaBinding } from './project-function';
 import { apiRateEnvironment, type RateLimits } from './rate-limits';
@@ -63,8 +64,7 @@ export class ChatHttpApi extends Construct {
       entry: 'lambdas/http/api.ts',
       logRetention,
       environment: {
-        DEFAULT_TEAM: props.defaultTeam,
-        HOT_CHANNEL_THRESHOLD: String(props.hotChannelThreshold),
+        ...environmentOf({ defaultTeam: props.defaultTeam, hotChannelThreshold: props.hotChannelThreshold }),
         ...apiRateEnvironment(props.rateLimits),
       },
     })

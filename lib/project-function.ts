@@ -9,6 +9,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { BINDINGS } from '../lambdas/config/settings';
 import { BY_OWNER_INDEX, RATE_LIMIT_KEYS } from '../lambdas/model/keys';
 
 /** The repository root: bundles resolve `lambdas/**` and package-lock.json from here. */
@@ -19,7 +20,7 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..');
  * replaced by environment credentials, all a function has on Lambda (see the module itself).
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
-  '@aws-sdk/credential-provider-node': path.join(PROJECT_ROOT, 'lambdas/shared/lambda-credentials.ts'),
+  '@aws-sdk/credential-provider-node': path.join(PROJECT_ROOT, 'lambdas/adapters/lambda-credentials.ts'),
 };
 
 /** 'read+rate-buckets': reads, and updates of the caller's own rate-limit buckets only (`RL#` partitions). */
@@ -127,7 +128,7 @@ export class ProjectFunction extends NodejsFunction {
    * checks the per-item actions of each part.
    */
   bindTable(table: ITableV2, access: TableAccess): this {
-    this.addEnvironment('TABLE_NAME', table.tableName);
+    this.addEnvironment(BINDINGS.table, table.tableName);
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: access === 'read-write' ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] : TABLE_READ_ACTIONS,
@@ -160,7 +161,7 @@ export class ProjectFunction extends NodejsFunction {
    * `endpoint` replaces the URL (an emulator's @connections endpoint); the grant stays the stage's.
    */
   bindConnections(stage: WebSocketStage, endpoint: string = stage.callbackUrl): this {
-    this.addEnvironment('WS_CALLBACK_URL', endpoint);
+    this.addEnvironment(BINDINGS.connectionsEndpoint, endpoint);
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['execute-api:ManageConnections'],
@@ -182,7 +183,7 @@ export class ProjectFunction extends NodejsFunction {
    * pending-uploads prefix.
    */
   bindMedia(media: MediaBinding): this {
-    this.addEnvironment('MEDIA_BUCKET', media.bucket.bucketName);
+    this.addEnvironment(BINDINGS.mediaBucket, media.bucket.bucketName);
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:PutObject', 's3:GetObject'],
@@ -203,9 +204,9 @@ export class ProjectFunction extends NodejsFunction {
    * enough to mint `url_private` for messages on their way to members, and no bucket access.
    */
   bindMediaSigning(media: MediaBinding): this {
-    this.addEnvironment('MEDIA_URL', `https://${media.distributionDomainName}`);
-    this.addEnvironment('MEDIA_KEY_PAIR_ID', media.keyPairId);
-    this.addEnvironment('MEDIA_SIGNING_KEY_SECRET_ARN', media.signingKeySecret.secretArn);
+    this.addEnvironment(BINDINGS.mediaUrl, `https://${media.distributionDomainName}`);
+    this.addEnvironment(BINDINGS.mediaKeyPairId, media.keyPairId);
+    this.addEnvironment(BINDINGS.mediaSigningKeySecretArn, media.signingKeySecret.secretArn);
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],

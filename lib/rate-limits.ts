@@ -1,6 +1,7 @@
+import { environmentOf, NUMBER_SETTINGS } from '../lambdas/config/settings';
+
 /**
  * Per-user limits the handlers enforce (lambdas/core/rate-limit.ts, lambdas/core/connections.ts).
- * The handlers default to the same numbers when a variable is missing.
  */
 export interface RateLimits {
   /**
@@ -30,12 +31,13 @@ export interface RateLimits {
   readonly maxConnectionsPerUser?: number;
 }
 
+/** The defaults the handlers use too: both come from lambdas/config/settings.ts. */
 export const DEFAULT_RATE_LIMITS: Required<RateLimits> = {
-  messagesPerSecond: 1,
-  messageBurst: 5,
-  apiCallsPerSecond: 20,
-  apiBurst: 50,
-  maxConnectionsPerUser: 20,
+  messagesPerSecond: NUMBER_SETTINGS.messagesPerSecond.default,
+  messageBurst: NUMBER_SETTINGS.messageBurst.default,
+  apiCallsPerSecond: NUMBER_SETTINGS.apiCallsPerSecond.default,
+  apiBurst: NUMBER_SETTINGS.apiBurst.default,
+  maxConnectionsPerUser: NUMBER_SETTINGS.maxConnectionsPerUser.default,
 };
 
 /** The defaults with whatever `limits` sets (an undefined field keeps its default). */
@@ -51,17 +53,22 @@ export const resolved = (limits: RateLimits = {}): Required<RateLimits> => {
 
 /** What a function that sends messages reads. */
 export const messageRateEnvironment = (limits?: RateLimits): Record<string, string> => {
-  const l = resolved(limits);
-  return { RATE_MESSAGE_PER_SECOND: String(l.messagesPerSecond), RATE_MESSAGE_BURST: String(l.messageBurst) };
+  const { messagesPerSecond, messageBurst } = resolved(limits);
+  return environmentOf({ messagesPerSecond, messageBurst });
 };
 
 /** What the Web API function reads: both buckets. */
 export const apiRateEnvironment = (limits?: RateLimits): Record<string, string> => {
-  const l = resolved(limits);
-  return { ...messageRateEnvironment(l), RATE_API_PER_SECOND: String(l.apiCallsPerSecond), RATE_API_BURST: String(l.apiBurst) };
+  const { messagesPerSecond, messageBurst, apiCallsPerSecond, apiBurst } = resolved(limits);
+  return environmentOf({ messagesPerSecond, messageBurst, apiCallsPerSecond, apiBurst });
+};
+
+/** What a function that charges the general Web API bucket only reads (search sends no message). */
+export const apiCallRateEnvironment = (limits?: RateLimits): Record<string, string> => {
+  const { apiCallsPerSecond, apiBurst } = resolved(limits);
+  return environmentOf({ apiCallsPerSecond, apiBurst });
 };
 
 /** What $connect reads. */
-export const connectionLimitEnvironment = (limits?: RateLimits): Record<string, string> => ({
-  MAX_CONNECTIONS_PER_USER: String(resolved(limits).maxConnectionsPerUser),
-});
+export const connectionLimitEnvironment = (limits?: RateLimits): Record<string, string> =>
+  environmentOf({ maxConnectionsPerUser: resolved(limits).maxConnectionsPerUser });

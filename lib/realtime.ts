@@ -7,6 +7,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BINDINGS, environmentOf } from '../lambdas/config/settings';
 import { jsonAccessLogFormat } from './access-log';
 import { connectionsEndpointFrom } from './emulator-endpoints';
 import { ProjectFunction, type MediaBinding, type TableAccess } from './project-function';
@@ -106,12 +107,11 @@ export class Realtime extends Construct {
       new ProjectFunction(this, fnId, { entry, logRetention, environment });
 
     const authorizerFn = fn('Authorizer', 'lambdas/ws/authorizer.ts', {
-      JWT_ISSUER: props.jwt.jwtIssuer,
-      JWKS_URI: props.jwt.jwksUri,
-      JWT_AUDIENCE: props.jwt.jwtAudience,
-      DEFAULT_TEAM: props.defaultTeam,
-      ALLOWED_ORIGINS: props.allowedOrigins.join(','),
-      ...(props.jwt.allowInsecureHttpJwks ? { JWKS_ALLOW_INSECURE_HTTP: 'true' } : {}),
+      [BINDINGS.jwtIssuer]: props.jwt.jwtIssuer,
+      ...environmentOf({
+        jwksUri: props.jwt.jwksUri, jwtAudience: props.jwt.jwtAudience, defaultTeam: props.defaultTeam, allowedOrigins: props.allowedOrigins.join(','),
+      }),
+      ...(props.jwt.allowInsecureHttpJwks ? environmentOf({ jwksAllowInsecureHttp: 'true' }) : {}),
     });
     const connectFn = fn('Connect', 'lambdas/ws/connect.ts', connectionLimitEnvironment(props.rateLimits)).bindTable(props.table, 'read-write');
     const disconnectFn = fn('Disconnect', 'lambdas/ws/disconnect.ts').bindTable(props.table, 'read-write');
@@ -153,7 +153,7 @@ export class Realtime extends Construct {
 
     for (const route of ROUTES) {
       const handler = fn(route.id, route.entry);
-      if (route.key === 'sync') handler.addEnvironment('HOT_CHANNEL_THRESHOLD', String(props.hotChannelThreshold));
+      if (route.key === 'sync') for (const [k, v] of Object.entries(environmentOf({ hotChannelThreshold: props.hotChannelThreshold }))) handler.addEnvironment(k, v);
       if (route.key === 'message') for (const [k, v] of Object.entries(messageRateEnvironment(props.rateLimits))) handler.addEnvironment(k, v);
       if (route.key === 'sync' && props.media) handler.bindMediaSigning(props.media);
       handler.bindTable(props.table, route.table);

@@ -12,7 +12,8 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FANOUT_SORT_KEYS, TABLE_KEYS } from '../lambdas/model/keys';
 import { ProjectFunction } from './project-function';
-import { apiRateEnvironment, type RateLimits } from './rate-limits';
+import { BINDINGS, environmentOf } from '../lambdas/config/settings';
+import { apiCallRateEnvironment, type RateLimits } from './rate-limits';
 
 export interface SearchProps {
   /** The chat table: its stream feeds the index; search reads memberships, channels and users. */
@@ -34,12 +35,6 @@ export interface SearchProps {
    * @default 10
    */
   readonly retryAttempts?: number;
-}
-
-/** Search charges the general Web API bucket only (it sends no message). */
-function apiBucketEnvironment(limits?: RateLimits): Record<string, string> {
-  const { RATE_API_PER_SECOND, RATE_API_BURST } = apiRateEnvironment(limits);
-  return { RATE_API_PER_SECOND, RATE_API_BURST };
 }
 
 /** Where the functions mount the index's EFS access point. */
@@ -92,7 +87,7 @@ export class Search extends Construct {
       filesystem: LambdaFileSystem.fromEfsAccessPoint(accessPoint, MOUNT_PATH),
       logRetention,
     };
-    const indexPath = { SEARCH_INDEX_PATH: `${MOUNT_PATH}/messages.sqlite` };
+    const indexPath = { [BINDINGS.searchIndexPath]: `${MOUNT_PATH}/messages.sqlite` };
 
     this.indexer = new ProjectFunction(this, 'Indexer', {
       entry: 'lambdas/stream/search-indexer.ts',
@@ -135,7 +130,7 @@ export class Search extends Construct {
       entry: 'lambdas/search/http.ts',
       ...placement,
       memorySize: 1024,
-      environment: { ...indexPath, DEFAULT_TEAM: props.defaultTeam, ...apiBucketEnvironment(props.rateLimits) },
+      environment: { ...indexPath, ...environmentOf({ defaultTeam: props.defaultTeam }), ...apiCallRateEnvironment(props.rateLimits) },
     }).bindTable(props.table, 'read+rate-buckets');
 
     const integration = new HttpLambdaIntegration('SearchIntegration', this.handler);

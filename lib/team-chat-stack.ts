@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { NUMBER_SETTINGS } from '../lambdas/config/settings';
 import { Data } from './data';
 import { Fanout } from './fanout';
 import { ChatHttpApi } from './http-api';
@@ -113,7 +114,7 @@ export class TeamChatStack extends Stack {
   constructor(scope: Construct, id: string, props: TeamChatStackProps = {}) {
     super(scope, id, props);
     const defaultTeam = props.defaultTeam ?? 'default';
-    const hotChannelThreshold = props.hotChannelThreshold ?? 1000;
+    const hotChannelThreshold = props.hotChannelThreshold ?? NUMBER_SETTINGS.hotChannelThreshold.default;
     const allowedOrigins = props.allowedOrigins ?? ['*'];
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
 

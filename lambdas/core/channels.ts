@@ -1,19 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { db, tableName } from '../shared/clients';
-import { ClientError } from '../shared/errors';
-import { stableId, type Caller } from '../shared/identity';
+import { ClientError } from './errors';
+import type { Caller } from './caller';
+import { stableId } from './stable-id';
 import type { ChannelKind } from '../model/entities';
-import { BY_OWNER_INDEX } from '../model/keys';
+import type { NewChannel } from '../model/channels';
+import type { ChannelItem, MembershipItem } from '../model/service';
 import { decodeScopedCursor, encodeScopedCursor, isIdPosition } from './cursor';
 import { toSlackChannel, type Unread } from './format';
 import { subscribeUsers, unsubscribeUser } from './live';
 import { inParallel } from './parallel';
-import { asTransactItem, batchGet, queryRange, transact, TransactionCancelled, type Item } from './store';
+import { table } from './ports';
 import { requireUsers } from './users';
 
 export interface Access {
-  channel: Item;
-  membership?: Item;
+  channel: ChannelItem;
+  membership?: MembershipItem;
 }
 
 const CHANNEL_NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -36,13 +37,10 @@ export const dmChannelId = (kind: 'im' | 'mpim', userIds: string[]) =>
  * DM the caller is not in, are not found (never merely forbidden).
  */
 export async function access(caller: Caller, channelId: string): Promise<Access> {
-  const [{ data: channel }, { data: membership }] = await Promise.all([
-    db().entities.channel.get({ channelId }).go(),
-    db().entities.membership.get({ channelId, userId: caller.userId }).go(),
-  ]);
+  const [channel, membership] = await Promise.all([table().channels.get(channelId), table().memberships.get(channelId, caller.userId)]);
   if (!channel || channel.teamId !== caller.teamId) throw new ClientError('channel_not_found');
   if (channel.kind !== 'public' && !membership) throw new ClientError('channel_not_found');
-  return { channel: channel as Item, membership: (membership ?? undefined) as Item | undefined };
+  return { channel, membership };
 }
 
 /** Access for reading or writing a conversation's messages: members only. */
@@ -52,50 +50,17 @@ export async function memberAccess(caller: Caller, channelId: string): Promise<R
   return found as Required<Access>;
 }
 
-function membershipPut(channel: Item, userId: string) {
-  return asTransactItem(
-    'Put',
-    db().entities.membership
-      .create({ channelId: String(channel.channelId), userId, teamId: String(channel.teamId), kind: channel.kind as ChannelKind })
-      .params(),
-  );
-}
-
-function memberCountChange(channelId: string, delta: number) {
-  return asTransactItem('Update', {
-    TableName: tableName(),
-    Key: { pk: `CH#${channelId}`, sk: 'META' },
-    UpdateExpression: 'ADD memberCount :delta',
-    ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeValues: { ':delta': delta },
-  });
-}
-
 /** Adds one member: the membership and the count change together, or neither. False if already a member. */
-async function addMember(channel: Item, userId: string): Promise<boolean> {
-  try {
-    await transact([membershipPut(channel, userId), memberCountChange(String(channel.channelId), 1)]);
-  } catch (error) {
-    if (error instanceof TransactionCancelled && error.failedAt(0)) return false;
-    throw error;
-  }
-  await subscribeUsers(String(channel.channelId), [userId]);
+async function addMember(channel: ChannelItem, userId: string): Promise<boolean> {
+  if (!(await table().channels.addMember(channel, userId))) return false;
+  await subscribeUsers(channel.channelId, [userId]);
   return true;
 }
 
-async function removeMember(channel: Item, userId: string): Promise<boolean> {
-  const channelId = String(channel.channelId);
-  const removal = asTransactItem('Delete', {
-    ...(db().entities.membership.delete({ channelId, userId }).params() as object),
-    ConditionExpression: 'attribute_exists(pk)',
-  });
-  try {
-    await transact([removal, memberCountChange(channelId, -1)]);
-  } catch (error) {
-    if (error instanceof TransactionCancelled && error.failedAt(0)) return false;
-    throw error;
-  }
-  await unsubscribeUser(channelId, userId);
+/** Removes one member: the membership and the count change together, or neither. False if not a member. */
+async function removeMember(channel: ChannelItem, userId: string): Promise<boolean> {
+  if (!(await table().channels.removeMember(channel.channelId, userId))) return false;
+  await unsubscribeUser(channel.channelId, userId);
   return true;
 }
 
@@ -106,17 +71,8 @@ export async function createChannel(caller: Caller, name: string, isPrivate: boo
   checkChannelName(name);
   const channelId = randomChannelId();
   const kind: ChannelKind = isPrivate ? 'private' : 'public';
-  const channel = { channelId, teamId: caller.teamId, name, kind, creator: caller.userId, memberCount: 1 };
-  try {
-    await transact([
-      asTransactItem('Put', db().entities.channelName.create({ teamId: caller.teamId, name, channelId }).params()),
-      asTransactItem('Put', db().entities.channel.create(channel).params()),
-      membershipPut(channel, caller.userId),
-    ]);
-  } catch (error) {
-    if (error instanceof TransactionCancelled && error.failedAt(0)) throw new ClientError('name_taken');
-    throw error;
-  }
+  const channel: NewChannel = { channelId, teamId: caller.teamId, name, kind, creator: caller.userId, memberCount: 1 };
+  if (!(await table().channels.createNamed(channel))) throw new ClientError('name_taken');
   await subscribeUsers(channelId, [caller.userId]);
   return { channel: view(await access(caller, channelId)) };
 }
@@ -124,23 +80,20 @@ export async function createChannel(caller: Caller, name: string, isPrivate: boo
 export async function channelInfo(caller: Caller, channelId: string) {
   const found = await access(caller, channelId);
   if (!found.membership) return { channel: view(found) };
-  return { channel: view(found, await unreadCount(channelId, found.membership.lastRead as string | undefined)) };
+  return { channel: view(found, await unreadCount(channelId, found.membership.lastRead)) };
 }
 
 /** Unread messages after the read marker, counted up to a cap (Slack shows "99+" past that too). */
 const UNREAD_CAP = 1000;
 export async function unreadCount(channelId: string, lastRead: string | undefined): Promise<Unread> {
-  const unread = await queryRange({
-    partition: `CH#${channelId}`,
-    from: lastRead ? `MSG#${lastRead}\u0000` : 'MSG#',
-    to: 'MSG#\uffff',
+  const unread = await table().messages.oldestFirst(channelId, { lowest: lastRead || undefined, lowestExclusive: true }, {
     limit: UNREAD_CAP,
     // Strongly consistent, so `through` is exact: every message up to it is in the count or not unread.
     consistent: true,
     keep: (m) => (m.threadTs === m.ts || m.replyBroadcast === true) && m.deleted !== true,
   });
   const newest = unread[unread.length - 1];
-  return { count: unread.length, through: newest ? String(newest.ts) : (lastRead ?? '0'.repeat(26)) };
+  return { count: unread.length, through: newest ? newest.ts : (lastRead ?? '0'.repeat(26)) };
 }
 
 export async function joinChannel(caller: Caller, channelId: string) {
@@ -183,17 +136,12 @@ export async function kickFromChannel(caller: Caller, channelId: string, userId:
 // The members of a conversation, a page at a time, by user id
 export async function channelMembers(caller: Caller, channelId: string, limit: number, cursor?: string) {
   await memberAccess(caller, channelId);
-  const scope = `CH#${channelId}`;
+  const scope = table().memberships.membersScope(channelId);
   const after = cursor ? decodeScopedCursor(cursor, scope, { u: isIdPosition }).u : undefined;
-  const items = await queryRange({
-    partition: scope,
-    from: after ? `MEM#${after}\u0000` : 'MEM#',
-    to: 'MEM#\uffff',
-    limit: limit + 1,
-  });
-  const page = items.slice(0, limit);
-  const next = items.length > limit ? encodeScopedCursor(scope, { u: String(page[page.length - 1].userId) }) : '';
-  return { members: page.map((m) => String(m.userId)), response_metadata: { next_cursor: next } };
+  const members = await table().memberships.membersPage(channelId, after, limit + 1);
+  const page = members.slice(0, limit);
+  const next = members.length > limit ? encodeScopedCursor(scope, { u: page[page.length - 1] }) : '';
+  return { members: page, response_metadata: { next_cursor: next } };
 }
 
 /**
@@ -209,21 +157,13 @@ export async function openConversation(caller: Caller, userIds: string[]) {
   const members = [...new Set([caller.userId, ...others])].sort();
   const kind = others.length <= 1 ? 'im' : 'mpim';
   const channelId = dmChannelId(kind, members);
-  const { data: existing } = await db().entities.channel.get({ channelId }).go();
-  if (existing) return { channel: view(await access(caller, channelId)), already_open: true };
-  const channel = {
+  if (await table().channels.get(channelId)) return { channel: view(await access(caller, channelId)), already_open: true };
+  const channel: NewChannel = {
     channelId, teamId: caller.teamId, name: kind === 'im' ? channelId : `mpdm-${members.join('--')}`.slice(0, 80).toLowerCase(),
     kind, creator: caller.userId, dmUsers: members, memberCount: members.length,
-  } as const;
-  try {
-    await transact([
-      asTransactItem('Put', db().entities.channel.create(channel).params()),
-      ...members.map((u) => membershipPut(channel, u)),
-    ]);
-  } catch (error) {
-    // Another open of the same set won the race: the conversation exists, which is what we want.
-    if (!(error instanceof TransactionCancelled)) throw error;
-  }
+  };
+  // False when another open of the same set won the race: the conversation exists, which is what we want.
+  await table().channels.createWithMembers(channel, members);
   await subscribeUsers(channelId, members);
   return { channel: view(await access(caller, channelId)) };
 }
@@ -240,32 +180,25 @@ const TYPE_OF_KIND: Record<ChannelKind, (typeof ALL_TYPES)[number]> = {
 export async function listConversations(caller: Caller, types: string[], limit: number, cursor?: string, excludeArchived = false) {
   const wanted = new Set(types.length ? types : ['public_channel']);
   for (const t of wanted) if (!(ALL_TYPES as readonly string[]).includes(t)) throw new ClientError('invalid_arguments', 'types');
-  const scope = `U#${caller.userId}`;
+  const scope = table().memberships.conversationsScope(caller.userId);
   const position = cursor ? listPosition(cursor, scope) : { phase: 'mine', after: '' };
   const out: Record<string, unknown>[] = [];
 
   if (position.phase === 'mine') {
-    const memberships = await queryRange({
-      index: BY_OWNER_INDEX.name, partitionField: BY_OWNER_INDEX.partition, sortField: BY_OWNER_INDEX.sort,
-      partition: scope,
-      from: position.after ? `CH#${position.after}\u0000` : 'CH#',
-      to: 'CH#\uffff',
-      limit: limit + 1,
-      keep: (m) => wanted.has(TYPE_OF_KIND[m.kind as ChannelKind]),
-    });
+    const memberships = await table().memberships.conversationsPage(caller.userId, position.after || undefined, limit + 1, (m) => wanted.has(TYPE_OF_KIND[m.kind]));
     const page = memberships.slice(0, limit);
-    const channels = await channelsById(page.map((m) => String(m.channelId)));
+    const channels = await table().channels.byIds(page.map((m) => m.channelId));
     const unread = new Map<string, Unread>();
     await inParallel(page, 8, async (m) => {
-      unread.set(String(m.channelId), await unreadCount(String(m.channelId), m.lastRead as string | undefined));
+      unread.set(m.channelId, await unreadCount(m.channelId, m.lastRead));
     });
     for (const m of page) {
-      const channel = channels.get(String(m.channelId));
+      const channel = channels.get(m.channelId);
       if (!channel || (excludeArchived && channel.archived === true)) continue;
-      out.push(toSlackChannel(channel, { membership: m, unread: unread.get(String(m.channelId)) }));
+      out.push(toSlackChannel(channel, { membership: m, unread: unread.get(m.channelId) }));
     }
     if (memberships.length > limit) {
-      return page1(out, encodeScopedCursor(scope, { phase: 'mine', after: String(page[page.length - 1].channelId) }));
+      return page1(out, encodeScopedCursor(scope, { phase: 'mine', after: page[page.length - 1].channelId }));
     }
     if (!wanted.has('public_channel') || out.length >= limit) {
       return page1(out, wanted.has('public_channel') ? encodeScopedCursor(scope, { phase: 'public', after: PUBLIC_START }) : '');
@@ -276,21 +209,15 @@ export async function listConversations(caller: Caller, types: string[], limit: 
 
   if (position.phase !== 'public') throw new ClientError('invalid_cursor');
   const room = limit - out.length;
-  const publicChannels = await queryRange({
-    index: BY_OWNER_INDEX.name, partitionField: BY_OWNER_INDEX.partition, sortField: BY_OWNER_INDEX.sort,
-    partition: `T#${caller.teamId}#PUB`,
-    from: position.after === PUBLIC_START ? '' : `${position.after}\u0000`,
-    to: '\uffff',
-    limit: room + 1,
-  });
+  const publicChannels = await table().channels.publicPage(caller.teamId, position.after === PUBLIC_START ? undefined : position.after, room + 1);
   const page = publicChannels.slice(0, room);
-  const mine = await memberOf(caller.userId, page.map((c) => String(c.channelId)));
+  const mine = await table().memberships.heldAmong(caller.userId, page.map((c) => c.channelId));
   for (const channel of page) {
-    if (mine.has(String(channel.channelId))) continue; // listed in the first phase
+    if (mine.has(channel.channelId)) continue; // listed in the first phase
     if (excludeArchived && channel.archived === true) continue;
     out.push(toSlackChannel(channel));
   }
-  const next = publicChannels.length > room ? encodeScopedCursor(scope, { phase: 'public', after: String(page[page.length - 1].name) }) : '';
+  const next = publicChannels.length > room ? encodeScopedCursor(scope, { phase: 'public', after: page[page.length - 1].name }) : '';
   return page1(out, next);
 }
 
@@ -311,13 +238,3 @@ function listPosition(cursor: string, scope: string): { phase: string; after: st
 }
 
 const page1 = (channels: Record<string, unknown>[], next: string) => ({ channels, response_metadata: { next_cursor: next } });
-
-async function channelsById(channelIds: string[]): Promise<Map<string, Item>> {
-  const items = await batchGet(channelIds.map((id) => ({ pk: `CH#${id}`, sk: 'META' })));
-  return new Map(items.map((c) => [String(c.channelId), c]));
-}
-
-async function memberOf(userId: string, channelIds: string[]): Promise<Set<string>> {
-  const items = await batchGet(channelIds.map((id) => ({ pk: `CH#${id}`, sk: `MEM#${userId}` })));
-  return new Set(items.map((m) => String(m.channelId)));
-}

@@ -1,16 +1,13 @@
-import { db } from '../shared/clients';
-import { ClientError } from '../shared/errors';
-import { numberEnv } from '../shared/env';
-import type { Caller } from '../shared/identity';
-import { BY_OWNER_INDEX } from '../model/keys';
+import { numberSetting } from '../config/env';
+import type { Caller } from './caller';
+import { ClientError } from './errors';
 import { subscribe, unsubscribe, type LiveConnection } from './live';
+import { table } from './ports';
 import { announcePresence, clearPresenceSubscriptions, holdLease, releaseLease } from './presence';
-import { batchGet, queryRange, type Key } from './store';
 import { ensureProvisioned } from './users';
 
-/** A connection's lease: API Gateway drops a connection idle for 10 minutes; a ping renews it. */
-const LEASE_SECONDS = numberEnv('CONNECTION_LEASE_SECONDS', 11 * 60);
-const MAX_CONNECTIONS_PER_USER = numberEnv('MAX_CONNECTIONS_PER_USER', 20);
+const LEASE_SECONDS = numberSetting('connectionLeaseSeconds');
+const MAX_CONNECTIONS_PER_USER = numberSetting('maxConnectionsPerUser');
 
 export interface ConnectionInput {
   connectionId: string;
@@ -21,13 +18,7 @@ export interface ConnectionInput {
 const leaseEnd = () => Math.floor(Date.now() / 1000) + LEASE_SECONDS;
 
 // The conversations a user is in
-export async function channelIdsOfUser(userId: string): Promise<string[]> {
-  const memberships = await queryRange({
-    index: BY_OWNER_INDEX.name, partitionField: BY_OWNER_INDEX.partition, sortField: BY_OWNER_INDEX.sort,
-    partition: `U#${userId}`, prefix: 'CH#', limit: 100_000,
-  });
-  return memberships.map((m) => String(m.channelId));
-}
+export const channelIdsOfUser = (userId: string): Promise<string[]> => table().memberships.channelIdsOf(userId);
 
 /**
  * $connect: holds the lease in the user's presence item first (one atomic update that also counts
@@ -44,7 +35,7 @@ export async function openConnection({ connectionId, caller, deviceId }: Connect
     throw new ClientError('too_many_connections');
   }
   try {
-    await db().entities.connection.put({ connectionId, userId: caller.userId, teamId: caller.teamId, deviceId, expiresAt }).go();
+    await table().connections.put({ connectionId, userId: caller.userId, teamId: caller.teamId, deviceId, expiresAt });
     const live: LiveConnection = { connectionId, userId: caller.userId, deviceId };
     const channelIds = await channelIdsOfUser(caller.userId);
     await subscribe(channelIds, live);
@@ -54,7 +45,7 @@ export async function openConnection({ connectionId, caller, deviceId }: Connect
     await closeConnection(connectionId, caller.userId).catch(() => undefined);
     throw error;
   }
-  if (held.transition) await announcePresence(caller.userId, held.transition);
+  if (held.transition) await announcePresence(caller.userId, held.transition, closeGone);
 }
 
 /**
@@ -66,14 +57,10 @@ export async function openConnection({ connectionId, caller, deviceId }: Connect
  */
 async function dropUnheldSubscriptions(userId: string, connectionId: string, channelIds: string[]): Promise<void> {
   if (channelIds.length === 0) return;
-  const held = await batchGet(channelIds.map((channelId) => membershipKey(channelId, userId)), { consistent: true });
-  const heldIds = new Set(held.map((m) => String(m.channelId)));
-  const gone = channelIds.filter((channelId) => !heldIds.has(channelId));
+  const held = await table().memberships.heldAmong(userId, channelIds, { consistent: true });
+  const gone = channelIds.filter((channelId) => !held.has(channelId));
   if (gone.length > 0) await unsubscribe(gone.map((channelId) => ({ channelId, connectionId })));
 }
-
-const membershipKey = (channelId: string, userId: string): Key =>
-  (db().entities.membership.get({ channelId, userId }).params() as { Key: Key }).Key;
 
 /**
  * ping: renews the lease (and its presence entry). A lease that already lapsed is written again;
@@ -83,7 +70,7 @@ export async function renewConnection({ connectionId, caller, deviceId }: Connec
   const expiresAt = leaseEnd();
   await Promise.all([
     holdLease(caller.userId, connectionId, expiresAt),
-    db().entities.connection.put({ connectionId, userId: caller.userId, teamId: caller.teamId, deviceId, expiresAt }).go(),
+    table().connections.put({ connectionId, userId: caller.userId, teamId: caller.teamId, deviceId, expiresAt }),
   ]);
 }
 
@@ -95,9 +82,12 @@ export async function renewConnection({ connectionId, caller, deviceId }: Connec
 export async function closeConnection(connectionId: string, userId: string): Promise<void> {
   const [transition] = await Promise.all([
     releaseLease(userId, connectionId),
-    db().entities.connection.delete({ connectionId }).go(),
+    table().connections.remove(connectionId),
     clearPresenceSubscriptions(connectionId),
     channelIdsOfUser(userId).then((channelIds) => unsubscribe(channelIds.map((channelId) => ({ channelId, connectionId })))),
   ]);
-  if (transition) await announcePresence(userId, transition);
+  if (transition) await announcePresence(userId, transition, closeGone);
 }
+
+/** The delivery rule for a 410 wherever this function may write: the same path as $disconnect. */
+export const closeGone = (r: { connectionId: string; userId: string }) => closeConnection(r.connectionId, r.userId);

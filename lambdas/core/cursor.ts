@@ -1,4 +1,4 @@
-import { ClientError } from '../shared/errors';
+import { ClientError } from './errors';
 
 /**
  * Opaque pagination cursors: a small JSON position, base64url-encoded. A cursor that does not

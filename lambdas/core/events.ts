@@ -1,6 +1,8 @@
-import { stableId } from '../shared/identity';
+import type { ChannelItem, MembershipItem, MessageItem } from '../model/service';
+import { storedItem } from '../model/stored-items';
+import type { Item } from '../model/store';
+import { recordEventId } from './delivery';
 import { toSlackMessage } from './format';
-import type { Item } from './store';
 
 /*
  * Events from changes: what members see when an item of the table changes. Pure: a change in,
@@ -30,36 +32,51 @@ export interface Outgoing {
   event: Record<string, unknown> & { type: string; event_id: string };
 }
 
-const entityOf = (item: Item | undefined) => (item ? String(item.__edb_e__ ?? '') : '');
-const asStrings = (v: unknown): string[] => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []).map(String);
+/** A change's images as one entity's items (both sides of a change are the same item). */
+interface Images<T> {
+  kind: Change['kind'];
+  oldItem?: T;
+  newItem?: T;
+}
+
+function imagesOf<E extends 'message' | 'membership' | 'channel'>(change: Change, entity: E) {
+  const side = (raw: Item | undefined) => {
+    const stored = storedItem(raw);
+    return stored?.entity === entity ? stored.item : undefined;
+  };
+  return { kind: change.kind, oldItem: side(change.oldItem), newItem: side(change.newItem) };
+}
+
+/** The entity of the item a change touched, if members see its changes. */
+export const changedEntity = (change: Change) => storedItem(change.newItem ?? change.oldItem);
 
 export function eventsFor(change: Change): Outgoing[] {
-  const item = change.newItem ?? change.oldItem;
   const drafts = (() => {
-    switch (entityOf(item)) {
+    switch (changedEntity(change)?.entity) {
       case 'message':
-        return messageEvents(change);
+        return messageEvents(imagesOf(change, 'message') as Images<MessageItem>);
       case 'membership':
-        return membershipEvents(change);
+        return membershipEvents(imagesOf(change, 'membership') as Images<MembershipItem>);
       case 'channel':
-        return channelEvents(change);
+        return channelEvents(imagesOf(change, 'channel') as Images<ChannelItem>);
       default:
         return [];
     }
   })();
   return drafts.map((draft, index) => ({
     ...draft,
-    event: { ...draft.event, event_id: stableId('Ev', change.id, String(index)) } as Outgoing['event'],
+    event: { ...draft.event, event_id: recordEventId(change.id, index) } as Outgoing['event'],
   }));
 }
 
 type Draft = { channelId: string; audience: Audience; event: Record<string, unknown> & { type: string } };
 
-function messageEvents({ kind, oldItem, newItem }: Change): Draft[] {
-  const item = (newItem ?? oldItem) as Item;
-  const channel = String(item.channelId);
+function messageEvents({ kind, oldItem, newItem }: Images<MessageItem>): Draft[] {
+  const item = newItem ?? oldItem;
+  if (!item) return [];
+  const channel = item.channelId;
   const toChannel = (event: Draft['event']): Draft => ({ channelId: channel, audience: { kind: 'channel' }, event });
-  const ts = String(item.ts);
+  const ts = item.ts;
 
   if (kind === 'INSERT' && newItem) return [toChannel({ ...toSlackMessage(newItem), channel, event_ts: ts })];
   if (kind === 'REMOVE' && oldItem) {
@@ -73,11 +90,11 @@ function messageEvents({ kind, oldItem, newItem }: Change): Draft[] {
     return out;
   }
   if (newItem.text !== oldItem.text || newItem.editedTs !== oldItem.editedTs) {
-    const eventTs = String(newItem.editedTs ?? ts);
+    const eventTs = newItem.editedTs ?? ts;
     out.push(toChannel({ type: 'message', subtype: 'message_changed', hidden: true, channel, ts: eventTs, event_ts: eventTs, message: toSlackMessage(newItem), previous_message: toSlackMessage(oldItem) }));
   }
-  if (Number(newItem.replyCount ?? 0) > Number(oldItem.replyCount ?? 0)) {
-    const latest = String(newItem.latestReply ?? ts);
+  if ((newItem.replyCount ?? 0) > (oldItem.replyCount ?? 0)) {
+    const latest = newItem.latestReply ?? ts;
     out.push(toChannel({ type: 'message', subtype: 'message_replied', hidden: true, channel, ts: latest, event_ts: latest, message: toSlackMessage(newItem) }));
   }
   const before = reactionSets(oldItem.reactions);
@@ -92,14 +109,16 @@ function messageEvents({ kind, oldItem, newItem }: Change): Draft[] {
   return out;
 }
 
+const userIds = (v: unknown): string[] => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []).filter((u): u is string => typeof u === 'string');
+
 /** A stored reactions map as name → users, from its own keys only: a name is never looked up on a plain object. */
 const reactionSets = (map: unknown): Map<string, Set<string>> =>
-  new Map(typeof map === 'object' && map !== null ? Object.entries(map).map(([name, users]) => [name, new Set(asStrings(users))]) : []);
+  new Map(typeof map === 'object' && map !== null ? Object.entries(map).map(([name, users]) => [name, new Set(userIds(users))]) : []);
 
-function membershipEvents({ kind, oldItem, newItem }: Change): Draft[] {
-  const item = (newItem ?? oldItem) as Item;
-  const channel = String(item.channelId);
-  const user = String(item.userId);
+function membershipEvents({ kind, oldItem, newItem }: Images<MembershipItem>): Draft[] {
+  const item = newItem ?? oldItem;
+  if (!item) return [];
+  const { channelId: channel, userId: user } = item;
   const channelType = item.kind === 'public' ? 'C' : 'G';
   if (kind === 'INSERT') {
     return [{ channelId: channel, audience: { kind: 'channel' }, event: { type: 'member_joined_channel', user, channel, channel_type: channelType, team: item.teamId } }];
@@ -108,18 +127,17 @@ function membershipEvents({ kind, oldItem, newItem }: Change): Draft[] {
     return [{ channelId: channel, audience: { kind: 'channel', leaver: user }, event: { type: 'member_left_channel', user, channel, channel_type: channelType, team: item.teamId } }];
   }
   if (newItem && oldItem && newItem.lastRead !== oldItem.lastRead && typeof newItem.lastRead === 'string') {
-    const exceptDevice = typeof newItem.markedBy === 'string' ? newItem.markedBy : undefined;
-    return [{ channelId: channel, audience: { kind: 'user', userId: user, exceptDevice }, event: { type: 'channel_marked', channel, ts: newItem.lastRead } }];
+    return [{ channelId: channel, audience: { kind: 'user', userId: user, exceptDevice: newItem.markedBy }, event: { type: 'channel_marked', channel, ts: newItem.lastRead } }];
   }
   return [];
 }
 
-function channelEvents({ kind, newItem }: Change): Draft[] {
+function channelEvents({ kind, newItem }: Images<ChannelItem>): Draft[] {
   if (kind !== 'INSERT' || !newItem || (newItem.kind !== 'public' && newItem.kind !== 'private')) return [];
-  const channel = String(newItem.channelId);
+  const channel = newItem.channelId;
   return [{
     channelId: channel,
-    audience: { kind: 'user', userId: String(newItem.creator) },
-    event: { type: 'channel_created', channel: { id: channel, name: newItem.name, created: Math.floor(Number(newItem.createdAt ?? 0) / 1000), creator: newItem.creator, is_private: newItem.kind === 'private' } },
+    audience: { kind: 'user', userId: newItem.creator },
+    event: { type: 'channel_created', channel: { id: channel, name: newItem.name, created: Math.floor((newItem.createdAt ?? 0) / 1000), creator: newItem.creator, is_private: newItem.kind === 'private' } },
   }];
 }

@@ -1,27 +1,16 @@
-import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { monotonicFactory } from 'ulid';
-import { connections, db } from '../shared/clients';
-import { numberEnv } from '../shared/env';
-import { logger } from '../shared/logger';
-import { withFileUrls } from '../shared/media';
-import { fitEvent, INBOX_EVENT_BYTES, LIVE_EVENT_BYTES } from './budgets';
-import { eventsFor, type Change, type Outgoing } from './events';
-import { connectionsOfChannel, connectionsOfUser, unsubscribe, type LiveConnection } from './live';
-import { batchWrite, queryRange, type Item } from './store';
-import { closeConnection } from './connections';
+import { logger } from '../adapters/logger';
+import { withFileUrls } from '../adapters/media';
+import type { ChannelItem } from '../model/service';
+import { fitEvent, INBOX_EVENT_BYTES } from './budgets';
+import { closeGone } from './connections';
+import { emptyStats, type DeliveryStats } from './delivery';
+import { changedEntity, eventsFor, type Change, type Outgoing } from './events';
 import { isHot } from './hot-channels';
+import { connectionsOfChannel, connectionsOfUser, unsubscribe, type LiveConnection } from './live';
 import { inParallel } from './parallel';
+import { delivery, table } from './ports';
 
-/**
- * Live delivery of one event: the recipients are split into batches of LIVE_BATCH_SIZE that run in
- * parallel, FANOUT_CONCURRENCY posts in flight in all (spread over the batches in flight), over as
- * many keep-alive sockets. A batch is the unit that could move to its own "deliver" invocation
- * (README: Limits); today all batches run inside the fan-out invocation.
- */
-const POST_CONCURRENCY = Math.max(1, numberEnv('FANOUT_CONCURRENCY', 128));
-const LIVE_BATCH_SIZE = Math.max(1, numberEnv('FANOUT_BATCH_SIZE', 500));
-/** Deliveries to this many connections or more log their timing. */
-const LOG_DELIVERY_FROM = 200;
 const INBOX_DAYS = 30;
 /**
  * Inbox entries are keyed by the time they are written (seq), and sync hands out cursors up to
@@ -38,13 +27,8 @@ const INBOX_CHUNKS_IN_FLIGHT = 8;
 
 const nextSeq = monotonicFactory();
 
-export interface DeliveryStats {
+export interface FanoutStats extends DeliveryStats {
   events: number;
-  posts: number;
-  gone: number;
-  /** 410s from connections subscribed moments ago: still in their handshake, so kept. */
-  goneDuringHandshake: number;
-  postFailures: number;
   inboxWrites: number;
   lateInboxRewrites: number;
 }
@@ -54,21 +38,17 @@ export interface DeliveryStats {
  * its member list once. A membership change in the batch drops the cached list.
  */
 export class FanoutContext {
-  private channels = new Map<string, Promise<Item | undefined>>();
+  private channels = new Map<string, Promise<ChannelItem | undefined>>();
   private members = new Map<string, Promise<string[]>>();
-  readonly stats: DeliveryStats = { events: 0, posts: 0, gone: 0, goneDuringHandshake: 0, postFailures: 0, inboxWrites: 0, lateInboxRewrites: 0 };
+  readonly stats: FanoutStats = { events: 0, ...emptyStats(), inboxWrites: 0, lateInboxRewrites: 0 };
 
-  channel(channelId: string): Promise<Item | undefined> {
-    if (!this.channels.has(channelId)) {
-      this.channels.set(channelId, db().entities.channel.get({ channelId }).go().then((r) => (r.data ?? undefined) as Item | undefined));
-    }
+  channel(channelId: string): Promise<ChannelItem | undefined> {
+    if (!this.channels.has(channelId)) this.channels.set(channelId, table().channels.get(channelId));
     return this.channels.get(channelId)!;
   }
 
   membersOf(channelId: string): Promise<string[]> {
-    if (!this.members.has(channelId)) {
-      this.members.set(channelId, queryRange({ partition: `CH#${channelId}`, prefix: 'MEM#', limit: 1_000_000, consistent: true }).then((items) => items.map((m) => String(m.userId))));
-    }
+    if (!this.members.has(channelId)) this.members.set(channelId, table().memberships.allMembers(channelId));
     return this.members.get(channelId)!;
   }
 
@@ -81,13 +61,13 @@ export class FanoutContext {
 /**
  * Delivers what one change means to the people it concerns: into the inboxes of the members
  * (unless the channel is hot), so nothing is lost for devices that are offline, and at the same
- * time live to every connection online now. A failed post to one connection is logged and left to
- * sync; a 410 removes that connection. Inbox write failures throw, so the stream record is retried.
+ * time live to every connection online now (core/delivery.ts: a failed post is left to sync, a 410
+ * closes that connection). Inbox write failures throw, so the stream record is retried.
  */
 export async function deliverChange(change: Change, ctx: FanoutContext): Promise<void> {
   const outgoing = eventsFor(change);
-  const touched = change.newItem ?? change.oldItem;
-  if (touched?.__edb_e__ === 'membership' || touched?.__edb_e__ === 'channel') ctx.forget(String(touched.channelId));
+  const touched = changedEntity(change);
+  if (touched?.entity === 'membership' || touched?.entity === 'channel') ctx.forget(touched.item.channelId);
   for (const out of outgoing) {
     ctx.stats.events++;
     // Side by side: the live push does not wait for a big channel's inbox writes. A device that
@@ -129,12 +109,9 @@ async function writeInboxChunk(out: Outgoing, event: string, recipients: string[
   for (let rewrite = 0; ; rewrite++) {
     const startedAt = Date.now();
     const expiresAt = Math.floor(startedAt / 1000) + INBOX_DAYS * 24 * 60 * 60;
-    const items = recipients.map(
-      (userId) =>
-        (db().entities.inboxEntry.put({ userId, seq: nextSeq(startedAt), channelId: out.channelId, eventId: out.event.event_id, event, expiresAt }).params() as { Item: Item }).Item,
-    );
-    await batchWrite(items);
-    ctx.stats.inboxWrites += items.length;
+    const entries = recipients.map((userId) => ({ userId, seq: nextSeq(startedAt), channelId: out.channelId, eventId: out.event.event_id, event, expiresAt }));
+    await table().inbox.put(entries);
+    ctx.stats.inboxWrites += entries.length;
     const took = Date.now() - startedAt;
     if (took <= LATE_INBOX_MS) return;
     if (rewrite >= MAX_LATE_REWRITES) {
@@ -167,65 +144,12 @@ async function liveRecipients(out: Outgoing, ctx: FanoutContext): Promise<LiveCo
 async function pushLive(out: Outgoing, ctx: FanoutContext): Promise<void> {
   const started = Date.now();
   const recipients = await liveRecipients(out, ctx);
-  await deliverTo(out, recipients, ctx, started, Date.now());
+  if (recipients.length > 0) {
+    // Inboxes keep files unsigned; live events carry url_private minted now, for these members only.
+    const event = await withFileUrls(out.event);
+    await delivery().deliver(event, recipients, { whenGone: closeGone, stats: ctx.stats, logFields: { channel: out.channelId, queryMs: Date.now() - started } });
+  }
   const leaver = out.audience.kind === 'channel' ? out.audience.leaver : undefined;
   // The leaver got this last event; their subscriptions end now, before the channel's next record.
   if (leaver) await unsubscribe(recipients.filter((c) => c.userId === leaver).map((c) => ({ channelId: out.channelId, connectionId: c.connectionId })));
-}
-
-async function deliverTo(out: Outgoing, recipients: LiveConnection[], ctx: FanoutContext, started: number, queried: number): Promise<void> {
-  if (recipients.length === 0) return;
-  // Inboxes keep files unsigned; live events carry url_private minted now, for these members only.
-  // Over API Gateway's 128 KB per message, the event goes as its reference (core/budgets.ts).
-  const data = Buffer.from(JSON.stringify(fitEvent(await withFileUrls(out.event), LIVE_EVENT_BYTES)));
-  const batches: LiveConnection[][] = [];
-  for (let i = 0; i < recipients.length; i += LIVE_BATCH_SIZE) batches.push(recipients.slice(i, i + LIVE_BATCH_SIZE));
-  // Every batch in flight at once when they fit, each with its share of the posts in flight.
-  const batchesInFlight = Math.min(batches.length, POST_CONCURRENCY);
-  const perBatch = Math.max(1, Math.floor(POST_CONCURRENCY / Math.max(1, batchesInFlight)));
-  await inParallel(batches, batchesInFlight, (batch) => deliverBatch(batch, data, perBatch, ctx));
-  if (recipients.length >= LOG_DELIVERY_FROM) {
-    const ms = Date.now() - started;
-    logger.info('live delivery', {
-      eventId: out.event.event_id, channel: out.channelId, connections: recipients.length, batches: batches.length,
-      inFlight: perBatch * batchesInFlight, queryMs: queried - started, postMs: Date.now() - queried, ms,
-      postsPerSecond: Math.round(recipients.length / Math.max(0.001, (Date.now() - queried) / 1000)),
-    });
-  }
-}
-
-/**
- * Posts one event to a batch of connections, `concurrency` at a time. A 410 removes exactly that
- * connection; any other failure is logged and left to sync (or, for a hot channel, to history).
- */
-async function deliverBatch(batch: LiveConnection[], data: Buffer, concurrency: number, ctx: FanoutContext): Promise<void> {
-  const client = connections({ maxSockets: POST_CONCURRENCY });
-  await inParallel(batch, concurrency, async (connection) => {
-    try {
-      ctx.stats.posts++;
-      await client.send(new PostToConnectionCommand({ ConnectionId: connection.connectionId, Data: data }));
-    } catch (error) {
-      if ((error as Error).name === 'GoneException' && inHandshake(connection)) {
-        // API Gateway answers 410 until $connect has returned, and $connect writes the subscriptions
-        // first: removing it now would leave a live device with none. It syncs after the handshake.
-        ctx.stats.goneDuringHandshake++;
-      } else if ((error as Error).name === 'GoneException') {
-        ctx.stats.gone++;
-        await removeGoneConnection(connection);
-      } else {
-        ctx.stats.postFailures++;
-        logger.warn('post to connection failed; the device catches up with sync', { connectionId: connection.connectionId, error });
-      }
-    }
-  });
-}
-
-/** $connect's time limit in API Gateway is 29 s: a subscription younger than that may be mid-handshake. */
-const HANDSHAKE_GRACE_MS = 30_000;
-const inHandshake = (connection: LiveConnection) => connection.since !== undefined && Date.now() - connection.since < HANDSHAKE_GRACE_MS;
-
-/** A 410: the connection is gone. Remove exactly it (its lease and its subscriptions), nothing else. */
-async function removeGoneConnection(connection: LiveConnection): Promise<void> {
-  // The same path as $disconnect: lease, subscriptions, presence (a user whose last device is gone goes away).
-  await closeConnection(connection.connectionId, connection.userId);
 }

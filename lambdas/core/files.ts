@@ -1,19 +1,20 @@
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { ulid } from 'ulid';
-import { db, tableName } from '../shared/clients';
-import { numberEnv } from '../shared/env';
-import { ClientError } from '../shared/errors';
-import type { Caller } from '../shared/identity';
-import { logger } from '../shared/logger';
-import { mediaBucket, s3, type StoredFile } from '../shared/media';
+import { numberSetting } from '../config/env';
+import { ClientError } from './errors';
+import type { Caller } from './caller';
+import { logger } from '../adapters/logger';
+import { mediaBucket, s3, type StoredFile } from '../adapters/media';
 import { memberAccess } from './channels';
 import { displayName, keySafeName, mimeTypeFor, normalizeMimeType } from './file-names';
 import { imageSize, SIZED_IMAGE_TYPES } from './image-size';
 import { contentDisposition } from './file-disposition';
-import { checkText, postMessage } from './messages';
+import { checkText, storeMessage } from './messages';
 import { takeMessageToken } from './rate-limit';
-import { asTransactItem, transact, TransactionCancelled } from './store';
+import { TransactionCancelled } from '../model/store';
+import type { FileItem } from '../model/service';
+import { table } from './ports';
 import { isTs } from './ts';
 
 /*
@@ -24,9 +25,9 @@ import { isTs } from './ts';
  */
 
 /** Largest upload accepted (bytes). */
-export const MAX_FILE_BYTES = numberEnv('FILES_MAX_BYTES', 100 * 1024 * 1024);
+export const MAX_FILE_BYTES = numberSetting('fileMaxBytes');
 /** How long a presigned upload works. */
-const UPLOAD_URL_SECONDS = numberEnv('FILES_UPLOAD_URL_SECONDS', 5 * 60);
+const UPLOAD_URL_SECONDS = numberSetting('uploadUrlSeconds');
 /** A pending file (record and object) is forgotten after a day, like the bucket's lifecycle rule. */
 const PENDING_SECONDS = 24 * 60 * 60;
 /** Files per completeUploadExternal (and so per message). */
@@ -60,11 +61,11 @@ export async function getUploadUrl(caller: Caller, input: UploadRequest) {
 
   const fileId = newFileId();
   const key = pendingKey(caller.teamId, fileId, name);
-  await db().entities.file.create({
+  await table().files.create({
     fileId, teamId: caller.teamId, userId: caller.userId, name, title: name, mimetype, size: input.length, key,
-    status: 'pending', expiresAt: Math.floor(Date.now() / 1000) + PENDING_SECONDS,
+    expiresAt: Math.floor(Date.now() / 1000) + PENDING_SECONDS,
     ...(input.altTxt ? { altTxt: input.altTxt } : {}),
-  }).go();
+  });
 
   const post = await createPresignedPost(s3(), {
     Bucket: mediaBucket(),
@@ -87,7 +88,7 @@ export interface CompleteRequest {
 }
 
 interface Checked {
-  record: { fileId: string; teamId: string; name: string; title: string; mimetype: string; size: number; key: string };
+  record: FileItem;
   title: string;
   finalKey: string;
   width?: number;
@@ -101,7 +102,7 @@ const isNotFound = (error: unknown) => {
 
 /** The caller's own pending file, its object present and as declared. */
 async function checkFile(caller: Caller, ref: { id: string; title?: string }, index: number): Promise<Checked> {
-  const { data } = await db().entities.file.get({ fileId: ref.id }).go({ consistent: true });
+  const data = await table().files.get(ref.id);
   // Another user's or another workspace's file is not found, never merely forbidden.
   if (!data || data.teamId !== caller.teamId || data.userId !== caller.userId) throw new ClientError('file_not_found');
   if (data.status === 'complete') throw new ClientError('invalid_arguments', `files[${index}]: ${ref.id} is already complete`);
@@ -138,17 +139,8 @@ async function checkFile(caller: Caller, ref: { id: string; title?: string }, in
 const copySource = (bucket: string, key: string) => `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 
 /** One file's move from pending to complete, only if it is still the caller's pending file. */
-const completeWrite = (caller: Caller, c: Checked) => asTransactItem('Update', {
-  TableName: tableName(),
-  Key: { pk: `F#${c.record.fileId}`, sk: 'FILE' },
-  UpdateExpression: `SET #status = :complete, #key = :key, title = :title${c.width ? ', originalW = :w, originalH = :h' : ''} REMOVE expiresAt`,
-  ConditionExpression: '#status = :pending AND userId = :user',
-  ExpressionAttributeNames: { '#status': 'status', '#key': 'key' },
-  ExpressionAttributeValues: {
-    ':complete': 'complete', ':pending': 'pending', ':user': caller.userId, ':key': c.finalKey, ':title': c.title,
-    ...(c.width ? { ':w': c.width, ':h': c.height } : {}),
-  },
-});
+const completeWrite = (caller: Caller, c: Checked) =>
+  table().files.completion({ fileId: c.record.fileId, userId: caller.userId, key: c.finalKey, title: c.title, width: c.width, height: c.height });
 
 /**
  * files.completeUploadExternal
@@ -177,7 +169,7 @@ export async function completeUpload(caller: Caller, input: CompleteRequest) {
     const { channel } = await memberAccess(caller, input.channelId);
     if (channel.archived === true) throw new ClientError('is_archived');
     if (input.threadTs !== undefined) {
-      const parent = isTs(input.threadTs) ? (await db().entities.message.get({ channelId: input.channelId, ts: input.threadTs }).go({ consistent: true })).data : null;
+      const parent = isTs(input.threadTs) ? await table().messages.get(input.channelId, input.threadTs) : undefined;
       if (!parent) throw new ClientError('thread_not_found');
     }
   }
@@ -202,9 +194,9 @@ export async function completeUpload(caller: Caller, input: CompleteRequest) {
   const completes = checked.map((c) => completeWrite(caller, c));
   try {
     if (input.channelId) {
-      await postMessage(caller, { channelId: input.channelId, text: input.initialComment ?? '', threadTs: input.threadTs, files, tokenTaken: true, alsoWrite: completes });
+      await storeMessage(caller, { channelId: input.channelId, text: input.initialComment ?? '', threadTs: input.threadTs, files, tokenTaken: true, alsoWrite: completes });
     } else {
-      await transact(completes);
+      await table().files.complete(completes);
     }
   } catch (error) {
     if (error instanceof TransactionCancelled) {

@@ -1,12 +1,10 @@
-import type { Item } from './store';
+import type { ChannelItem, MembershipItem, MessageItem, UserItem } from '../model/service';
 
 /*
  * Stored items to Slack's public shapes. Internal attributes (keys, entity markers, team ids on
  * messages) never leave through here.
  */
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
 /** DynamoDB string sets arrive as Set; JSON images as arrays. */
 const strings = (v: unknown): string[] => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []).filter((s): s is string => typeof s === 'string');
@@ -29,11 +27,14 @@ export interface SlackMessage {
   client_msg_id?: string;
 }
 
-export function toSlackMessage(item: Item): SlackMessage {
-  const ts = str(item.ts) ?? '';
-  const threadTs = str(item.threadTs);
-  const replyCount = num(item.replyCount) ?? 0;
-  const message: SlackMessage = { type: 'message', user: str(item.userId) ?? '', text: str(item.text) ?? '', ts };
+/** A message's stored fields, as read or as a send writes them. */
+export type MessageFields = Readonly<Partial<MessageItem>>;
+
+export function toSlackMessage(item: MessageFields): SlackMessage {
+  const ts = item.ts ?? '';
+  const threadTs = item.threadTs;
+  const replyCount = item.replyCount ?? 0;
+  const message: SlackMessage = { type: 'message', user: item.userId ?? '', text: item.text ?? '', ts };
   if (item.deleted === true) {
     message.subtype = 'tombstone';
     message.text = 'This message was deleted.';
@@ -50,22 +51,18 @@ export function toSlackMessage(item: Item): SlackMessage {
     message.reply_count = replyCount;
     message.reply_users = users;
     message.reply_users_count = users.length;
-    const latest = str(item.latestReply);
-    if (latest) message.latest_reply = latest;
+    if (item.latestReply) message.latest_reply = item.latestReply;
   }
-  const editedBy = str(item.editedBy);
-  const editedTs = str(item.editedTs);
-  if (editedBy && editedTs) message.edited = { user: editedBy, ts: editedTs };
+  if (item.editedBy && item.editedTs) message.edited = { user: item.editedBy, ts: item.editedTs };
   const reactions = reactionsOf(item);
   if (reactions.length > 0) message.reactions = reactions;
   if (Array.isArray(item.files) && item.files.length > 0) message.files = item.files;
-  const clientMsgId = str(item.clientMsgId);
-  if (clientMsgId) message.client_msg_id = clientMsgId;
+  if (item.clientMsgId) message.client_msg_id = item.clientMsgId;
   return message;
 }
 
 /** Reactions in the order they were first added (the map keeps `name` → users and `order`). */
-export function reactionsOf(item: Item): Array<{ name: string; count: number; users: string[] }> {
+export function reactionsOf(item: MessageFields): Array<{ name: string; count: number; users: string[] }> {
   const map = item.reactions;
   if (!map || typeof map !== 'object') return [];
   return Object.entries(map as Record<string, unknown>)
@@ -76,7 +73,7 @@ export function reactionsOf(item: Item): Array<{ name: string; count: number; us
 }
 
 export interface ChannelView {
-  membership?: Item;
+  membership?: Readonly<Partial<MembershipItem>>;
   unread?: Unread;
 }
 
@@ -86,9 +83,9 @@ export interface Unread {
   through: string;
 }
 
-export function toSlackChannel(channel: Item, view: ChannelView = {}): Record<string, unknown> {
-  const kind = str(channel.kind) ?? 'public';
-  const createdMillis = num(channel.createdAt) ?? 0;
+export function toSlackChannel(channel: Readonly<Partial<ChannelItem>>, view: ChannelView = {}): Record<string, unknown> {
+  const kind = channel.kind ?? 'public';
+  const createdMillis = channel.createdAt ?? 0;
   const out: Record<string, unknown> = {
     id: channel.channelId,
     name: channel.name,
@@ -102,14 +99,14 @@ export function toSlackChannel(channel: Item, view: ChannelView = {}): Record<st
     created: Math.floor(createdMillis / 1000),
     creator: channel.creator,
     context_team_id: channel.teamId,
-    num_members: num(channel.memberCount) ?? 0,
+    num_members: channel.memberCount ?? 0,
     is_member: view.membership !== undefined,
   };
   if (kind === 'im' || kind === 'mpim') out.members = strings(channel.dmUsers);
   if (channel.topic !== undefined) out.topic = { value: channel.topic, creator: '', last_set: 0 };
   if (channel.purpose !== undefined) out.purpose = { value: channel.purpose, creator: '', last_set: 0 };
   if (view.membership) {
-    out.last_read = str(view.membership.lastRead) ?? '0'.repeat(26);
+    out.last_read = view.membership.lastRead ?? '0'.repeat(26);
     if (view.unread) {
       out.unread_count = view.unread.count;
       // Not Slack's: a client that counts live messages on top skips those at or before this ts.
@@ -119,9 +116,9 @@ export function toSlackChannel(channel: Item, view: ChannelView = {}): Record<st
   return out;
 }
 
-export function toSlackUser(user: Item): Record<string, unknown> {
-  const name = str(user.name) ?? '';
-  const realName = str(user.realName) ?? name;
+export function toSlackUser(user: Readonly<Partial<UserItem>>): Record<string, unknown> {
+  const name = user.name ?? '';
+  const realName = user.realName ?? name;
   return {
     id: user.userId,
     team_id: user.teamId,

@@ -1,6 +1,6 @@
-import { numberEnv } from '../shared/env';
+import { numberSetting } from '../config/env';
 
 /** Past this many members a channel writes no inbox entries; its members read it from history. */
-export const HOT_CHANNEL_THRESHOLD = numberEnv('HOT_CHANNEL_THRESHOLD', 1000);
+export const HOT_CHANNEL_THRESHOLD = numberSetting('hotChannelThreshold');
 
-export const isHot = (memberCount: unknown): boolean => Number(memberCount ?? 0) > HOT_CHANNEL_THRESHOLD;
+export const isHot = (memberCount: number | undefined): boolean => (memberCount ?? 0) > HOT_CHANNEL_THRESHOLD;

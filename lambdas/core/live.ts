@@ -1,7 +1,6 @@
-import { db } from '../shared/clients';
-import { BY_OWNER_INDEX } from '../model/keys';
-import { batchWrite, isLive, queryRange, type Item } from './store';
-import { numberEnv } from '../shared/env';
+import { numberSetting } from '../config/env';
+import type { ConnectionItem, LiveSubscriptionItem } from '../model/service';
+import { table } from './ports';
 
 /*
  * Live subscriptions: one item per (channel, connection) so that fan-out reads the channel's online
@@ -9,8 +8,7 @@ import { numberEnv } from '../shared/env';
  * removed at $disconnect, on leave, and when @connections answers 410.
  */
 
-/** API Gateway closes every connection at 2 hours; a subscription outliving a missed $disconnect expires then. */
-const MAX_CONNECTION_SECONDS = numberEnv('MAX_CONNECTION_SECONDS', 2 * 60 * 60);
+const MAX_CONNECTION_SECONDS = numberSetting('maxConnectionSeconds');
 
 export interface LiveConnection {
   connectionId: string;
@@ -20,53 +18,34 @@ export interface LiveConnection {
   since?: number;
 }
 
+const fromConnection = (c: ConnectionItem): LiveConnection => ({ connectionId: c.connectionId, userId: c.userId, deviceId: c.deviceId, since: c.connectedAt || undefined });
+const fromSubscription = (s: LiveSubscriptionItem): LiveConnection => ({ connectionId: s.connectionId, userId: s.userId, deviceId: s.deviceId, since: s.subscribedAt || undefined });
+
 // The live connections of a user (all their devices)
 export async function connectionsOfUser(userId: string): Promise<LiveConnection[]> {
-  const items = await queryRange({
-    index: BY_OWNER_INDEX.name,
-    partitionField: BY_OWNER_INDEX.partition,
-    sortField: BY_OWNER_INDEX.sort,
-    partition: `U#${userId}`,
-    prefix: 'CONN#',
-    limit: 1000,
-    keep: (item) => isLive(item),
-  });
-  return items.map(toLiveConnection);
+  return (await table().connections.ofUser(userId)).map(fromConnection);
 }
 
 // The live connections subscribed to a channel
 export async function connectionsOfChannel(channelId: string): Promise<LiveConnection[]> {
-  const items = await queryRange({ partition: `LIVE#${channelId}`, limit: 1_000_000, keep: (item) => isLive(item) });
-  return items.map(toLiveConnection);
+  return (await table().connections.subscribedTo(channelId)).map(fromSubscription);
 }
 
-const toLiveConnection = (item: Item): LiveConnection => ({
-  connectionId: String(item.connectionId),
-  userId: String(item.userId),
-  deviceId: String(item.deviceId),
-  since: Number(item.subscribedAt ?? item.connectedAt) || undefined,
+const subscription = (channelId: string, c: LiveConnection, connectedAtSeconds: number) => ({
+  channelId, connectionId: c.connectionId, userId: c.userId, deviceId: c.deviceId,
+  expiresAt: connectedAtSeconds + MAX_CONNECTION_SECONDS + 60,
 });
-
-function subscriptionItem(channelId: string, connection: LiveConnection, connectedAtSeconds: number): Item {
-  const params = db()
-    .entities.liveSubscription.put({
-      channelId, connectionId: connection.connectionId, userId: connection.userId, deviceId: connection.deviceId,
-      expiresAt: connectedAtSeconds + MAX_CONNECTION_SECONDS + 60,
-    })
-    .params() as { Item: Item };
-  return params.Item;
-}
 
 export async function subscribe(channelIds: string[], connection: LiveConnection): Promise<void> {
   const now = Math.floor(Date.now() / 1000);
-  await batchWrite(channelIds.map((channelId) => subscriptionItem(channelId, connection, now)));
+  await table().connections.subscribe(channelIds.map((channelId) => subscription(channelId, connection, now)));
 }
 
 /** Subscribes the live connections of users who just joined a channel. */
 export async function subscribeUsers(channelId: string, userIds: string[]): Promise<void> {
   const now = Math.floor(Date.now() / 1000);
   const connections = (await Promise.all(userIds.map(connectionsOfUser))).flat();
-  await batchWrite(connections.map((c) => subscriptionItem(channelId, c, now)));
+  await table().connections.subscribe(connections.map((c) => subscription(channelId, c, now)));
 }
 
 export async function unsubscribeUser(channelId: string, userId: string): Promise<void> {
@@ -75,5 +54,5 @@ export async function unsubscribeUser(channelId: string, userId: string): Promis
 }
 
 export async function unsubscribe(pairs: Array<{ channelId: string; connectionId: string }>): Promise<void> {
-  await batchWrite([], pairs.map((p) => ({ pk: `LIVE#${p.channelId}`, sk: p.connectionId })));
+  await table().connections.unsubscribe(pairs);
 }

@@ -1,12 +1,14 @@
-import { db } from '../shared/clients';
-import { ClientError } from '../shared/errors';
-import type { Caller } from '../shared/identity';
-import { BY_OWNER_INDEX } from '../model/keys';
+import { withFileUrls } from '../adapters/media';
+import { ClientError } from './errors';
+import type { Caller } from './caller';
+import type { MessageItem } from '../model/service';
+import type { NewMessage } from '../model/messages';
+import { TransactionCancelled, type TransactItem } from '../model/store';
 import { memberAccess } from './channels';
 import { HTTP_PAGE_BYTES, responseBytes } from './budgets';
 import { decodeCursor, encodeCursor } from './cursor';
 import { toSlackMessage, type SlackMessage } from './format';
-import { asTransactItem, queryRange, transact, TransactionCancelled, type Item, type TransactItem } from './store';
+import { table } from './ports';
 import { takeMessageToken } from './rate-limit';
 import { isTs, nextTs, tsBound } from './ts';
 
@@ -43,15 +45,14 @@ export function checkText(text: string, hasFiles: boolean): void {
   if ([...text].length > MAX_TEXT) throw new ClientError('msg_too_long');
 }
 
-async function getMessage(channelId: string, ts: string): Promise<Item | undefined> {
+async function getMessage(channelId: string, ts: string): Promise<MessageItem | undefined> {
   if (!isTs(ts)) return undefined;
-  const { data } = await db().entities.message.get({ channelId, ts }).go({ consistent: true });
-  return (data ?? undefined) as Item | undefined;
+  return table().messages.get(channelId, ts);
 }
 
 /** The first send of this client_msg_id by the caller in this conversation, if it is still remembered. */
 async function alreadySent(caller: Caller, channelId: string, clientMsgId: string): Promise<Posted | undefined> {
-  const { data: sent } = await db().entities.sentMessage.get({ userId: caller.userId, channelId, clientMsgId }).go({ consistent: true });
+  const sent = await table().messages.sentWith(caller.userId, channelId, clientMsgId);
   if (!sent || (sent.expiresAt ?? 0) <= Math.floor(Date.now() / 1000)) return undefined;
   const message = await getMessage(sent.channelId, sent.ts);
   return { channel: sent.channelId, ts: sent.ts, message: message ? toSlackMessage(message) : ({ type: 'message', user: caller.userId, text: '', ts: sent.ts } as SlackMessage) };
@@ -69,14 +70,19 @@ async function alreadySent(caller: Caller, channelId: string, clientMsgId: strin
  * returns the first send; in another conversation it is a new message (never the first one's).
  */
 export async function postMessage(caller: Caller, input: PostInput): Promise<Posted> {
+  const posted = await storeMessage(caller, input);
+  return { ...posted, message: await withFileUrls(posted.message) };
+}
+
+/** postMessage without signing the message's files: for callers that do not return it to a reader. */
+export async function storeMessage(caller: Caller, input: PostInput): Promise<Posted> {
   checkText(input.text, (input.files?.length ?? 0) > 0);
   if (input.clientMsgId !== undefined && (input.clientMsgId.length === 0 || input.clientMsgId.length > MAX_CLIENT_MSG_ID)) {
     throw new ClientError('invalid_arguments', 'client_msg_id');
   }
   const { channel } = await memberAccess(caller, input.channelId);
   if (channel.archived === true) throw new ClientError('is_archived');
-  const entities = db().entities;
-  const readHead = async () => (await entities.channelHead.get({ channelId: input.channelId }).go({ consistent: true })).data;
+  const readHead = () => table().messages.headOf(input.channelId);
   // Read while the idempotency record, the rate bucket and the thread parent are checked: one round
   // trip less per send. A head that moves meanwhile fails the transaction's condition and is read again.
   const firstHead = readHead();
@@ -94,66 +100,39 @@ export async function postMessage(caller: Caller, input: PostInput): Promise<Pos
     const parent = await getMessage(input.channelId, input.threadTs);
     if (!parent) throw new ClientError('thread_not_found');
     // A reply to a reply joins the parent's thread, as in Slack.
-    threadTs = String(parent.threadTs ?? parent.ts);
+    threadTs = parent.threadTs ?? parent.ts;
   }
 
   for (let attempt = 0; attempt < MAX_HEAD_ATTEMPTS; attempt++) {
     const head = attempt === 0 ? await firstHead : await readHead();
-    const ts = nextTs(head?.lastTs);
-    const item = {
+    const ts = nextTs(head);
+    const item: NewMessage = {
       channelId: input.channelId, ts, teamId: caller.teamId, userId: caller.userId, text: input.text,
       threadTs: threadTs ?? ts,
       ...(threadTs && input.replyBroadcast ? { replyBroadcast: true } : {}),
       ...(input.clientMsgId ? { clientMsgId: input.clientMsgId } : {}),
       ...(input.files?.length ? { files: input.files } : {}),
     };
-    const headParams = entities.channelHead.put({ channelId: input.channelId, lastTs: ts }).params() as Record<string, unknown>;
-    const writes = [
-      asTransactItem('Put', {
-        ...headParams,
-        ConditionExpression: 'attribute_not_exists(lastTs) OR lastTs < :ts',
-        ExpressionAttributeValues: { ':ts': ts },
-      }),
-      asTransactItem('Put', entities.message.create(item).params()),
-    ];
-    if (input.clientMsgId) {
-      const expiresAt = Math.floor(Date.now() / 1000) + IDEMPOTENCY_SECONDS;
-      const sent = entities.sentMessage.put({ userId: caller.userId, clientMsgId: input.clientMsgId, channelId: input.channelId, ts, expiresAt }).params() as Record<string, unknown>;
-      // An expired record (TTL deletes lazily) may be replaced.
-      writes.push(asTransactItem('Put', { ...sent, ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now', ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) } }));
+    const now = Math.floor(Date.now() / 1000);
+    const refused = await table().messages.commit({
+      message: item,
+      idempotency: input.clientMsgId ? { clientMsgId: input.clientMsgId, expiresAt: now + IDEMPOTENCY_SECONDS, now } : undefined,
+      threadTs,
+      alsoWrite: input.alsoWrite,
+    });
+    if (!refused) return { channel: input.channelId, ts, message: toSlackMessage(item) };
+    if (refused.also.includes('ConditionalCheckFailed')) throw new TransactionCancelled(refused.also);
+    if (input.clientMsgId && refused.duplicate) {
+      const previous = await alreadySent(caller, input.channelId, input.clientMsgId);
+      if (previous) return previous;
     }
-    if (threadTs) {
-      writes.push(
-        asTransactItem('Update', {
-          TableName: headParams.TableName,
-          Key: { pk: `CH#${input.channelId}`, sk: `MSG#${threadTs}` },
-          UpdateExpression: 'ADD replyCount :one, replyUsers :user SET latestReply = :ts',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':one': 1, ':user': new Set([caller.userId]), ':ts': ts },
-        }),
-      );
-    }
-    const ownWrites = writes.length;
-    writes.push(...(input.alsoWrite ?? []));
-    try {
-      await transact(writes);
-      return { channel: input.channelId, ts, message: toSlackMessage(item) };
-    } catch (error) {
-      if (!(error instanceof TransactionCancelled)) throw error;
-      const also = error.reasons.slice(ownWrites);
-      if (also.includes('ConditionalCheckFailed')) throw new TransactionCancelled(also);
-      if (input.clientMsgId && error.failedAt(2)) {
-        const previous = await alreadySent(caller, input.channelId, input.clientMsgId);
-        if (previous) return previous;
-      }
-      if (threadTs && error.failedAt(input.clientMsgId ? 3 : 2)) throw new ClientError('thread_not_found');
-      // Lost the race for the head (or a transaction conflict): read the new head and try again.
-    }
+    if (refused.threadGone) throw new ClientError('thread_not_found');
+    // Lost the race for the head (or a transaction conflict): read the new head and try again.
   }
   throw new Error('channel head contended past the retry limit');
 }
 
-const isChannelLevel = (m: Item) => m.threadTs === m.ts || m.replyBroadcast === true;
+const isChannelLevel = (m: MessageItem) => m.threadTs === m.ts || m.replyBroadcast === true;
 
 export interface HistoryInput {
   channelId: string;
@@ -179,25 +158,20 @@ export async function history(caller: Caller, input: HistoryInput) {
 
   // Bounds as inclusive sort keys: `inclusive` applies to explicit oldest/latest; a cursor is exclusive.
   const exclusiveLatest = before ?? (latest && !input.inclusive && isTs(input.latest ?? '') ? latest : undefined);
-  const upper = exclusiveLatest ? `MSG#${exclusiveLatest}` : `MSG#${latest ?? '\uffff'}`;
-  const lower = oldest ? `MSG#${oldest}${input.inclusive || !isTs(input.oldest ?? '') ? '' : '\u0000'}` : 'MSG#';
-  const items = await queryRange({
-    partition: `CH#${input.channelId}`,
-    from: lower,
-    to: upper,
-    descending: true,
+  const range = { lowest: oldest, lowestExclusive: !(input.inclusive || !isTs(input.oldest ?? '')), highest: exclusiveLatest ?? latest };
+  const items = await table().messages.newestFirst(input.channelId, range, {
     limit: input.limit + 1,
     maxBytes: HTTP_PAGE_BYTES,
-    keep: (m) => isChannelLevel(m) && (exclusiveLatest === undefined || String(m.ts) < exclusiveLatest),
+    keep: (m) => isChannelLevel(m) && (exclusiveLatest === undefined || m.ts < exclusiveLatest),
   });
   const page = pageByBytes(items.slice(0, input.limit).map(toSlackMessage));
   const hasMore = items.length > page.length;
-  return {
+  return withFileUrls({
     messages: page,
     has_more: hasMore,
     pin_count: 0,
     response_metadata: { next_cursor: hasMore ? encodeCursor({ before: page[page.length - 1].ts }) : '' },
-  };
+  });
 }
 
 /**
@@ -220,25 +194,19 @@ export async function replies(caller: Caller, channelId: string, ts: string, lim
   await memberAccess(caller, channelId);
   const message = await getMessage(channelId, ts);
   if (!message) throw new ClientError('thread_not_found');
-  const threadTs = String(message.threadTs ?? message.ts);
+  const threadTs = message.threadTs ?? message.ts;
   const parent = threadTs === ts ? message : await getMessage(channelId, threadTs);
   const after = cursor ? decodeCursor(cursor, ['after']).after : undefined;
   if (after !== undefined && !isTs(after)) throw new ClientError('invalid_cursor');
   const room = after === undefined && parent ? limit - 1 : limit;
-  const items = await queryRange({
-    index: BY_OWNER_INDEX.name, partitionField: BY_OWNER_INDEX.partition, sortField: BY_OWNER_INDEX.sort,
-    partition: `TH#${channelId}#${threadTs}`,
-    from: after ? `${after}\u0000` : '',
-    limit: Math.max(room, 0) + 1,
-    maxBytes: HTTP_PAGE_BYTES,
-  });
+  const items = await table().messages.replies(channelId, threadTs, after, Math.max(room, 0) + 1, HTTP_PAGE_BYTES);
   const head = after === undefined && parent ? [toSlackMessage(parent)] : [];
   const fitted = pageByBytes([...head, ...items.slice(0, Math.max(room, 0)).map(toSlackMessage)]);
   const page = fitted.slice(head.length);
   const hasMore = items.length > page.length;
-  return {
+  return withFileUrls({
     messages: fitted,
     has_more: hasMore,
     response_metadata: { next_cursor: hasMore && page.length ? encodeCursor({ after: page[page.length - 1].ts }) : '' },
-  };
+  });
 }

@@ -1,9 +1,6 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '../shared/clients';
-import { numberEnv } from '../shared/env';
-import { RateLimited } from '../shared/errors';
-import { RATE_LIMIT_KEYS, TABLE_KEYS, TTL_ATTRIBUTE } from '../model/keys';
-import { isConditionFailure } from './store';
+import { numberSetting } from '../config/env';
+import { RateLimited } from './errors';
+import { table } from './ports';
 
 /*
  * Per-user token buckets kept in the table, so they hold across every function instance.
@@ -26,14 +23,14 @@ export interface BucketSettings {
 
 /** chat.postMessage and the WebSocket `message` action: per user per channel, as Slack's "1 per second with short bursts". */
 export const MESSAGE_BUCKET: BucketSettings = {
-  perSecond: numberEnv('RATE_MESSAGE_PER_SECOND', 1),
-  burst: numberEnv('RATE_MESSAGE_BURST', 5),
+  perSecond: numberSetting('messagesPerSecond'),
+  burst: numberSetting('messageBurst'),
 };
 
 /** Every other Web API method: one bucket per user. */
 export const API_BUCKET: BucketSettings = {
-  perSecond: numberEnv('RATE_API_PER_SECOND', 20),
-  burst: numberEnv('RATE_API_BURST', 50),
+  perSecond: numberSetting('apiCallsPerSecond'),
+  burst: numberSetting('apiBurst'),
 };
 
 /**
@@ -42,18 +39,13 @@ export const API_BUCKET: BucketSettings = {
  * minutes, syncs a few pages after a reconnect, and sends typing every few seconds while typing.
  */
 export const ROUTE_BUCKETS = {
-  ping: { perSecond: numberEnv('RATE_WS_PING_PER_SECOND', 1), burst: numberEnv('RATE_WS_PING_BURST', 30) },
-  sync: { perSecond: numberEnv('RATE_WS_SYNC_PER_SECOND', 5), burst: numberEnv('RATE_WS_SYNC_BURST', 60) },
-  presence_sub: { perSecond: numberEnv('RATE_WS_PRESENCE_SUB_PER_SECOND', 1), burst: numberEnv('RATE_WS_PRESENCE_SUB_BURST', 10) },
-  typing: { perSecond: numberEnv('RATE_WS_TYPING_PER_SECOND', 1), burst: numberEnv('RATE_WS_TYPING_BURST', 5) },
+  ping: { perSecond: numberSetting('wsPingPerSecond'), burst: numberSetting('wsPingBurst') },
+  sync: { perSecond: numberSetting('wsSyncPerSecond'), burst: numberSetting('wsSyncBurst') },
+  presence_sub: { perSecond: numberSetting('wsPresenceSubPerSecond'), burst: numberSetting('wsPresenceSubBurst') },
+  typing: { perSecond: numberSetting('wsTypingPerSecond'), burst: numberSetting('wsTypingBurst') },
 } satisfies Record<string, BucketSettings>;
 
 export type LimitedRoute = keyof typeof ROUTE_BUCKETS;
-
-const key = (userId: string, scope: string) => ({
-  [TABLE_KEYS.partition]: `${RATE_LIMIT_KEYS.partitionPrefix}${userId}`,
-  [TABLE_KEYS.sort]: `${RATE_LIMIT_KEYS.sortPrefix}${scope}`,
-});
 
 /** Seconds until a token is free again, as Retry-After wants it: a whole number, at least 1. */
 export function retryAfterSeconds(tat: number, now: number, settings: BucketSettings): number {
@@ -66,43 +58,14 @@ export function retryAfterSeconds(tat: number, now: number, settings: BucketSett
 export async function takeToken(userId: string, scope: string, settings: BucketSettings, now = Date.now()): Promise<void> {
   if (!(settings.perSecond > 0) || !(settings.burst >= 1)) return; // a zero rate turns the limit off
   const interval = 1000 / settings.perSecond;
-  const Key = key(userId, scope);
   // Gone once full again (plus a minute); TTL is lazy, but an expired bucket reads as full anyway.
   const expires = Math.ceil((now + settings.burst * interval) / 1000) + 60;
-  const names = { '#tat': 'tat', '#exp': TTL_ATTRIBUTE };
-  try {
-    await dynamo().send(new UpdateCommand({
-      TableName: tableName(), Key,
-      UpdateExpression: 'SET #tat = :next, #exp = :exp',
-      ConditionExpression: 'attribute_not_exists(#tat) OR #tat <= :now',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ':next': now + interval, ':now': now, ':exp': expires },
-    }));
-    return;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
-  try {
-    await dynamo().send(new UpdateCommand({
-      TableName: tableName(), Key,
-      UpdateExpression: 'SET #tat = #tat + :interval, #exp = :exp',
-      ConditionExpression: '#tat <= :last',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ':interval': interval, ':last': now + (settings.burst - 1) * interval, ':exp': expires },
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    }));
-    return;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    // The failed write's item comes back marshalled (the document client does not unmarshall errors).
-    const returned = (error as { Item?: { tat?: { N?: string } } }).Item?.tat;
-    let tat = Number(returned?.N ?? NaN);
-    if (!Number.isFinite(tat)) {
-      const { Item } = await dynamo().send(new GetCommand({ TableName: tableName(), Key, ConsistentRead: true }));
-      tat = Number(Item?.tat ?? now);
-    }
-    throw new RateLimited(retryAfterSeconds(tat, now, settings));
-  }
+  const buckets = table().rateBuckets;
+  if (await buckets.restartIdle(userId, scope, now + interval, now, expires)) return;
+  const taken = await buckets.takeIfLeft(userId, scope, interval, now + (settings.burst - 1) * interval, expires);
+  if (taken.taken) return;
+  const tat = taken.tat ?? (await buckets.tatOf(userId, scope)) ?? now;
+  throw new RateLimited(retryAfterSeconds(tat, now, settings));
 }
 
 /** One message to a channel. */

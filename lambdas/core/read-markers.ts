@@ -1,9 +1,7 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '../shared/clients';
-import { ClientError } from '../shared/errors';
-import type { Caller } from '../shared/identity';
+import type { Caller } from './caller';
 import { memberAccess } from './channels';
-import { isConditionFailure } from './store';
+import { ClientError } from './errors';
+import { table } from './ports';
 import { isTs } from './ts';
 
 /**
@@ -13,19 +11,6 @@ import { isTs } from './ts';
 export async function markRead(caller: Caller, channelId: string, ts: string, device?: string) {
   if (!isTs(ts)) throw new ClientError('invalid_arguments', 'ts');
   await memberAccess(caller, channelId);
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: { pk: `CH#${channelId}`, sk: `MEM#${caller.userId}` },
-        UpdateExpression: device ? 'SET lastRead = :ts, markedBy = :device' : 'SET lastRead = :ts REMOVE markedBy',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':ts': ts, ...(device ? { ':device': device } : {}) },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) throw new ClientError('not_in_channel');
-    throw error;
-  }
+  if (!(await table().memberships.markRead(channelId, caller.userId, ts, device))) throw new ClientError('not_in_channel');
   return {};
 }

@@ -1,10 +1,10 @@
-import { ClientError } from '../shared/errors';
-import type { Caller } from '../shared/identity';
-import { withFileUrls } from '../shared/media';
+import { ClientError } from './errors';
+import type { Caller } from './caller';
+import { withFileUrls } from '../adapters/media';
 import { fitEvent, signedBytes, SYNC_EVENT_BYTES, SYNC_PAGE_BYTES } from './budgets';
 import { channelIdsOfUser } from './connections';
 import { isHot } from './hot-channels';
-import { batchGet, isLive, queryRange } from './store';
+import { table } from './ports';
 import { floorTsAt, isTs } from './ts';
 
 const PAGE_EVENTS = 200;
@@ -38,25 +38,19 @@ export async function syncSince(caller: Caller, since: string | undefined) {
   const after = decode(since);
   // Taken before the read: an entry written while the query runs must land above the cursor.
   const floor = settledFloor();
-  const entries = await queryRange({
-    partition: `IN#${caller.userId}`,
-    from: `${after}\u0000`,
-    limit: PAGE_EVENTS + 1,
-    consistent: true,
-    keep: (item) => isLive(item),
-  });
+  const entries = await table().inbox.after(caller.userId, after, PAGE_EVENTS + 1);
   const events: Array<Record<string, unknown>> = [];
   let bytes = 0;
   let last = after;
   // Pages of SYNC_PAGE_BYTES; an event larger than that goes alone (as its reference past
   // SYNC_EVENT_BYTES), so the cursor always moves past it and the reply stays under 128 KB.
   for (const entry of entries.slice(0, PAGE_EVENTS)) {
-    const event = JSON.parse(String(entry.event)) as Record<string, unknown>;
+    const event = JSON.parse(entry.event) as Record<string, unknown>;
     const size = Math.min(signedBytes(event), SYNC_EVENT_BYTES);
     if (events.length > 0 && bytes + size > SYNC_PAGE_BYTES) break;
     events.push(event);
     bytes += size;
-    last = String(entry.seq);
+    last = entry.seq;
   }
   const hasMore = events.length < entries.length;
   // Inbox entries keep files' object keys; the reader gets freshly signed url_private instead.
@@ -71,10 +65,9 @@ export async function syncSince(caller: Caller, since: string | undefined) {
 async function hotChannels(caller: Caller) {
   const channelIds = await channelIdsOfUser(caller.userId);
   if (channelIds.length === 0) return [];
-  const metas = await batchGet(channelIds.map((id) => ({ pk: `CH#${id}`, sk: 'META' })));
-  const hot = metas.filter((c) => isHot(c.memberCount)).map((c) => String(c.channelId));
+  const channels = await table().channels.byIds(channelIds);
+  const hot = [...channels.values()].filter((c) => isHot(c.memberCount)).map((c) => c.channelId);
   if (hot.length === 0) return [];
-  const heads = await batchGet(hot.map((id) => ({ pk: `CH#${id}`, sk: 'HEAD' })));
-  const latest = new Map(heads.map((h) => [String(h.channelId), String(h.lastTs)]));
+  const latest = await table().channels.headsOf(hot);
   return hot.map((channel) => ({ channel, latest: latest.get(channel) ?? '' }));
 }

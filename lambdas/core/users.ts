@@ -1,9 +1,8 @@
-import { db } from '../shared/clients';
-import { ClientError } from '../shared/errors';
-import type { Caller } from '../shared/identity';
+import { ClientError } from './errors';
+import type { Caller } from './caller';
 import { decodeScopedCursor, encodeScopedCursor, isIdPosition } from './cursor';
 import { toSlackUser } from './format';
-import { isConditionFailure, queryRange } from './store';
+import { table } from './ports';
 
 /** Users this instance has already provisioned: a warm instance writes each user once. */
 const provisioned = new Set<string>();
@@ -11,26 +10,17 @@ const provisioned = new Set<string>();
 /** Users and their workspace are created on first use from the token's claims. */
 export async function ensureProvisioned(caller: Caller): Promise<void> {
   if (provisioned.has(caller.userId)) return;
-  const createIfMissing = async (write: () => Promise<unknown>) => {
-    try {
-      await write();
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-  };
   await Promise.all([
-    createIfMissing(() => db().entities.workspace.create({ teamId: caller.teamId, name: caller.teamId }).go()),
-    createIfMissing(() =>
-      db().entities.user.create({ teamId: caller.teamId, userId: caller.userId, name: caller.userName, realName: caller.realName }).go(),
-    ),
+    table().users.createWorkspaceIfMissing(caller.teamId, caller.teamId),
+    table().users.createUserIfMissing({ teamId: caller.teamId, userId: caller.userId, name: caller.userName, realName: caller.realName }),
   ]);
   provisioned.add(caller.userId);
 }
 
 export async function getUser(caller: Caller, userId: string) {
-  const { data } = await db().entities.user.get({ teamId: caller.teamId, userId }).go();
-  if (!data) throw new ClientError('user_not_found');
-  return data;
+  const user = await table().users.get(caller.teamId, userId);
+  if (!user) throw new ClientError('user_not_found');
+  return user;
 }
 
 /** users.info: another workspace's user is not found, never forbidden. */
@@ -40,19 +30,14 @@ export async function userInfo(caller: Caller, userId: string) {
 
 // The users of the caller's workspace, a page at a time, by id
 export async function listUsers(caller: Caller, limit: number, cursor?: string) {
-  const scope = `T#${caller.teamId}`;
+  const scope = table().users.pageScope(caller.teamId);
   const after = cursor ? decodeScopedCursor(cursor, scope, { u: isIdPosition }).u : undefined;
-  const items = await queryRange({
-    partition: scope,
-    from: after ? `U#${after}\u0000` : 'U#',
-    to: 'U#\uffff',
-    limit: limit + 1,
-  });
+  const items = await table().users.page(caller.teamId, after, limit + 1);
   const page = items.slice(0, limit);
   const hasMore = items.length > limit;
   return {
     members: page.map(toSlackUser),
-    response_metadata: { next_cursor: hasMore ? encodeScopedCursor(scope, { u: String(page[page.length - 1].userId) }) : '' },
+    response_metadata: { next_cursor: hasMore ? encodeScopedCursor(scope, { u: page[page.length - 1].userId }) : '' },
   };
 }
 

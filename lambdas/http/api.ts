@@ -1,6 +1,6 @@
 import { ensureProvisioned } from '../core/users';
-import { ClientError } from '../shared/errors';
-import { httpHandler } from '../shared/http-edge';
+import { ClientError } from '../core/errors';
+import { httpHandler } from '../edge/http-edge';
 import { takeApiToken } from '../core/rate-limit';
 import { argsFor, METHODS } from './methods';
 

@@ -10,9 +10,8 @@ import { addReaction, removeReaction } from '../core/reactions';
 import { getPresence } from '../core/presence';
 import { markRead } from '../core/read-markers';
 import { listUsers, userInfo } from '../core/users';
-import type { Caller } from '../shared/identity';
-import { withFileUrls } from '../shared/media';
-import { cursor, flag, id, idList, limit, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../shared/schemas';
+import type { Caller } from '../core/caller';
+import { cursor, flag, id, idList, limit, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
 
 /** A byte count as a JSON number or a form field's digits. */
 const byteCount = z.pipe(
@@ -93,11 +92,11 @@ export const METHODS: Record<string, Method<Schema>> = {
       channel: id, cursor, limit: limit(999, 100), oldest: optionalText(64), latest: optionalText(64), inclusive: flag,
     }),
     read: true,
-    run: async (caller, a) => withFileUrls(await history(caller, { channelId: a.channel, limit: a.limit, cursor: a.cursor || undefined, oldest: a.oldest, latest: a.latest, inclusive: a.inclusive })),
+    run: (caller, a) => history(caller, { channelId: a.channel, limit: a.limit, cursor: a.cursor || undefined, oldest: a.oldest, latest: a.latest, inclusive: a.inclusive }),
   }),
   'conversations.replies': method({
     args: z.object({ channel: id, ts: text(64), cursor, limit: limit(1000, 100) }), read: true,
-    run: async (caller, a) => withFileUrls(await replies(caller, a.channel, a.ts, a.limit, a.cursor || undefined)),
+    run: (caller, a) => replies(caller, a.channel, a.ts, a.limit, a.cursor || undefined),
   }),
   'chat.postMessage': method({
     args: z.object({
@@ -107,12 +106,12 @@ export const METHODS: Record<string, Method<Schema>> = {
       const posted = await postMessage(caller, {
         channelId: a.channel, text: a.text, threadTs: a.thread_ts || undefined, replyBroadcast: a.reply_broadcast, clientMsgId: a.client_msg_id,
       });
-      return { channel: posted.channel, ts: posted.ts, message: await withFileUrls(posted.message) };
+      return { channel: posted.channel, ts: posted.ts, message: posted.message };
     },
   }),
   'chat.update': method({
     args: z.object({ channel: id, ts: text(64), text: textOrEmpty(200_000) }),
-    run: async (caller, a) => withFileUrls(await updateMessage(caller, a.channel, a.ts, a.text)),
+    run: (caller, a) => updateMessage(caller, a.channel, a.ts, a.text),
   }),
   'chat.delete': method({
     args: z.object({ channel: id, ts: text(64) }),

@@ -1,6 +1,7 @@
-import { decodeTime } from 'ulid';
 import type { Change } from '../core/events';
-import type { Item } from '../core/store';
+import type { MessageItem } from '../model/service';
+import { storedItem } from '../model/stored-items';
+import type { Item } from '../model/store';
 import type { IndexChange } from './search-index';
 
 /*
@@ -11,7 +12,11 @@ import type { IndexChange } from './search-index';
 
 const LINK = /\bhttps?:\/\/\S/i;
 
-const isMessage = (item: Item | undefined) => item?.__edb_e__ === 'message';
+/** The image as a message item, by the entity that owns it; undefined for any other item. */
+function messageOf(raw: Item | undefined): MessageItem | undefined {
+  const stored = storedItem(raw);
+  return stored?.entity === 'message' ? stored.item : undefined;
+}
 
 /** Any reaction left: a set (or list) of users with someone in it. */
 function hasReaction(reactions: unknown): boolean {
@@ -21,35 +26,29 @@ function hasReaction(reactions: unknown): boolean {
   );
 }
 
-function sentAt(item: Item): number {
-  if (typeof item.createdAt === 'number') return item.createdAt;
-  return decodeTime(String(item.ts));
-}
-
 export function indexChangeFor(change: Change): IndexChange | undefined {
-  const item = change.newItem ?? change.oldItem;
-  if (!item || !isMessage(item)) return undefined;
-  const channelId = String(item.channelId);
-  const ts = String(item.ts);
-  if (change.kind === 'REMOVE' || !change.newItem || change.newItem.deleted === true) return { kind: 'remove', channelId, ts };
-  const m = change.newItem;
-  const text = typeof m.text === 'string' ? m.text : '';
-  const threadTs = String(m.threadTs ?? ts);
+  const item = messageOf(change.newItem ?? change.oldItem);
+  if (!item) return undefined;
+  const { channelId, ts } = item;
+  const m = change.kind === 'REMOVE' ? undefined : messageOf(change.newItem);
+  if (!m || m.deleted === true) return { kind: 'remove', channelId, ts };
+  const text = m.text ?? '';
+  const threadTs = m.threadTs ?? ts;
   return {
     kind: 'upsert',
     message: {
-      teamId: String(m.teamId),
+      teamId: m.teamId,
       channelId,
       ts,
-      userId: String(m.userId),
+      userId: m.userId,
       threadTs,
       text,
-      sentAt: sentAt(m),
-      isThread: threadTs !== ts || Number(m.replyCount ?? 0) > 0,
+      sentAt: m.createdAt,
+      isThread: threadTs !== ts || (m.replyCount ?? 0) > 0,
       hasLink: LINK.test(text),
       hasReaction: hasReaction(m.reactions),
-      ...(typeof m.editedBy === 'string' ? { editedBy: m.editedBy } : {}),
-      ...(typeof m.editedTs === 'string' ? { editedTs: m.editedTs } : {}),
+      ...(m.editedBy ? { editedBy: m.editedBy } : {}),
+      ...(m.editedTs ? { editedTs: m.editedTs } : {}),
     },
   };
 }

@@ -2,9 +2,9 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambd
 import * as z from 'zod/mini';
 import { takeApiToken } from '../core/rate-limit';
 import { ensureProvisioned } from '../core/users';
-import { ClientError } from '../shared/errors';
-import { httpHandler } from '../shared/http-edge';
-import { flag, limit, parseArgs, text } from '../shared/schemas';
+import { ClientError } from '../core/errors';
+import { httpHandler } from '../edge/http-edge';
+import { flag, limit, parseArgs, text } from '../edge/schemas';
 import { searchIndex } from './index-file';
 import { MAX_COUNT, MAX_PAGE, searchAll, searchMessages, type SearchArgs } from './messages';
 

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { batchGet, type Item } from '../core/store';
-import { optionalEnv } from '../shared/env';
+import { textSetting } from '../config/env';
+import { table } from '../core/ports';
+import type { ChannelItem } from '../model/service';
 import type { SearchHit } from './search-index';
 
 /** Where permalinks point: the web client's base URL when the deployment gives one. */
-const PERMALINK_BASE = optionalEnv('PERMALINK_BASE', '');
+const PERMALINK_BASE = textSetting('permalinkBase');
 
 /** Slack's per-match id: a UUID-shaped digest of the message's coordinates, stable across calls. */
 function iid(channelId: string, ts: string): string {
@@ -18,12 +19,12 @@ export function permalink(channelId: string, ts: string, threadTs: string): stri
 }
 
 /** The channel as search results carry it (Slack's short form). */
-function matchChannel(channelId: string, channel: Item | undefined, callerId: string): Record<string, unknown> {
-  const kind = String(channel?.kind ?? 'public');
-  const dmUsers = Array.isArray(channel?.dmUsers) ? channel.dmUsers.map(String) : [];
+function matchChannel(channelId: string, channel: ChannelItem | undefined, callerId: string): Record<string, unknown> {
+  const kind = channel?.kind ?? 'public';
+  const dmUsers = channel?.dmUsers ?? [];
   return {
     id: channelId,
-    name: String(channel?.name ?? channelId),
+    name: channel?.name ?? channelId,
     is_channel: kind === 'public',
     is_group: kind === 'private',
     is_im: kind === 'im',
@@ -43,12 +44,7 @@ export async function toMatches(hits: SearchHit[], teamId: string, callerId: str
   if (hits.length === 0) return [];
   const channelIds = [...new Set(hits.map((h) => h.channelId))];
   const userIds = [...new Set(hits.map((h) => h.userId))];
-  const [channels, users] = await Promise.all([
-    batchGet(channelIds.map((id) => ({ pk: `CH#${id}`, sk: 'META' }))),
-    batchGet(userIds.map((id) => ({ pk: `T#${teamId}`, sk: `U#${id}` }))),
-  ]);
-  const channelById = new Map(channels.map((c) => [String(c.channelId), c]));
-  const nameById = new Map(users.map((u) => [String(u.userId), String(u.name)]));
+  const [channelById, nameById] = await Promise.all([table().channels.byIds(channelIds), table().users.namesOf(teamId, userIds)]);
   return hits.map((h) => ({
     iid: iid(h.channelId, h.ts),
     team: teamId,

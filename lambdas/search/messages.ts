@@ -1,4 +1,4 @@
-import type { Caller } from '../shared/identity';
+import type { Caller } from '../core/caller';
 import { toMatches } from './matches';
 import { parseQuery } from './query-language';
 import { readableChannelIds } from './readable';

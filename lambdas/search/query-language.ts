@@ -1,4 +1,4 @@
-import { ClientError } from '../shared/errors';
+import { ClientError } from '../core/errors';
 
 /*
  * Slack's search query language, parsed into what the index needs. Pure: text in, a structured

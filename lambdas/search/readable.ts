@@ -1,6 +1,5 @@
 import { channelIdsOfUser } from '../core/connections';
-import { queryRange } from '../core/store';
-import { BY_OWNER_INDEX } from '../model/keys';
+import { table } from '../core/ports';
 
 /** Enough for "a team of a few thousand people": past it the search covers the first ones only. */
 const MAX_PUBLIC_CHANNELS = 20_000;
@@ -13,10 +12,7 @@ const MAX_PUBLIC_CHANNELS = 20_000;
 export async function readableChannelIds(userId: string, teamId: string): Promise<string[]> {
   const [member, publicChannels] = await Promise.all([
     channelIdsOfUser(userId),
-    queryRange({
-      index: BY_OWNER_INDEX.name, partitionField: BY_OWNER_INDEX.partition, sortField: BY_OWNER_INDEX.sort,
-      partition: `T#${teamId}#PUB`, limit: MAX_PUBLIC_CHANNELS,
-    }),
+    table().channels.publicPage(teamId, undefined, MAX_PUBLIC_CHANNELS),
   ]);
-  return [...new Set([...member, ...publicChannels.map((c) => String(c.channelId))])];
+  return [...new Set([...member, ...publicChannels.map((c) => c.channelId)])];
 }

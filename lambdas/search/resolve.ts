@@ -1,14 +1,13 @@
+import type { Caller } from '../core/caller';
 import { dmChannelId } from '../core/channels';
-import { queryRange } from '../core/store';
-import { db } from '../shared/clients';
-import type { Caller } from '../shared/identity';
+import { table } from '../core/ports';
 import type { ChannelRef, ParsedQuery, UserRef } from './query-language';
 import type { ResolvedQuery } from './search-index';
 
 /** The workspace's users by handle, read once per query and only when a from:/in: names someone. */
 async function usersByName(teamId: string): Promise<Map<string, string>> {
-  const users = await queryRange({ partition: `T#${teamId}`, prefix: 'U#', limit: 100_000 });
-  return new Map(users.map((u) => [String(u.name).toLowerCase(), String(u.userId)]));
+  const users = await table().users.page(teamId, undefined, 100_000);
+  return new Map(users.map((u) => [u.name.toLowerCase(), u.userId]));
 }
 
 /**
@@ -29,8 +28,7 @@ export async function resolveQuery(caller: Caller, q: ParsedQuery, readable: str
       const other = await userId(ref.user);
       return other && dmChannelId('im', [...new Set([caller.userId, other])].sort());
     }
-    const { data } = await db().entities.channelName.get({ teamId: caller.teamId, name: ref.name }).go();
-    return data?.channelId;
+    return table().channels.idByName(caller.teamId, ref.name);
   };
 
   const defined = (ids: Array<string | undefined>) => ids.filter((id): id is string => id !== undefined);

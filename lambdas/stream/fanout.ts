@@ -4,9 +4,9 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import type { Change } from '../core/events';
 import { deliverChange, FanoutContext } from '../core/fanout';
 import { inParallel } from '../core/parallel';
-import type { Item } from '../core/store';
-import { describeFailure, isPermanentFailure, setAside } from '../shared/dead-letters';
-import { logger } from '../shared/logger';
+import type { Item } from '../model/store';
+import { describeFailure, isPermanentFailure, setAside } from '../adapters/dead-letters';
+import { logger } from '../adapters/logger';
 
 /** Channels fanned out at once; each channel's records go one after another, in stream order. */
 const CHANNEL_CONCURRENCY = 8;

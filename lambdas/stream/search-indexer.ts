@@ -2,11 +2,11 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Change } from '../core/events';
-import type { Item } from '../core/store';
+import type { Item } from '../model/store';
 import { indexChangeFor } from '../search/documents';
 import { searchIndex } from '../search/index-file';
 import type { IndexChange } from '../search/search-index';
-import { logger } from '../shared/logger';
+import { logger } from '../adapters/logger';
 
 const image = (raw: unknown): Item | undefined =>
   raw ? (unmarshall(raw as Record<string, AttributeValue>, { wrapNumbers: false }) as Item) : undefined;

@@ -1,13 +1,14 @@
 import type { APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult } from 'aws-lambda';
-import { optionalEnv } from '../shared/env';
-import { InvalidToken } from '../shared/errors';
-import { callerFromClaims, type Caller } from '../shared/identity';
-import { verifyToken } from '../shared/jwt';
-import { logger } from '../shared/logger';
+import { textSetting } from '../config/env';
+import { InvalidToken } from '../core/errors';
+import type { Caller } from '../core/caller';
+import { callerFromClaims } from '../edge/identity';
+import { verifyToken } from '../edge/jwt';
+import { logger } from '../adapters/logger';
 
-const DEFAULT_TEAM = optionalEnv('DEFAULT_TEAM', 'default');
+const DEFAULT_TEAM = textSetting('defaultTeam');
 /** Browser origins allowed to open a WebSocket; '*' allows any (clients without an Origin always pass). */
-const ALLOWED_ORIGINS = optionalEnv('ALLOWED_ORIGINS', '*').split(',').map((o) => o.trim());
+const ALLOWED_ORIGINS = textSetting('allowedOrigins').split(',').map((o) => o.trim());
 const DEVICE_ID = /^[\w.:-]{1,64}$/;
 
 /**

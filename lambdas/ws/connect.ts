@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { openConnection } from '../core/connections';
-import { ClientError } from '../shared/errors';
-import { logger } from '../shared/logger';
-import { connectionContext, type WsEvent } from '../shared/ws-edge';
+import { ClientError } from '../core/errors';
+import { logger } from '../adapters/logger';
+import { connectionContext, type WsEvent } from '../edge/ws-edge';
 
 /** $connect (after the authorizer): records the connection's lease; a non-2xx refuses the handshake. */
 export const handler = middy<WsEvent, APIGatewayProxyResultV2>().handler(async (event) => {

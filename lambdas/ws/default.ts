@@ -1,5 +1,5 @@
-import { wsHandler } from '../shared/ws-edge';
-import { ClientError } from '../shared/errors';
+import { wsHandler } from '../edge/ws-edge';
+import { ClientError } from '../core/errors';
 
 /** $default: any frame whose action has no route. The connection stays open. */
 export const handler = wsHandler(async () => {

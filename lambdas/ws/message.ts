@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { postMessage } from '../core/messages';
-import { flag, id, optionalText, parseArgs, textOrEmpty } from '../shared/schemas';
-import { wsHandler } from '../shared/ws-edge';
+import { flag, id, optionalText, parseArgs, textOrEmpty } from '../edge/schemas';
+import { wsHandler } from '../edge/ws-edge';
 
 const MessageFrame = z.object({
   channel: id,

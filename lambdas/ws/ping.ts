@@ -1,5 +1,5 @@
 import { renewConnection } from '../core/connections';
-import { wsHandler } from '../shared/ws-edge';
+import { wsHandler } from '../edge/ws-edge';
 import { takeRouteToken } from '../core/rate-limit';
 
 /** ping: renews the connection's lease (over the user's budget: an error frame with retry_after). */

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { setPresenceSubscriptions } from '../core/presence';
-import { id, parseArgs } from '../shared/schemas';
-import { wsHandler } from '../shared/ws-edge';
+import { id, parseArgs } from '../edge/schemas';
+import { wsHandler } from '../edge/ws-edge';
 import { takeRouteToken } from '../core/rate-limit';
 
 const PresenceSubFrame = z.object({ users: z.array(id).check(z.maxLength(500)) });

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { syncSince } from '../core/sync';
-import { optionalText, parseArgs } from '../shared/schemas';
-import { wsHandler } from '../shared/ws-edge';
+import { optionalText, parseArgs } from '../edge/schemas';
+import { wsHandler } from '../edge/ws-edge';
 import { takeRouteToken } from '../core/rate-limit';
 
 const SyncFrame = z.object({ since: optionalText(256) });

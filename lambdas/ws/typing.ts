@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import { sendTyping } from '../core/typing';
-import { id, parseArgs } from '../shared/schemas';
-import { wsHandler } from '../shared/ws-edge';
-import { RateLimited } from '../shared/errors';
+import { id, parseArgs } from '../edge/schemas';
+import { wsHandler } from '../edge/ws-edge';
+import { RateLimited } from '../core/errors';
 import { takeRouteToken } from '../core/rate-limit';
 
 const TypingFrame = z.object({ channel: id });

@@ -4,7 +4,7 @@ import { send } from '../gateway/http/http-gateway';
 import type { JwtIssuer } from '../identity/jwt-issuer';
 import { parseTokenRequest } from '../identity/token-request';
 import { readBody } from '../net';
-import { looksLikeJsonObject } from '../../lambdas/shared/json-body';
+import { looksLikeJsonObject } from '../../lambdas/edge/json-body';
 
 /*
  * Local-only endpoints on the HTTP API's port; none of these exist in a deployment:

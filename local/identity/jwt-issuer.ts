@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { SignJWT, type JWTPayload } from 'jose';
-import { teamIdFor, userIdFor } from '../../lambdas/shared/identity';
+import { teamIdFor, userIdFor } from '../../lambdas/edge/identity';
 import type { TokenRequest } from './token-request';
 
 /*

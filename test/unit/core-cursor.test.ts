@@ -1,5 +1,5 @@
 import { decodeCursor, decodeScopedCursor, encodeCursor, encodeScopedCursor, isIdPosition } from '../../lambdas/core/cursor';
-import { ClientError } from '../../lambdas/shared/errors';
+import { ClientError } from '../../lambdas/core/errors';
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 

@@ -6,6 +6,7 @@ const EDIT_TS = '01HF00000000000000000000CC';
 
 const message = (extra: Record<string, unknown> = {}) => ({
   __edb_e__: 'message',
+  __edb_v__: '1',
   pk: 'CH#C1',
   sk: `MSG#${TS}`,
   teamId: 'T1',
@@ -19,6 +20,7 @@ const message = (extra: Record<string, unknown> = {}) => ({
 
 const membership = (extra: Record<string, unknown> = {}) => ({
   __edb_e__: 'membership',
+  __edb_v__: '1',
   pk: 'CH#C1',
   sk: 'MEM#U2',
   teamId: 'T1',
@@ -30,6 +32,7 @@ const membership = (extra: Record<string, unknown> = {}) => ({
 
 const channel = (extra: Record<string, unknown> = {}) => ({
   __edb_e__: 'channel',
+  __edb_v__: '1',
   pk: 'CH#C9',
   sk: 'CH',
   teamId: 'T1',

@@ -1,3 +1,4 @@
+import type { ChannelKind } from '../../lambdas/model/entities';
 import { reactionsOf, toSlackChannel, toSlackMessage, toSlackUser } from '../../lambdas/core/format';
 
 const TS = '01HF00000000000000000000AA';
@@ -123,13 +124,13 @@ describe('toSlackMessage', () => {
   });
 
   it('fills missing strings with empty values rather than undefined', () => {
-    const out = toSlackMessage({ __edb_e__: 'message' });
+    const out = toSlackMessage({});
     expect(out).toEqual({ type: 'message', user: '', text: '', ts: '' });
   });
 });
 
 describe('toSlackChannel', () => {
-  const channel = (kind: string, extra: Record<string, unknown> = {}) => ({
+  const channel = (kind: ChannelKind, extra: Record<string, unknown> = {}) => ({
     pk: 'CH#C1',
     sk: 'CH',
     __edb_e__: 'channel',
@@ -149,7 +150,7 @@ describe('toSlackChannel', () => {
     ['im', { is_channel: false, is_group: false, is_im: true, is_mpim: false, is_private: true }],
     ['mpim', { is_channel: false, is_group: false, is_im: false, is_mpim: true, is_private: true }],
   ])('sets the flags of a %s conversation', (kind, flags) => {
-    expect(toSlackChannel(channel(kind))).toMatchObject(flags);
+    expect(toSlackChannel(channel(kind as ChannelKind))).toMatchObject(flags);
   });
 
   it('maps the common fields and leaks no keys', () => {
@@ -202,7 +203,8 @@ describe('toSlackChannel', () => {
 
 describe('toSlackUser', () => {
   it('maps a user and its profile', () => {
-    const out = toSlackUser({ pk: 'U#U1', sk: 'U', __edb_e__: 'user', userId: 'U1', teamId: 'T1', name: 'ann', realName: 'Ann Lee' });
+    const stored = { pk: 'U#U1', sk: 'U', __edb_e__: 'user', userId: 'U1', teamId: 'T1', name: 'ann', realName: 'Ann Lee' };
+    const out = toSlackUser(stored);
     expect(out).toEqual({
       id: 'U1',
       team_id: 'T1',

@@ -2,7 +2,7 @@ import { matchesPattern } from '../../local/streams/filter-pattern';
 import { fanoutFilterPattern } from '../../lib/fanout';
 import { PRESENCE_KEYS, RATE_LIMIT_KEYS } from '../../lambdas/model/keys';
 import { retryAfterSeconds } from '../../lambdas/core/rate-limit';
-import { liveLeases } from '../../lambdas/core/presence';
+import { liveLeases } from '../../lambdas/model/presence';
 
 const record = (pk: string, sk: string) => ({ eventName: 'MODIFY', dynamodb: { Keys: { pk: { S: pk }, sk: { S: sk } } } });
 

@@ -1,7 +1,7 @@
 import { checkChannelName } from '../../lambdas/core/channels';
 import { checkText, MAX_TEXT } from '../../lambdas/core/messages';
 import { checkReactionName } from '../../lambdas/core/reactions';
-import { ClientError } from '../../lambdas/shared/errors';
+import { ClientError } from '../../lambdas/core/errors';
 
 function codeOf(fn: () => void): string | undefined {
   try {

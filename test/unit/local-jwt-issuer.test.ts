@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JwtVerifier } from 'aws-jwt-verify';
-import { teamIdFor, userIdFor } from '../../lambdas/shared/identity';
+import { teamIdFor, userIdFor } from '../../lambdas/edge/identity';
 import { JwtIssuer } from '../../local/identity/jwt-issuer';
 import { parseTokenRequest } from '../../local/identity/token-request';
 

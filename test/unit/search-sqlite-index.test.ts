@@ -88,7 +88,7 @@ describe('SqliteSearchIndex', () => {
 });
 
 describe('indexChangeFor', () => {
-  const msg = { __edb_e__: 'message', channelId: 'C1', ts: ulid(T0), threadTs: '', teamId: 'T1', userId: 'U1', text: 'see https://example.com', createdAt: T0 };
+  const msg = { __edb_e__: 'message', __edb_v__: '1', channelId: 'C1', ts: ulid(T0), threadTs: '', teamId: 'T1', userId: 'U1', text: 'see https://example.com', createdAt: T0 };
   msg.threadTs = msg.ts;
 
   it('indexes a message with its flags', () => {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { teamIdFor, userIdFor } from '../../../lambdas/shared/identity';
+import { teamIdFor, userIdFor } from '../../../lambdas/edge/identity';
 
 /*
  * What the e2e tests talk to, from an outputs file in `cdk deploy --outputs-file` format

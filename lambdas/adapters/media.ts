@@ -1,7 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
-import { numberEnv, requireEnv } from './env';
+import { binding, numberSetting, optionalVariable } from '../config/env';
+import { LOCAL_MEDIA_SIGNING_KEY_PEM } from '../config/settings';
 import { logger } from './logger';
 
 /*
@@ -11,27 +12,26 @@ import { logger } from './logger';
  * object key, and `withFileUrls` swaps the key for a fresh signed URL on the way out.
  */
 
-/** How long a minted url_private works. */
-const URL_TTL_SECONDS = numberEnv('MEDIA_URL_TTL_SECONDS', 60 * 60);
+const URL_TTL_SECONDS = numberSetting('mediaUrlSeconds');
 
 let s3Client: S3Client | undefined;
 
 /** Path-style when an endpoint is set (the local cloud's S3 stand-in has no per-bucket hosts). */
 export function s3(): S3Client {
-  s3Client ??= new S3Client(process.env.AWS_ENDPOINT_URL_S3 ? { forcePathStyle: true } : {});
+  s3Client ??= new S3Client(optionalVariable('AWS_ENDPOINT_URL_S3') ? { forcePathStyle: true } : {});
   return s3Client;
 }
 
-export const mediaBucket = () => requireEnv('MEDIA_BUCKET');
+export const mediaBucket = () => binding('mediaBucket');
 
 let signingKey: Promise<string> | undefined;
 
 /** The CloudFront private key: MEDIA_SIGNING_KEY_PEM (local cloud) or the secret, read once per cold start. */
 function privateKey(): Promise<string> {
-  const pem = process.env.MEDIA_SIGNING_KEY_PEM;
+  const pem = optionalVariable(LOCAL_MEDIA_SIGNING_KEY_PEM);
   if (pem) return Promise.resolve(pem);
   signingKey ??= (async () => {
-    const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: requireEnv('MEDIA_SIGNING_KEY_SECRET_ARN') }));
+    const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: binding('mediaSigningKeySecretArn') }));
     if (!out.SecretString) throw new Error('the media signing key secret is empty');
     return out.SecretString;
   })();
@@ -44,8 +44,8 @@ function privateKey(): Promise<string> {
 export type UrlSigner = (key: string) => string;
 
 export async function mediaSigner(nowMs = Date.now()): Promise<UrlSigner> {
-  const base = requireEnv('MEDIA_URL').replace(/\/$/, '');
-  const keyPairId = requireEnv('MEDIA_KEY_PAIR_ID');
+  const base = binding('mediaUrl').replace(/\/$/, '');
+  const keyPairId = binding('mediaKeyPairId');
   const key = await privateKey();
   const dateLessThan = new Date(nowMs + URL_TTL_SECONDS * 1000).toISOString();
   return (objectKey) =>

@@ -1,17 +1,25 @@
 import {
   BatchGetCommand, BatchWriteCommand, QueryCommand, TransactWriteCommand,
-  type QueryCommandInput, type TransactWriteCommandInput,
+  type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '../shared/clients';
-import { TABLE_KEYS, TTL_ATTRIBUTE } from '../model/keys';
-import { jsonBytes } from './budgets';
-import { inParallel } from './parallel';
+import { jsonBytes } from '../core/budgets';
+import { inParallel } from '../core/parallel';
+import { TABLE_KEYS, TTL_ATTRIBUTE } from './keys';
+import type { ChatService } from './service';
 
 /*
  * Thin helpers over the document client for what ElectroDB does not make plain: multi-item
  * transactions with per-item outcomes, batch writes that finish their unprocessed items, and
- * key-range queries.
+ * key-range queries that stop at a count or a byte budget. Only the access modules of this folder
+ * call them; keys always come from the entities (./entity-keys.ts).
  */
+
+/** What the access modules work with: the entities' service, the document client and the table. */
+export interface TableContext {
+  service: ChatService;
+  client: DynamoDBDocumentClient;
+  table: string;
+}
 
 export type Item = Record<string, unknown>;
 export type Key = { pk: string; sk: string };
@@ -39,9 +47,9 @@ export class TransactionCancelled extends Error {
   }
 }
 
-export async function transact(items: TransactItem[]): Promise<void> {
+export async function transact(t: TableContext, items: TransactItem[]): Promise<void> {
   try {
-    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+    await t.client.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
     const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
     if ((error as Error).name === 'TransactionCanceledException' && reasons) {
@@ -61,7 +69,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const WRITE_CHUNKS_IN_FLIGHT = 8;
 
 /** Writes puts and deletes 25 at a time (several chunks in parallel), retrying unprocessed items with backoff. */
-export async function batchWrite(puts: Item[], deletes: Key[] = []): Promise<void> {
+export async function batchWrite(t: TableContext, puts: Item[], deletes: Key[] = []): Promise<void> {
   const requests = [
     ...puts.map((Item) => ({ PutRequest: { Item } })),
     ...deletes.map((Key) => ({ DeleteRequest: { Key } })),
@@ -73,23 +81,23 @@ export async function batchWrite(puts: Item[], deletes: Key[] = []): Promise<voi
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 8) throw new Error('batch write did not complete');
       if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-      const out = await dynamo().send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }));
-      pending = (out.UnprocessedItems?.[tableName()] as Array<Record<string, unknown>> | undefined) ?? [];
+      const out = await t.client.send(new BatchWriteCommand({ RequestItems: { [t.table]: pending as never } }));
+      pending = (out.UnprocessedItems?.[t.table] as Array<Record<string, unknown>> | undefined) ?? [];
     }
   });
 }
 
 /** Reads items by key, 100 at a time, finishing unprocessed keys. Order is not kept. */
-export async function batchGet(keys: Key[], options: { consistent?: boolean } = {}): Promise<Item[]> {
+export async function batchGet(t: TableContext, keys: Key[], options: { consistent?: boolean } = {}): Promise<Item[]> {
   const out: Item[] = [];
   for (let i = 0; i < keys.length; i += 100) {
     let pending: Key[] = keys.slice(i, i + 100);
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 8) throw new Error('batch get did not complete');
       if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-      const res = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: options.consistent } } }));
-      out.push(...((res.Responses?.[tableName()] as Item[] | undefined) ?? []));
-      pending = (res.UnprocessedKeys?.[tableName()]?.Keys as Key[] | undefined) ?? [];
+      const res = await t.client.send(new BatchGetCommand({ RequestItems: { [t.table]: { Keys: pending, ConsistentRead: options.consistent } } }));
+      out.push(...((res.Responses?.[t.table] as Item[] | undefined) ?? []));
+      pending = (res.UnprocessedKeys?.[t.table]?.Keys as Key[] | undefined) ?? [];
     }
   }
   return out;
@@ -115,7 +123,7 @@ export interface RangeQuery {
 }
 
 /** Queries one partition over a sort-key range, page after page, until `limit` items are kept. */
-export async function queryRange(q: RangeQuery): Promise<Item[]> {
+export async function queryRange(t: TableContext, q: RangeQuery): Promise<Item[]> {
   const pkName = q.partitionField ?? TABLE_KEYS.partition;
   const skName = q.sortField ?? TABLE_KEYS.sort;
   const names: Record<string, string> = { '#pk': pkName, ...(q.filter?.ExpressionAttributeNames ?? {}) };
@@ -143,9 +151,9 @@ export async function queryRange(q: RangeQuery): Promise<Item[]> {
   let bytes = 0;
   let startKey: Record<string, unknown> | undefined;
   do {
-    const res = await dynamo().send(
+    const res = await t.client.send(
       new QueryCommand({
-        TableName: tableName(),
+        TableName: t.table,
         IndexName: q.index,
         KeyConditionExpression: condition,
         FilterExpression: q.filter?.FilterExpression,
@@ -166,4 +174,14 @@ export async function queryRange(q: RangeQuery): Promise<Item[]> {
     startKey = res.LastEvaluatedKey;
   } while (startKey);
   return kept;
+}
+
+/** Raw items as their entity's typed items (`Entity.parse`: ElectroDB's own formatting, as a `get` returns them). */
+export function entityItems<T>(items: Item[], parse: (Item: Item) => T | null): T[] {
+  const out: T[] = [];
+  for (const item of items) {
+    const parsed = parse(item);
+    if (parsed) out.push(parsed);
+  }
+  return out;
 }

@@ -1,10 +1,12 @@
+import { textSetting } from '../config/env';
+
 /**
  * A small structured logger. Lambda's runtime adds the timestamp and request id to each line.
  * Tokens never reach a log line: secret-named fields and anything shaped like a JWT are redacted.
  */
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const threshold = LEVELS[(process.env.LOG_LEVEL as Level | undefined) ?? 'info'] ?? LEVELS.info;
+const threshold = LEVELS[textSetting('logLevel') as Level] ?? LEVELS.info;
 
 const SECRET_KEY = /token|authorization|secret|password|signature|private/i;
 const JWT_SHAPE = /eyJ[\w-]*\.[\w-]+\.[\w-]*/g;

@@ -1,10 +1,10 @@
 import { bundleMetafile } from '../../bench/scenarios/bundles';
-import { defaultProvider } from '../../lambdas/shared/lambda-credentials';
+import { defaultProvider } from '../../lambdas/adapters/lambda-credentials';
 
 describe('function bundles use environment credentials only', () => {
   it("bundles the stand-in instead of the SDK's default credential chain", async () => {
     const inputs = Object.keys((await bundleMetafile('lambdas/ws/ping.ts')).inputs);
-    expect(inputs).toContain('lambdas/shared/lambda-credentials.ts');
+    expect(inputs).toContain('lambdas/adapters/lambda-credentials.ts');
     for (const chain of ['credential-provider-node', 'credential-provider-ini', 'credential-provider-sso', 'nested-clients', 'credential-provider-imds']) {
       expect(inputs.filter((i) => i.includes(`/${chain}/`))).toEqual([]);
     }

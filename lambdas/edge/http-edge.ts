@@ -1,10 +1,11 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { AWS_LIMITS } from '../core/budgets';
-import { ClientError, InvalidToken, RateLimited } from './errors';
-import { callerFromClaims, type Caller } from './identity';
-import { optionalEnv } from './env';
-import { logger } from './logger';
+import { ClientError, InvalidToken, RateLimited } from '../core/errors';
+import type { Caller } from '../core/caller';
+import { callerFromClaims } from './identity';
+import { textSetting } from '../config/env';
+import { logger } from '../adapters/logger';
 import { looksLikeJsonObject } from './json-body';
 
 /** The HTTP API's request after the edge: the method name, its arguments, and the verified caller. */
@@ -17,7 +18,7 @@ export interface ApiRequest {
 
 export type ApiResult = Record<string, unknown>;
 
-const DEFAULT_TEAM = optionalEnv('DEFAULT_TEAM', 'default');
+const DEFAULT_TEAM = textSetting('defaultTeam');
 /** Bodies past this are refused before parsing (text is at most 40,000 characters). */
 export const MAX_BODY_BYTES = 256 * 1024;
 /** Lambda's response is the whole proxy result as JSON (the body encoded again, with headers). */

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { cursor, flag, id, idList, limit, parseArgs } from '../../lambdas/shared/schemas';
-import { ClientError } from '../../lambdas/shared/errors';
+import { cursor, flag, id, idList, limit, parseArgs } from '../../lambdas/edge/schemas';
+import { ClientError } from '../../lambdas/core/errors';
 
 function errorOf(fn: () => unknown): ClientError {
   try {

@@ -1,24 +1,6 @@
-import { createHash } from 'node:crypto';
-import { InvalidToken } from './errors';
-
-/** Who is calling, from a verified token's claims. */
-export interface Caller {
-  userId: string;
-  teamId: string;
-  /** The user's handle. */
-  userName: string;
-  realName?: string;
-}
-
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** A short, stable, upper-case id from some text: the same input always names the same thing. */
-export function stableId(prefix: string, ...parts: string[]): string {
-  const digest = createHash('sha256').update(parts.join('\u0000')).digest();
-  let out = prefix;
-  for (let i = 0; i < 10; i++) out += CROCKFORD[digest[i] % 32];
-  return out;
-}
+import { InvalidToken } from '../core/errors';
+import type { Caller } from '../core/caller';
+import { stableId } from '../core/stable-id';
 
 export const teamIdFor = (teamName: string) => stableId('T', 'team', teamName);
 export const userIdFor = (teamId: string, subject: string) => stableId('U', 'user', teamId, subject);

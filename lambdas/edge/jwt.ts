@@ -1,7 +1,7 @@
 import { JwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { optionalEnv, requireEnv } from './env';
-import { InvalidToken } from './errors';
+import { binding, textSetting } from '../config/env';
+import { InvalidToken } from '../core/errors';
 import { insecureHttpFetcher } from './insecure-http-fetcher';
 
 /*
@@ -12,11 +12,11 @@ import { insecureHttpFetcher } from './insecure-http-fetcher';
  * JWT_ISSUER is Cognito's issuer by default; any OIDC issuer works by setting JWT_ISSUER, JWKS_URI
  * and JWT_AUDIENCE.
  */
-const issuer = requireEnv('JWT_ISSUER');
-const audience = optionalEnv('JWT_AUDIENCE', '');
-const jwksUri = optionalEnv('JWKS_URI', `${issuer.replace(/\/$/, '')}/.well-known/jwks.json`);
+const issuer = binding('jwtIssuer');
+const audience = textSetting('jwtAudience');
+const jwksUri = textSetting('jwksUri') || `${issuer.replace(/\/$/, '')}/.well-known/jwks.json`;
 // An emulator's local issuer serves its JWKS over http; see insecure-http-fetcher.ts.
-const allowInsecureHttpJwks = optionalEnv('JWKS_ALLOW_INSECURE_HTTP', '') === 'true';
+const allowInsecureHttpJwks = textSetting('jwksAllowInsecureHttp') === 'true';
 
 const verifier = JwtVerifier.create({
   issuer,

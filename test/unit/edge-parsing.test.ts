@@ -3,9 +3,9 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 // @middy/core only exports an `import` condition, which jest's CommonJS resolver cannot find.
 // parseArgs and parseFrame do not use it; a stand-in keeps the edge modules importable here.
 jest.mock('@middy/core', () => ({ __esModule: true, default: () => ({ handler: (fn: unknown) => fn }) }), { virtual: true });
-import { MAX_BODY_BYTES, parseArgs } from '../../lambdas/shared/http-edge';
-import { parseFrame } from '../../lambdas/shared/ws-edge';
-import { ClientError } from '../../lambdas/shared/errors';
+import { MAX_BODY_BYTES, parseArgs } from '../../lambdas/edge/http-edge';
+import { parseFrame } from '../../lambdas/edge/ws-edge';
+import { ClientError } from '../../lambdas/core/errors';
 
 type EventParts = { query?: Record<string, string | undefined>; body?: string; base64?: boolean; contentType?: string };
 

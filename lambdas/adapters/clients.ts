@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { createChatService, type ChatService } from '../model/service';
-import { requireEnv } from './env';
+import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { PostToConnection } from '../core/delivery';
+import { createChatTable, type ChatTable } from '../model/table';
+import { binding } from '../config/env';
 
 /*
  * AWS clients, created once per process and reused across invocations. Endpoints come from the
@@ -11,7 +12,7 @@ import { requireEnv } from './env';
  */
 
 let documentClient: DynamoDBDocumentClient | undefined;
-let chatService: ChatService | undefined;
+let table: ChatTable | undefined;
 let connectionsClient: ApiGatewayManagementApiClient | undefined;
 
 export function dynamo(): DynamoDBDocumentClient {
@@ -22,12 +23,13 @@ export function dynamo(): DynamoDBDocumentClient {
 }
 
 export function tableName(): string {
-  return requireEnv('TABLE_NAME');
+  return binding('table');
 }
 
-export function db(): ChatService {
-  chatService ??= createChatService(dynamo(), tableName());
-  return chatService;
+/** The table's access patterns (lambdas/model/table.ts) over this process's document client. */
+export function chatTable(): ChatTable {
+  table ??= createChatTable(dynamo(), tableName());
+  return table;
 }
 
 /**
@@ -35,11 +37,25 @@ export function db(): ChatService {
  * Keep-alive sockets (the SDK's default agent) with `maxSockets` of them per endpoint (default 50, the
  * SDK's): a caller that keeps more posts in flight passes its own number (the first call decides).
  */
-export function connections(opts: { maxSockets?: number } = {}): ApiGatewayManagementApiClient {
+function connections(opts: { maxSockets?: number } = {}): ApiGatewayManagementApiClient {
   const agent = { keepAlive: true, maxSockets: opts.maxSockets ?? 50 };
   connectionsClient ??= new ApiGatewayManagementApiClient({
-    endpoint: requireEnv('WS_CALLBACK_URL'),
+    endpoint: binding('connectionsEndpoint'),
     requestHandler: { httpAgent: agent, httpsAgent: agent },
   });
   return connectionsClient;
+}
+
+/** Posts to one connection through @connections: 'gone' for API Gateway's 410, any other failure thrown. */
+export function postToConnection(maxSockets: number): PostToConnection {
+  const client = connections({ maxSockets });
+  return async (connectionId, data) => {
+    try {
+      await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
+      return 'sent';
+    } catch (error) {
+      if ((error as Error).name === 'GoneException') return 'gone';
+      throw error;
+    }
+  };
 }

@@ -1,4 +1,4 @@
-import { logger, redact } from '../../lambdas/shared/logger';
+import { logger, redact } from '../../lambdas/adapters/logger';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJlLXBhcnQ';
 

@@ -1,5 +1,5 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { requireEnv } from './env';
+import { binding } from '../config/env';
 
 /*
  * Records that can never be delivered are set aside at once: sent to the fan-out's dead-letter
@@ -21,7 +21,7 @@ export interface SetAsideRecord {
 export async function setAside(record: SetAsideRecord): Promise<void> {
   client ??= new SQSClient({});
   const body = { condition: 'SetAsideByFunction', timestamp: new Date().toISOString(), ...record };
-  await client.send(new SendMessageCommand({ QueueUrl: requireEnv('FANOUT_DEAD_LETTER_QUEUE_URL'), MessageBody: JSON.stringify(body) }));
+  await client.send(new SendMessageCommand({ QueueUrl: binding('deadLetterQueueUrl'), MessageBody: JSON.stringify(body) }));
 }
 
 const DETERMINISTIC_JS_ERRORS = [TypeError, RangeError, SyntaxError];

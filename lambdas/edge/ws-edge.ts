@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyWebsocketEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { AWS_LIMITS } from '../core/budgets';
-import { ClientError, RateLimited } from './errors';
-import type { Caller } from './identity';
-import { logger } from './logger';
+import { ClientError, RateLimited } from '../core/errors';
+import type { Caller } from '../core/caller';
+import { logger } from '../adapters/logger';
 
 /** What the $connect authorizer put in the request context, on every later route of the connection. */
 export interface ConnectionContext {

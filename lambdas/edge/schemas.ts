@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { ClientError } from './errors';
+import { ClientError } from '../core/errors';
 
 /*
  * Argument schemas at the edge (zod's tree-shakable "mini" build keeps bundles small). Slack

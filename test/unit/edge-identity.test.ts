@@ -1,5 +1,6 @@
-import { InvalidToken } from '../../lambdas/shared/errors';
-import { callerFromClaims, stableId, teamIdFor, userIdFor } from '../../lambdas/shared/identity';
+import { InvalidToken } from '../../lambdas/core/errors';
+import { stableId } from '../../lambdas/core/stable-id';
+import { callerFromClaims, teamIdFor, userIdFor } from '../../lambdas/edge/identity';
 
 /** What every ID token carries besides its subject: an audience and an expiry. */
 const ID = { aud: 'client-1', exp: 2_000_000_000, token_use: 'id' };

@@ -1,0 +1,131 @@
+/*
+ * Every setting a function reads, declared once: its environment variable, default and bounds.
+ * lib/ sets the variables from here (`environmentOf`), handlers read typed values through
+ * ./env.ts, so a name or a default cannot differ between infrastructure and code. Like
+ * model/keys.ts, this module is plain data: lib/ imports it at synth without any runtime code.
+ */
+
+/** A number setting: `min` and `max` are inclusive; `integer` refuses fractions. */
+export interface NumberSetting {
+  readonly env: string;
+  readonly default: number;
+  readonly min: number;
+  readonly max?: number;
+  readonly integer?: boolean;
+}
+
+/** A text setting with a default (an empty default means "not set"). */
+export interface TextSetting {
+  readonly env: string;
+  readonly default: string;
+}
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+
+export const NUMBER_SETTINGS = {
+  /** Past this many members a channel writes no inbox entries; its members read it from history. */
+  hotChannelThreshold: { env: 'HOT_CHANNEL_THRESHOLD', default: 1000, min: 0, integer: true },
+
+  /** chat.postMessage and the WebSocket `message` action, per user per channel (0 turns the limit off). */
+  messagesPerSecond: { env: 'RATE_MESSAGE_PER_SECOND', default: 1, min: 0 },
+  messageBurst: { env: 'RATE_MESSAGE_BURST', default: 5, min: 0 },
+  /** Every other Web API method, per user. */
+  apiCallsPerSecond: { env: 'RATE_API_PER_SECOND', default: 20, min: 0 },
+  apiBurst: { env: 'RATE_API_BURST', default: 50, min: 0 },
+  /** Per-user budgets of the WebSocket routes that have no other limit (the stage throttle is shared by everyone). */
+  wsPingPerSecond: { env: 'RATE_WS_PING_PER_SECOND', default: 1, min: 0 },
+  wsPingBurst: { env: 'RATE_WS_PING_BURST', default: 30, min: 0 },
+  wsSyncPerSecond: { env: 'RATE_WS_SYNC_PER_SECOND', default: 5, min: 0 },
+  wsSyncBurst: { env: 'RATE_WS_SYNC_BURST', default: 60, min: 0 },
+  wsPresenceSubPerSecond: { env: 'RATE_WS_PRESENCE_SUB_PER_SECOND', default: 1, min: 0 },
+  wsPresenceSubBurst: { env: 'RATE_WS_PRESENCE_SUB_BURST', default: 10, min: 0 },
+  wsTypingPerSecond: { env: 'RATE_WS_TYPING_PER_SECOND', default: 1, min: 0 },
+  wsTypingBurst: { env: 'RATE_WS_TYPING_BURST', default: 5, min: 0 },
+
+  /** Live WebSocket connections per user; the next handshake is refused with 429. */
+  maxConnectionsPerUser: { env: 'MAX_CONNECTIONS_PER_USER', default: 20, min: 1, integer: true },
+  /** API Gateway closes every connection at 2 hours: leases and subscriptions outliving a missed $disconnect expire then. */
+  maxConnectionSeconds: { env: 'MAX_CONNECTION_SECONDS', default: 2 * HOUR, min: 1, integer: true },
+  /** A connection's lease: API Gateway drops a connection idle for 10 minutes; a ping renews it. */
+  connectionLeaseSeconds: { env: 'CONNECTION_LEASE_SECONDS', default: 11 * MINUTE, min: 1, integer: true },
+
+  /** `@connections` posts in flight per function instance (and keep-alive sockets to the endpoint). */
+  deliveryConcurrency: { env: 'FANOUT_CONCURRENCY', default: 128, min: 1, integer: true },
+  /** Connections per delivery batch: the unit that could move to its own invocation (README: Limits). */
+  deliveryBatchSize: { env: 'FANOUT_BATCH_SIZE', default: 500, min: 1, integer: true },
+
+  /** Largest upload accepted, in bytes. */
+  fileMaxBytes: { env: 'FILES_MAX_BYTES', default: 100 * 1024 * 1024, min: 1, integer: true },
+  /** How long a presigned upload works. */
+  uploadUrlSeconds: { env: 'FILES_UPLOAD_URL_SECONDS', default: 5 * MINUTE, min: 1, max: 7 * 24 * HOUR, integer: true },
+  /** How long a minted url_private works. */
+  mediaUrlSeconds: { env: 'MEDIA_URL_TTL_SECONDS', default: HOUR, min: 1, integer: true },
+} as const satisfies Record<string, NumberSetting>;
+
+export const TEXT_SETTINGS = {
+  /** Workspace of users whose token carries no `team` claim. */
+  defaultTeam: { env: 'DEFAULT_TEAM', default: 'default' },
+  /** Browser origins allowed to open a WebSocket, comma-separated; `*` allows any. */
+  allowedOrigins: { env: 'ALLOWED_ORIGINS', default: '*' },
+  /** Expected `aud` of tokens, comma-separated; empty: not checked by the authorizer. */
+  jwtAudience: { env: 'JWT_AUDIENCE', default: '' },
+  /** The issuer's JWKS endpoint; empty: `<issuer>/.well-known/jwks.json`. */
+  jwksUri: { env: 'JWKS_URI', default: '' },
+  /** 'true' lets the authorizer fetch a plain-http JWKS: only for an emulator's issuer (CDK context `allowInsecureHttpJwks`). */
+  jwksAllowInsecureHttp: { env: 'JWKS_ALLOW_INSECURE_HTTP', default: '' },
+  logLevel: { env: 'LOG_LEVEL', default: 'info' },
+  /** Where search permalinks point (the web client's base URL); empty: a path only. */
+  permalinkBase: { env: 'PERMALINK_BASE', default: '' },
+} as const satisfies Record<string, TextSetting>;
+
+/**
+ * What infrastructure binds to a function (ProjectFunction.bind* and the constructs): no default,
+ * a function that reads one it was not given fails at its cold start.
+ */
+export const BINDINGS = {
+  table: 'TABLE_NAME',
+  connectionsEndpoint: 'WS_CALLBACK_URL',
+  mediaBucket: 'MEDIA_BUCKET',
+  mediaUrl: 'MEDIA_URL',
+  mediaKeyPairId: 'MEDIA_KEY_PAIR_ID',
+  mediaSigningKeySecretArn: 'MEDIA_SIGNING_KEY_SECRET_ARN',
+  deadLetterQueueUrl: 'FANOUT_DEAD_LETTER_QUEUE_URL',
+  jwtIssuer: 'JWT_ISSUER',
+  searchIndexPath: 'SEARCH_INDEX_PATH',
+} as const;
+
+/** Set by the local cloud only: the signing key inline, in place of the secret. */
+export const LOCAL_MEDIA_SIGNING_KEY_PEM = 'MEDIA_SIGNING_KEY_PEM';
+
+export type NumberSettingName = keyof typeof NUMBER_SETTINGS;
+export type TextSettingName = keyof typeof TEXT_SETTINGS;
+
+/** The value if it is within the setting's bounds; else an error naming the variable. */
+export function checkNumber(name: NumberSettingName, value: number): number {
+  const s: NumberSetting = NUMBER_SETTINGS[name];
+  const inBounds = Number.isFinite(value) && value >= s.min && (s.max === undefined || value <= s.max) && (!s.integer || Number.isInteger(value));
+  if (!inBounds) {
+    const bounds = `${s.integer ? 'a whole number' : 'a number'} from ${s.min}${s.max === undefined ? '' : ` to ${s.max}`}`;
+    throw new Error(`${s.env} must be ${bounds}, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * The environment variables for these settings, for lib/: each value given, or its default when
+ * undefined, checked against its bounds at synth.
+ */
+export function environmentOf(values: Partial<Record<NumberSettingName, number | undefined>> & Partial<Record<TextSettingName, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (name in NUMBER_SETTINGS) {
+      const key = name as NumberSettingName;
+      out[NUMBER_SETTINGS[key].env] = String(checkNumber(key, (value as number | undefined) ?? NUMBER_SETTINGS[key].default));
+    } else {
+      const key = name as TextSettingName;
+      out[TEXT_SETTINGS[key].env] = (value as string | undefined) ?? TEXT_SETTINGS[key].default;
+    }
+  }
+  return out;
+}

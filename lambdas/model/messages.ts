@@ -1,0 +1,252 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { endOf, justAfter, keyOf, queryStart } from './entity-keys';
+import type { MessageItem } from './service';
+import { asTransactItem, entityItems, isConditionFailure, queryRange, transact, TransactionCancelled, type TableContext, type TransactItem } from './store';
+
+/** A message as a send writes it. */
+export interface NewMessage {
+  channelId: string;
+  ts: string;
+  teamId: string;
+  userId: string;
+  text: string;
+  threadTs: string;
+  replyBroadcast?: boolean;
+  clientMsgId?: string;
+  files?: unknown[];
+}
+
+export interface CommitInput {
+  message: NewMessage;
+  /** The send's client_msg_id record, kept until `expiresAt`. */
+  idempotency?: { clientMsgId: string; expiresAt: number; now: number };
+  /** The thread whose parent's counters this reply moves. */
+  threadTs?: string;
+  /** More writes of the caller's, all or nothing with the message. */
+  alsoWrite?: TransactItem[];
+}
+
+/** Why a send's transaction did not commit: each flag names the item whose condition failed. */
+export interface CommitRefused {
+  /** The caller's own writes' outcomes (failed ones are `ConditionalCheckFailed`). */
+  also: string[];
+  duplicate: boolean;
+  threadGone: boolean;
+}
+
+/** Bounds of a channel's messages by ts, each inclusive unless said. */
+export interface TsRange {
+  lowest?: string;
+  lowestExclusive?: boolean;
+  highest?: string;
+}
+
+/** Messages, their threads, edits and reactions, and client_msg_id records. */
+export function messageAccess(t: TableContext) {
+  const { message, channelHead, sentMessage } = t.service.entities;
+  const messageKey = (channelId: string, ts: string) => keyOf(message.get({ channelId, ts }).params());
+  const ownedBy = (userId: string) => ({ ConditionExpression: 'attribute_exists(pk) AND userId = :user', ExpressionAttributeValues: { ':user': userId } });
+  const deleteOwned = (channelId: string, ts: string, userId: string) =>
+    asTransactItem('Delete', { TableName: t.table, Key: messageKey(channelId, ts), ...ownedBy(userId) });
+  /** A channel's messages as sort keys: the entity's prefix, then the ts. */
+  const sortKeyAt = (channelId: string, ts: string) => messageKey(channelId, ts).sk;
+
+  return {
+    // A message by (channel, ts), read consistently
+    get: async (channelId: string, ts: string): Promise<MessageItem | undefined> =>
+      (await message.get({ channelId, ts }).go({ consistent: true })).data ?? undefined,
+
+    // The head (newest committed ts) of a channel, read consistently
+    headOf: async (channelId: string): Promise<string | undefined> =>
+      (await channelHead.get({ channelId }).go({ consistent: true })).data?.lastTs,
+
+    // The send a user's client_msg_id made in a conversation, if still remembered
+    sentWith: async (userId: string, channelId: string, clientMsgId: string) =>
+      (await sentMessage.get({ userId, channelId, clientMsgId }).go({ consistent: true })).data ?? undefined,
+
+    // A channel's messages in a ts range, newest first, until `limit` are kept or `maxBytes` read
+    newestFirst: async (channelId: string, range: TsRange, page: { limit: number; maxBytes?: number; consistent?: boolean; keep?: (m: MessageItem) => boolean }): Promise<MessageItem[]> =>
+      entityItems(await rangeOf(channelId, range, { ...page, descending: true }), (Item) => message.parse({ Item }).data),
+
+    // A channel's messages in a ts range, oldest first
+    oldestFirst: async (channelId: string, range: TsRange, page: { limit: number; maxBytes?: number; consistent?: boolean; keep?: (m: MessageItem) => boolean }): Promise<MessageItem[]> =>
+      entityItems(await rangeOf(channelId, range, page), (Item) => message.parse({ Item }).data),
+
+    // The replies of a thread in ts order, after a ts, a page at a time
+    replies: async (channelId: string, threadTs: string, afterTs: string | undefined, limit: number, maxBytes: number): Promise<MessageItem[]> => {
+      const start = queryStart(message.query.byThread({ channelId, threadTs }).params());
+      return entityItems(await queryRange(t, { ...start, from: afterTs ? justAfter(afterTs) : '', limit, maxBytes }), (Item) => message.parse({ Item }).data);
+    },
+
+    /*
+     * A send, all or nothing: the channel head advanced to the message's ts only if still below it
+     * (so ts order is commit order), the message, its client_msg_id record (unless one is still
+     * live), the thread parent's counters, and the caller's own writes. Undefined when committed.
+     */
+    commit: async ({ message: item, idempotency, threadTs, alsoWrite = [] }: CommitInput): Promise<CommitRefused | undefined> => {
+      const headParams = channelHead.put({ channelId: item.channelId, lastTs: item.ts }).params() as Record<string, unknown>;
+      const writes: TransactItem[] = [
+        asTransactItem('Put', { ...headParams, ConditionExpression: 'attribute_not_exists(lastTs) OR lastTs < :ts', ExpressionAttributeValues: { ':ts': item.ts } }),
+        asTransactItem('Put', message.create(item).params()),
+      ];
+      if (idempotency) {
+        const sent = sentMessage.put({ userId: item.userId, clientMsgId: idempotency.clientMsgId, channelId: item.channelId, ts: item.ts, expiresAt: idempotency.expiresAt }).params() as Record<string, unknown>;
+        // An expired record (TTL deletes lazily) may be replaced.
+        writes.push(asTransactItem('Put', { ...sent, ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now', ExpressionAttributeValues: { ':now': idempotency.now } }));
+      }
+      if (threadTs) {
+        writes.push(asTransactItem('Update', {
+          TableName: t.table,
+          Key: messageKey(item.channelId, threadTs),
+          UpdateExpression: 'ADD replyCount :one, replyUsers :user SET latestReply = :ts',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1, ':user': new Set([item.userId]), ':ts': item.ts },
+        }));
+      }
+      const own = writes.length;
+      try {
+        await transact(t, [...writes, ...alsoWrite]);
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof TransactionCancelled)) throw error;
+        return {
+          also: error.reasons.slice(own),
+          duplicate: idempotency !== undefined && error.failedAt(2),
+          threadGone: threadTs !== undefined && error.failedAt(idempotency ? 3 : 2),
+        };
+      }
+    },
+
+    // The author's new text; undefined when the message is gone, a tombstone or not theirs
+    updateText: async (channelId: string, ts: string, userId: string, text: string, editedTs: string): Promise<MessageItem | undefined> => {
+      try {
+        const out = await t.client.send(new UpdateCommand({
+          TableName: t.table,
+          Key: messageKey(channelId, ts),
+          UpdateExpression: 'SET #text = :text, editedBy = :user, editedTs = :edited',
+          ConditionExpression: 'attribute_exists(pk) AND userId = :user AND (attribute_not_exists(deleted) OR deleted = :no)',
+          ExpressionAttributeNames: { '#text': 'text' },
+          ExpressionAttributeValues: { ':text': text, ':user': userId, ':edited': editedTs, ':no': false },
+          ReturnValues: 'ALL_NEW',
+        }));
+        return message.parse({ Attributes: out.Attributes }).data ?? undefined;
+      } catch (error) {
+        if (isConditionFailure(error)) return undefined;
+        throw error;
+      }
+    },
+
+    // A thread parent turned into a tombstone (its replies stay readable); false when gone or not the author's
+    tombstone: async (channelId: string, ts: string, userId: string): Promise<boolean> => {
+      const owned = ownedBy(userId);
+      try {
+        await t.client.send(new UpdateCommand({
+          TableName: t.table, Key: messageKey(channelId, ts),
+          UpdateExpression: 'SET deleted = :yes, #text = :empty REMOVE reactions, files',
+          ExpressionAttributeNames: { '#text': 'text' },
+          ConditionExpression: owned.ConditionExpression,
+          ExpressionAttributeValues: { ...owned.ExpressionAttributeValues, ':yes': true, ':empty': '' },
+        }));
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    /**
+     * The author's message removed, and for a reply its parent's count lowered with it:
+     * 'not_found' when the message is gone or not theirs, 'parent_gone' when the parent is.
+     */
+    remove: async (channelId: string, ts: string, userId: string, parentTs?: string): Promise<'removed' | 'not_found' | 'parent_gone'> => {
+      const writes = [deleteOwned(channelId, ts, userId)];
+      if (parentTs) {
+        writes.push(asTransactItem('Update', {
+          TableName: t.table, Key: messageKey(channelId, parentTs),
+          UpdateExpression: 'ADD replyCount :minusOne',
+          ConditionExpression: 'attribute_exists(pk) AND replyCount > :zero',
+          ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+        }));
+      }
+      try {
+        await transact(t, writes);
+        return 'removed';
+      } catch (error) {
+        if (isConditionFailure(error) || (error instanceof TransactionCancelled && error.failedAt(0))) return 'not_found';
+        if (error instanceof TransactionCancelled) return 'parent_gone';
+        throw error;
+      }
+    },
+
+    /**
+     * A user's reaction added to a live message; false when they already reacted (or it is gone).
+     * Reactions are string sets under `reactions.<name>`: ADD of a member is atomic, so concurrent
+     * reactions never lose one.
+     */
+    addReaction: async (channelId: string, ts: string, name: string, userId: string): Promise<boolean> => {
+      try {
+        try {
+          await reactionUpdate(channelId, ts, name, userId, 'ADD reactions.#name :user', '(attribute_not_exists(reactions.#name) OR NOT contains(reactions.#name, :userId))');
+        } catch (error) {
+          // The message has no reactions map yet: create it with this reaction, unless another writer just did.
+          if ((error as Error).name !== 'ValidationException') throw error;
+          await t.client.send(new UpdateCommand({
+            TableName: t.table, Key: messageKey(channelId, ts),
+            UpdateExpression: 'SET reactions = :map',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(reactions)',
+            // A Map rather than an object keyed by the user's string (the name check in core is what keeps the SDK's own marshalling safe).
+            ExpressionAttributeValues: { ':map': new Map([[name, new Set([userId])]]) },
+          })).catch(async (raced) => {
+            if (!isConditionFailure(raced)) throw raced;
+            await reactionUpdate(channelId, ts, name, userId, 'ADD reactions.#name :user', '(attribute_not_exists(reactions.#name) OR NOT contains(reactions.#name, :userId))');
+          });
+        }
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    // A user's reaction removed from a live message; false when they had not reacted (or it is gone)
+    removeReaction: async (channelId: string, ts: string, name: string, userId: string): Promise<boolean> => {
+      try {
+        await reactionUpdate(channelId, ts, name, userId, 'DELETE reactions.#name :user', 'contains(reactions.#name, :userId)');
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+  };
+
+  function reactionUpdate(channelId: string, ts: string, name: string, userId: string, expression: string, condition: string) {
+    return t.client.send(new UpdateCommand({
+      TableName: t.table,
+      Key: messageKey(channelId, ts),
+      UpdateExpression: expression,
+      ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(deleted) OR deleted = :no) AND ${condition}`,
+      ExpressionAttributeNames: { '#name': name },
+      ExpressionAttributeValues: { ':user': new Set([userId]), ':userId': userId, ':no': false },
+    }));
+  }
+
+  function rangeOf(channelId: string, range: TsRange, page: { limit: number; maxBytes?: number; consistent?: boolean; descending?: boolean; keep?: (m: MessageItem) => boolean }) {
+    const start = queryStart(message.query.primary({ channelId }).params());
+    const lowest = range.lowest === undefined ? start.sortPrefix : sortKeyAt(channelId, range.lowest) + (range.lowestExclusive ? '\u0000' : '');
+    const keep = page.keep;
+    return queryRange(t, {
+      partition: start.partition,
+      from: lowest,
+      to: range.highest === undefined ? endOf(start.sortPrefix) : sortKeyAt(channelId, range.highest),
+      limit: page.limit,
+      maxBytes: page.maxBytes,
+      consistent: page.consistent,
+      descending: page.descending,
+      keep: keep && ((raw) => {
+        const m = entityItems([raw], (Item) => message.parse({ Item }).data)[0];
+        return m !== undefined && keep(m);
+      }),
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { channelAccess } from './channels';
+import { connectionAccess } from './connections';
+import { fileAccess } from './files';
+import { inboxAccess } from './inbox';
+import { membershipAccess } from './memberships';
+import { messageAccess } from './messages';
+import { presenceAccess } from './presence';
+import { rateBucketAccess } from './rate-buckets';
+import { createChatService } from './service';
+import { userAccess } from './users';
+
+/**
+ * The data-access layer: every access pattern of the table as a named, typed function, grouped
+ * by what it reads and writes. The core sees only this (tests give it fakes of the same shape).
+ *
+ * Keys, reads' formatting and puts go through the ElectroDB entities at run time; key-range
+ * queries, transactions and batches go through ./store.ts with keys taken from the entities. Issue
+ * 12 decides between this and typed functions derived from the same definitions (for cold start):
+ * that choice plugs in here, behind these signatures, and nothing above this folder changes.
+ */
+export function createChatTable(client: DynamoDBDocumentClient, table: string) {
+  const t = { service: createChatService(client, table), client, table };
+  return {
+    users: userAccess(t),
+    channels: channelAccess(t),
+    memberships: membershipAccess(t),
+    messages: messageAccess(t),
+    connections: connectionAccess(t),
+    presence: presenceAccess(t),
+    inbox: inboxAccess(t),
+    files: fileAccess(t),
+    rateBuckets: rateBucketAccess(t),
+  };
+}
+
+export type ChatTable = ReturnType<typeof createChatTable>;
