@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 /**
- * The poller's position per stream and shard, kept in a JSON file so a restart resumes where it
- * left off. Written atomically (temp file + rename) so a crash never leaves half a file.
+ * Each event source mapping's position per shard (the mapping named by its stream and function),
+ * kept in a JSON file so a restart resumes where it left off. Written atomically (temp file + rename) so a crash never leaves half a file.
  */
 export interface ShardCheckpoint {
   /** Last sequence number fully processed. */
@@ -20,12 +20,12 @@ export class Checkpoints {
     this.data = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as File) : {};
   }
 
-  get(streamArn: string, shardId: string): ShardCheckpoint {
-    return this.data[streamArn]?.[shardId] ?? {};
+  get(mapping: string, shardId: string): ShardCheckpoint {
+    return this.data[mapping]?.[shardId] ?? {};
   }
 
-  set(streamArn: string, shardId: string, checkpoint: ShardCheckpoint): void {
-    (this.data[streamArn] ??= {})[shardId] = checkpoint;
+  set(mapping: string, shardId: string, checkpoint: ShardCheckpoint): void {
+    (this.data[mapping] ??= {})[shardId] = checkpoint;
     const tmp = `${this.path}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.data, null, 2));
     renameSync(tmp, this.path);

@@ -61,7 +61,16 @@ export class StreamPoller {
   /** Pending sleeps; `wakeAll` ends them early (on stop, or when a shard closes so its children start). */
   private readonly sleepers = new Set<() => void>();
 
-  constructor(private readonly options: StreamPollerOptions) {}
+  /**
+   * Where this mapping's position is kept: per stream AND function, as each event source mapping
+   * keeps its own on AWS (two mappings on one stream sharing a checkpoint would skip each other's
+   * unprocessed records after a restart).
+   */
+  private readonly mapping: string;
+
+  constructor(private readonly options: StreamPollerOptions) {
+    this.mapping = `${options.streamArn}|${options.source.functionId}`;
+  }
 
   start(): void {
     this.supervisor = this.supervise();
@@ -104,7 +113,7 @@ export class StreamPoller {
         for (const shard of shards) {
           const id = shard.ShardId ?? '';
           if (this.running.has(id) || this.finished.has(id)) continue;
-          if (this.options.checkpoints.get(this.options.streamArn, id).finished) {
+          if (this.options.checkpoints.get(this.mapping, id).finished) {
             this.finished.add(id);
             continue;
           }
@@ -133,7 +142,7 @@ export class StreamPoller {
   }
 
   private async iteratorFor(shardId: string): Promise<string | undefined> {
-    const { sequenceNumber } = this.options.checkpoints.get(this.options.streamArn, shardId);
+    const { sequenceNumber } = this.options.checkpoints.get(this.mapping, shardId);
     const { ShardIterator } = await this.options.client.send(
       new GetShardIteratorCommand({
         StreamArn: this.options.streamArn,
@@ -165,14 +174,14 @@ export class StreamPoller {
     }
     if (!iterator && !this.stopped) {
       // A closed shard ends with no next iterator: done, its children may start.
-      checkpoints.set(streamArn, shardId, { ...checkpoints.get(streamArn, shardId), finished: true });
+      checkpoints.set(this.mapping, shardId, { ...checkpoints.get(this.mapping, shardId), finished: true });
       this.finished.add(shardId);
       this.wakeAll();
     }
   }
 
   private async process(shardId: string, records: LambdaStreamRecord[]): Promise<void> {
-    const { source, checkpoints, streamArn } = this.options;
+    const { source, checkpoints } = this.options;
     // Records that match no filter are dropped without an invocation, and count as processed.
     const matching = records.filter((r) => matchesAnyPattern(r, source.filterPatterns));
     this.stats.received += records.length;
@@ -184,7 +193,7 @@ export class StreamPoller {
     await Promise.all(lanes.map((lane) => this.deliverLane(shardId, lane)));
     if (this.stopped) return;
     const last = records[records.length - 1].dynamodb.SequenceNumber;
-    checkpoints.set(streamArn, shardId, { sequenceNumber: last });
+    checkpoints.set(this.mapping, shardId, { sequenceNumber: last });
   }
 
   private async deliverLane(shardId: string, lane: LambdaStreamRecord[]): Promise<void> {
