@@ -11,8 +11,8 @@ import { draftMessage, Outbox } from './outbox';
 import { withReaction } from './reactions';
 import { Store } from './store';
 import { expireTyping } from './typing';
-import { initialState, type Channel, type History, type Message, type State, type User } from './types';
-import { markedRead } from './unread';
+import { initialState, type Channel, type History, type Message, type Presence, type State, type User } from './types';
+import { firstUnreadAfter, markedRead } from './unread';
 import { Uploads } from './uploads';
 
 /*
@@ -22,6 +22,8 @@ import { Uploads } from './uploads';
  */
 
 const TYPING_SENT_EVERY_MS = 3000;
+/** The server watches at most this many users per connection. */
+const MAX_WATCHED = 100;
 
 export class Chat {
   readonly api: Api;
@@ -38,6 +40,8 @@ export class Chat {
   /** conversations.info reads in flight, by channel: only the latest one's answer is kept. */
   private readonly refreshSeq = new Map<string, number>();
   private readonly fetching = new Set<string>();
+  /** People whose presence is watched ahead of everyone else (members of channels joined here). */
+  private watchFirst: string[] = [];
 
   constructor(readonly config: WebConfig, session: Session, me: User) {
     this.session = session;
@@ -171,9 +175,29 @@ export class Chat {
     return true;
   }
 
-  private subscribePresence(): void {
-    const users = Object.keys(this.state.users).filter((id) => id !== this.state.me.id).slice(0, 100);
-    if (users.length) this.realtime.send({ action: 'presence_sub', users });
+  /**
+   * Watches the presence of the people the reader sees, `first` (a channel just joined) ahead of
+   * everyone known, and applies the current presence the server answers with: someone watched from
+   * now on is shown as they are, not as away until they next change.
+   */
+  private subscribePresence(first: string[] = []): void {
+    const me = this.state.me.id;
+    this.watchFirst = [...new Set([...first, ...this.watchFirst])];
+    const users = [...new Set([...this.watchFirst, ...Object.keys(this.state.users)])].filter((id) => id !== me).slice(0, MAX_WATCHED);
+    if (!users.length) return;
+    this.realtime
+      .request({ action: 'presence_sub', users })
+      .then((reply) => {
+        const now = (reply.presence ?? []) as Array<{ user: string; presence: Presence }>;
+        if (now.length) this.set((s) => ({ presence: { ...s.presence, ...Object.fromEntries(now.map((p) => [p.user, p.presence])) } }));
+      })
+      .catch(() => undefined);
+  }
+
+  /** A channel's members, watched first. */
+  private async watchMembersOf(channel: string): Promise<void> {
+    const { members } = await this.api.call('conversations.members', { channel, limit: MAX_WATCHED });
+    this.subscribePresence(members as string[]);
   }
 
   /* --- conversations --- */
@@ -217,7 +241,9 @@ export class Chat {
   }
 
   async open(id: string): Promise<void> {
-    this.set((s) => ({ current: id, thread: s.thread?.channel === id ? s.thread : undefined }));
+    const after = firstUnreadAfter(this.state.channels[id]);
+    const again = id === this.state.current;
+    this.set((s) => ({ current: id, newSince: again ? s.newSince : after ? { channel: id, after } : undefined, thread: s.thread?.channel === id ? s.thread : undefined }));
     if (!this.state.history[id]?.loaded) await this.loadOlder(id);
     this.markRead(id);
   }
@@ -231,6 +257,7 @@ export class Chat {
   async join(id: string): Promise<void> {
     const { channel } = await this.api.call('conversations.join', { channel: id });
     this.set((s) => ({ channels: { ...s.channels, [id]: { ...(channel as Channel), is_member: true, unread: 0 } } }));
+    void this.watchMembersOf(id).catch(() => undefined);
     await this.open(id);
   }
 

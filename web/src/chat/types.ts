@@ -37,6 +37,9 @@ export interface FileInfo {
   mimetype?: string;
   size?: number;
   url_private?: string;
+  /** An image's size in pixels, when the server could read it. */
+  original_w?: number;
+  original_h?: number;
 }
 
 export interface Message {
@@ -90,6 +93,8 @@ export interface State {
   presenceSupported: boolean;
   channels: Record<string, Channel>;
   current?: string;
+  /** Where the "new messages" line goes in the channel on screen: after this ts (its read marker when it was opened with unread messages). */
+  newSince?: { channel: string; after: string };
   history: Record<string, History>;
   /** The thread open in the side panel. */
   thread?: { channel: string; ts: string };

@@ -56,3 +56,9 @@ export function patchChannel(state: State, id: string, patch: (c: Channel) => Ch
   const c = state.channels[id];
   return c ? { ...state, channels: { ...state.channels, [id]: patch(c) } } : state;
 }
+
+/** The read marker the "new messages" line follows when a channel opens: only when it has unread messages and has been read before. */
+export function firstUnreadAfter(channel: Channel | undefined): string | undefined {
+  if (!channel?.is_member || !channel.unread || !channel.last_read || /^0+$/.test(channel.last_read.replace('.', ''))) return undefined;
+  return channel.last_read;
+}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Chat } from '../chat/chat';
 import type { State } from '../chat/types';
 import { Modal } from './Modal';
+import { memberCount } from './plural';
 
 export function BrowseDialog({ chat, state, onClose }: { chat: Chat; state: State; onClose: () => void }) {
   const [filter, setFilter] = useState('');
@@ -17,7 +18,7 @@ export function BrowseDialog({ chat, state, onClose }: { chat: Chat; state: Stat
         {publics.length === 0 && <li className="hint">No channels yet.</li>}
         {publics.map((c) => (
           <li key={c.id}>
-            <span># {c.name} <span className="hint">{c.num_members ?? 0} members</span></span>
+            <span># {c.name} <span className="hint">{memberCount(c.num_members ?? 0)}</span></span>
             {c.is_member ? (
               <button onClick={() => { void chat.open(c.id); onClose(); }}>Open</button>
             ) : (

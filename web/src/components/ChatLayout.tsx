@@ -5,6 +5,7 @@ import { Conversation } from './Conversation';
 import { CreateChannelDialog } from './CreateChannelDialog';
 import { DmDialog } from './DmDialog';
 import { Sidebar } from './Sidebar';
+import { SidebarButton } from './SidebarButton';
 import { ThreadPanel } from './ThreadPanel';
 import { useChat } from './use-chat';
 
@@ -13,6 +14,10 @@ export type Dialog = 'create' | 'browse' | 'dm' | undefined;
 export function ChatLayout({ chat, onSignOut }: { chat: Chat; onSignOut: () => void }) {
   const state = useChat(chat);
   const [dialog, setDialog] = useState<Dialog>();
+  // Narrow screens: the sidebar is a drawer, closed again once a conversation is picked.
+  const [drawer, setDrawer] = useState(false);
+  useEffect(() => setDrawer(false), [state.current]);
+  const openDrawer = () => setDrawer(true);
   const current = state.current ? state.channels[state.current] : undefined;
 
   useEffect(() => {
@@ -43,10 +48,18 @@ export function ChatLayout({ chat, onSignOut }: { chat: Chat; onSignOut: () => v
   }, [chat, state.current]);
 
   return (
-    <div className={`layout${state.thread ? ' with-thread' : ''}`}>
-      <Sidebar chat={chat} state={state} onDialog={setDialog} onSignOut={onSignOut} />
+    <div className={`layout${state.thread ? ' with-thread' : ''}${drawer ? ' drawer-open' : ''}`}>
+      <Sidebar chat={chat} state={state} onDialog={(d) => { setDrawer(false); setDialog(d); }} onSignOut={onSignOut} />
+      {drawer && <div className="drawer-backdrop" aria-hidden="true" onClick={() => setDrawer(false)} />}
       <main className="main" aria-label="Conversation">
-        {current ? <Conversation chat={chat} state={state} channel={current} /> : <div className="empty">Pick a conversation, or create a channel.</div>}
+        {current ? (
+          <Conversation chat={chat} state={state} channel={current} onOpenSidebar={openDrawer} />
+        ) : (
+          <div className="empty">
+            <SidebarButton onClick={openDrawer} />
+            Pick a conversation, or create a channel.
+          </div>
+        )}
       </main>
       {state.thread && <ThreadPanel chat={chat} state={state} />}
       {state.notice && (

@@ -4,8 +4,10 @@ import { typingIn } from '../chat/typing';
 import type { Channel, State } from '../chat/types';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
+import { memberCount } from './plural';
+import { SidebarButton } from './SidebarButton';
 
-export function Conversation({ chat, state, channel }: { chat: Chat; state: State; channel: Channel }) {
+export function Conversation({ chat, state, channel, onOpenSidebar }: { chat: Chat; state: State; channel: Channel; onOpenSidebar: () => void }) {
   const history = state.history[channel.id];
   const [dragging, setDragging] = useState(false);
   const typingUsers = typingIn(state.typing, channel.id, Date.now()).map((u) => chat.userName(u));
@@ -28,13 +30,14 @@ export function Conversation({ chat, state, channel }: { chat: Chat; state: Stat
       }}
     >
       <header className="conv-header">
+        <SidebarButton onClick={onOpenSidebar} />
         <h1>{channel.is_im || channel.is_mpim ? label : `${channel.is_private ? '🔒' : '#'} ${label}`}</h1>
-        {channel.num_members !== undefined && !channel.is_im && <span className="members">{channel.num_members} members</span>}
+        {channel.num_members !== undefined && !channel.is_im && <span className="members">{memberCount(channel.num_members)}</span>}
         {channel.is_member && !channel.is_im && !channel.is_mpim && (
           <button className="link" onClick={() => void chat.leave(channel.id)}>Leave</button>
         )}
       </header>
-      <MessageList chat={chat} state={state} channelId={channel.id} list={history?.list ?? []} hasOlder={!!history?.hasOlder} loading={!!history?.loading} />
+      <MessageList chat={chat} state={state} channelId={channel.id} list={history?.list ?? []} hasOlder={!!history?.hasOlder} loading={!!history?.loading} newSince={state.newSince?.channel === channel.id ? state.newSince.after : undefined} />
       <div className="typing" aria-live="polite">{typingUsers.length ? `${typingUsers.join(', ')} ${typingUsers.length > 1 ? 'are' : 'is'} typing…` : ''}</div>
       {uploads.map((u) => (
         <div key={u.id} className="upload" role="status">

@@ -4,7 +4,9 @@ import type { Message, State } from '../chat/types';
 import { Avatar } from './Avatar';
 import { EditBox } from './EditBox';
 import { emoji, PICKER } from './emoji';
+import { FileItem } from './FileItem';
 import { Icon, ICONS } from './Icon';
+import { Mrkdwn, type MrkdwnContext } from './Mrkdwn';
 import { PresenceDot } from './PresenceDot';
 import { timeOf } from './time';
 
@@ -14,6 +16,12 @@ export function MessageItem({ chat, state, m, continued, inThread }: { chat: Cha
   const name = chat.userName(m.user);
   const when = m.pending ? undefined : timeOf(m.ts);
   const mine = m.user === state.me.id;
+  const context: MrkdwnContext = {
+    me: state.me.id,
+    userName: (id) => chat.userName(id),
+    channelName: (id) => state.channels[id]?.name,
+    openChannel: (id) => void chat.open(id),
+  };
   const time = when?.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
   return (
     <article className={`message${continued ? ' continued' : ''}${m.pending ? ` ${m.pending}` : ''}${m.deleted ? ' deleted' : ''}`} data-ts={m.ts} aria-label={`${name}${time ? ` at ${time}` : ''}`}>
@@ -29,19 +37,11 @@ export function MessageItem({ chat, state, m, continued, inThread }: { chat: Cha
           <EditBox initial={m.text} onDone={(text) => { setEditing(false); if (text !== undefined && text !== m.text) void chat.editMessage(m, text); }} />
         ) : (
           <div className="text">
-            {m.deleted ? <em>This message was deleted.</em> : m.text}
+            {m.deleted ? <em>This message was deleted.</em> : <Mrkdwn text={m.text} context={context} />}
             {m.edited && !m.deleted && <span className="edited"> (edited)</span>}
           </div>
         )}
-        {m.files?.map((f) => (
-          <div key={f.id} className="file">
-            {f.mimetype?.startsWith('image/') && f.url_private ? (
-              <a href={f.url_private} target="_blank" rel="noreferrer"><img src={f.url_private} alt={f.title ?? f.name ?? 'image'} loading="lazy" /></a>
-            ) : (
-              <a href={f.url_private} target="_blank" rel="noreferrer" download={f.name}><Icon d={ICONS.attach} /> {f.title ?? f.name ?? 'file'}{f.size ? ` (${Math.ceil(f.size / 1024)} KB)` : ''}</a>
-            )}
-          </div>
-        ))}
+        {m.files?.map((f) => <FileItem key={f.id} file={f} />)}
         {m.pending === 'sending' && <div className="sending">Sending…</div>}
         {m.pending === 'failed' && (
           <div className="failed" role="alert">Not sent ({m.error}). <button className="link" onClick={() => chat.retry(m)}>Retry</button></div>
