@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -49,11 +49,14 @@ export interface HttpApiProps {
   readonly rateLimits?: RateLimits;
 }
 
-/** The Web API: `GET|POST /api/{method}` behind a JWT authorizer, one function for every method. */
+/** The Web API: `GET|POST /api/{method}` behind a JWT authorizer, one function for every method; and Slack's upload URL. */
 export class ChatHttpApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly handler: ProjectFunction;
+  /** Slack's upload URL: `POST /upload/v1/{file}?s=<secret>`, no authorizer (the URL is the credential). */
+  readonly uploadHandler: ProjectFunction;
+  readonly uploadRoute: HttpRoute;
   /** The JWT authorizer of the routes (more routes may share it). */
   readonly authorizer: HttpJwtAuthorizer;
 
@@ -99,6 +102,15 @@ export class ChatHttpApi extends Construct {
       methods: [HttpMethod.GET, HttpMethod.POST],
       integration: new HttpLambdaIntegration('ApiIntegration', this.handler),
       authorizer: this.authorizer,
+    });
+
+    this.uploadHandler = new ProjectFunction(this, 'UploadHandler', { entry: 'lambdas/http/upload.ts', logRetention })
+      .bindTable(props.table, 'read')
+      .bindPendingUploads(props.media);
+    [this.uploadRoute] = this.api.addRoutes({
+      path: '/upload/v1/{file}',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('UploadIntegration', this.uploadHandler),
     });
   }
 

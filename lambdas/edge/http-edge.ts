@@ -14,6 +14,8 @@ export interface ApiRequest {
   httpMethod: string;
   args: Record<string, unknown>;
   caller: Caller;
+  /** This API's base URL as the caller reached it (for URLs the API hands out that point back at it). */
+  apiBaseUrl: string;
 }
 
 export type ApiResult = Record<string, unknown>;
@@ -56,6 +58,17 @@ export function parseArgs(event: APIGatewayProxyEventV2WithJWTAuthorizer): Recor
 }
 
 /**
+ * `https://<domain>[/<stage or emulator path>]`: what precedes `/api/<method>` in the request.
+ * API Gateway sets `x-forwarded-proto` (https), and so does the local gateway (http).
+ */
+export function apiBaseUrl(event: APIGatewayProxyEventV2WithJWTAuthorizer): string {
+  const proto = event.headers?.['x-forwarded-proto'] === 'http' ? 'http' : 'https';
+  const path = event.rawPath ?? '';
+  const at = path.lastIndexOf('/api/');
+  return `${proto}://${event.requestContext.domainName}${at > 0 ? path.slice(0, at) : ''}`;
+}
+
+/**
  * Wraps an API router: parse, call, map. A token that names no user is 401 `invalid_auth`, client
  * errors become `{ok:false,error}` with 200 (or 429), anything else a bare 500 `internal_error`
  * whose cause is only logged.
@@ -67,7 +80,7 @@ export function httpHandler(route: (request: ApiRequest) => Promise<ApiResult>) 
       const claims = event.requestContext.authorizer?.jwt?.claims;
       if (!claims) return json(401, { ok: false, error: 'not_authed' });
       const caller = callerFromClaims(claims, DEFAULT_TEAM);
-      const result = await route({ method, httpMethod: event.requestContext.http.method, args: parseArgs(event), caller });
+      const result = await route({ method, httpMethod: event.requestContext.http.method, args: parseArgs(event), caller, apiBaseUrl: apiBaseUrl(event) });
       const response = json(200, { ok: true, ...result });
       // Methods page by bytes (core/budgets.ts); past Lambda's limit the caller would get a bare 502.
       if (Buffer.byteLength(JSON.stringify(response)) > RESPONSE_BYTES) throw new Error(`response of ${method} over Lambda's payload limit`);

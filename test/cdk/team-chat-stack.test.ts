@@ -176,6 +176,20 @@ describe('HTTP API', () => {
     });
   });
 
+  test("POST /upload/v1/{file}: Slack's upload URL, no authorizer, a function that reads the table and puts under the pending prefix only", () => {
+    const [[, route]] = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === 'POST /upload/v1/{file}');
+    expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
+    const fnId = logicalId(httpApi.uploadHandler);
+    expect(integrationFunction(integrationOf(route))).toBe(fnId);
+    const statements = statementsOfRole(roleOfFunction(fnId));
+    const actions = statements.flatMap(actionsOf);
+    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:PutObject']);
+    expect(actions.filter((a) => a.startsWith('dynamodb:') && !/^dynamodb:(Get|BatchGet|Query|ConditionCheck|Describe)/.test(a))).toEqual([]);
+    const puts = statements.filter((s) => actionsOf(s).includes('s3:PutObject'));
+    expect(JSON.stringify(puts.map((p) => p.Resource))).toContain('/uploads/pending/*');
+    expect(Object.keys(resources[fnId].Properties.Environment.Variables).sort()).toEqual(['MEDIA_BUCKET', 'NODE_OPTIONS', 'TABLE_NAME']);
+  });
+
   test('CORS, throttled and access-logged default stage', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
@@ -396,8 +410,8 @@ describe('functions', () => {
   test('every function: nodejs22.x on arm64, traced, logging to its own log group with retention', () => {
     // BucketDeployment's CDK-provided singleton (web client upload) is the one function not built by the project.
     const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
-    // 12, and search's indexer and query function (lib/search.ts).
-    expect(functions.length).toBe(14);
+    // 12, Slack's upload URL, and search's indexer and query function (lib/search.ts).
+    expect(functions.length).toBe(15);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: expect.any(Number) });
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');

@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
-import { target } from './harness/target';
-import { newTeam, person } from './support';
+import { api, target } from './harness/target';
+import { call, newTeam, person, type Person } from './support';
+
+const clientFor = (who: Person) => new WebClient(who.token, { slackApiUrl: `${target().httpApiUrl}/api/`, retryConfig: { retries: 0 } });
 
 /** Clients written for Slack's Web API work against this API by pointing slackApiUrl here. */
 describe('the official @slack/web-api WebClient', () => {
@@ -41,5 +44,72 @@ describe('the official @slack/web-api WebClient', () => {
       pages.push(...(((page as { members?: Array<{ id: string }> }).members) ?? []).map((m) => m.id));
     }
     expect(pages.sort()).toEqual([alice.userId, bob.userId].sort());
+  });
+});
+
+describe("Slack's upload URL (files.getUploadURLExternal without content_type)", () => {
+  test('filesUploadV2 posts into a channel: the message carries the file, its url_private serves the bytes', async () => {
+    const team = newTeam();
+    const [alice, bob] = await Promise.all([person('alice', team), person('bob', team)]);
+    const channel = (await call(alice.token, 'conversations.create', { name: 'uploads' })).channel.id;
+    await call(bob.token, 'conversations.join', { channel });
+    const bytes = randomBytes(50_000);
+
+    const done = await clientFor(alice).filesUploadV2({ channel_id: channel, file: bytes, filename: 'data.bin', title: 'Some data', initial_comment: 'the numbers' });
+    expect(done.ok).toBe(true);
+
+    const history = await clientFor(bob).conversations.history({ channel, limit: 1 });
+    const message = history.messages?.[0];
+    expect(message?.text).toBe('the numbers');
+    expect(message?.files).toHaveLength(1);
+    const file = message!.files![0];
+    expect(file).toMatchObject({ name: 'data.bin', title: 'Some data', mimetype: 'application/octet-stream', size: bytes.length });
+    const served = await fetch(String(file.url_private));
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  test('takes the raw bytes too (python files_upload_v2, curl --data-binary), bound to the declared length, once, with a secret', async () => {
+    const alice = await person('alice', newTeam());
+    const text = Buffer.from('hello, raw upload\n');
+    const up = await call(alice.token, 'files.getUploadURLExternal', { filename: 'hello.txt', length: text.length });
+    const url = String(up.upload_url);
+    expect(up.upload_fields).toBeUndefined();
+    const post = (to: string, body: Buffer | FormData) => fetch(to, { method: 'POST', body });
+
+    // Wrong secret, unknown file, one byte short, two files in one form: refused, nothing stored.
+    expect((await post(url.replace(/s=[\w-]+/, 's=AAAA'), text)).status).toBe(404);
+    expect((await post(url.replace(/\/F\w+\?/, '/FNOSUCHFILE?'), text)).status).toBe(404);
+    expect((await post(url.split('?')[0], text)).status).toBe(404);
+    expect((await post(url, text.subarray(1))).status).toBe(400);
+    const two = new FormData();
+    two.append('file', new Blob([text]), 'a.txt');
+    two.append('other', new Blob([text]), 'b.txt');
+    expect((await post(url, two)).status).toBe(400);
+    expect((await api(alice.token, 'files.completeUploadExternal', { files: [{ id: up.file_id }] })).body).toMatchObject({ ok: false, error: 'file_not_found' });
+
+    const ok = await post(url, text);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe(`OK - ${text.length}`);
+    const completed = await call(alice.token, 'files.completeUploadExternal', { files: [{ id: up.file_id, title: 'Hello' }] });
+    expect(completed.files).toEqual([{ id: up.file_id, title: 'Hello' }]);
+    // Once completed, the URL no longer writes.
+    expect((await post(url, text)).status).toBe(404);
+  });
+
+  test('the type is the one declared (from the name), whatever the upload claims', async () => {
+    const team = newTeam();
+    const alice = await person('alice', team);
+    const channel = (await call(alice.token, 'conversations.create', { name: 'typed' })).channel.id;
+    const page = Buffer.from('<html><script>alert(1)</script></html>');
+    const up = await call(alice.token, 'files.getUploadURLExternal', { filename: 'notes.txt', length: page.length });
+    const form = new FormData();
+    form.append('file', new Blob([page], { type: 'text/html' }), 'page.html');
+    expect((await fetch(String(up.upload_url), { method: 'POST', body: form })).status).toBe(200);
+    await call(alice.token, 'files.completeUploadExternal', { files: [{ id: up.file_id }], channel_id: channel });
+    const [message] = (await call(alice.token, 'conversations.history', { channel, limit: 1 })).messages;
+    expect(message.files[0].mimetype).toBe('text/plain');
+    const served = await fetch(String(message.files[0].url_private));
+    expect(served.headers.get('content-type')).toMatch(/^text\/plain/);
   });
 });
