@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { WebClient } from '@slack/web-api';
-import { api, target } from './harness/target';
+import { sharedLogFile } from './harness/local-process';
+import { api, isLocal, signIn, target } from './harness/target';
 import { call, newTeam, person, type Person } from './support';
 
 const clientFor = (who: Person) => new WebClient(who.token, { slackApiUrl: `${target().httpApiUrl}/api/`, retryConfig: { retries: 0 } });
@@ -111,5 +113,66 @@ describe("Slack's upload URL (files.getUploadURLExternal without content_type)",
     expect(message.files[0].mimetype).toBe('text/plain');
     const served = await fetch(String(message.files[0].url_private));
     expect(served.headers.get('content-type')).toMatch(/^text\/plain/);
+  });
+});
+
+describe('a token in the form body or ?token= (older clients, slack-go, curl), as Slack accepts it', () => {
+  const post = (method: string, body: string, query = '', headers: Record<string, string> = {}) =>
+    fetch(`${target().httpApiUrl}/api/${method}${query}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+
+  test('form body, ?token= on GET and POST, JSON body, and the SDK with a per-call token all work; the header wins over the body', async () => {
+    const team = newTeam();
+    const [alice, bob] = await Promise.all([person('alice', team), person('bob', team)]);
+    const form = await post('auth.test', new URLSearchParams({ token: alice.token }).toString());
+    expect([form.status, await form.json()]).toEqual([200, expect.objectContaining({ ok: true, user_id: alice.userId })]);
+
+    const channel = (await call(alice.token, 'conversations.create', { name: 'curl-habits' })).channel.id;
+    const sent = await post('chat.postMessage', new URLSearchParams({ token: alice.token, channel, text: 'from a form' }).toString());
+    expect(await sent.json()).toMatchObject({ ok: true, channel });
+
+    const viaQuery = await fetch(`${target().httpApiUrl}/api/conversations.history?${new URLSearchParams({ token: alice.token, channel, limit: '1' })}`);
+    expect((await viaQuery.json()).messages[0].text).toBe('from a form');
+    const postQuery = await post('auth.test', '', `?token=${alice.token}`);
+    expect(await postQuery.json()).toMatchObject({ ok: true, user_id: alice.userId });
+
+    const json = await fetch(`${target().httpApiUrl}/api/auth.test`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: bob.token }) });
+    expect(await json.json()).toMatchObject({ ok: true, user_id: bob.userId });
+
+    const both = await post('auth.test', new URLSearchParams({ token: bob.token }).toString(), '', { authorization: `Bearer ${alice.token}` });
+    expect(await both.json()).toMatchObject({ ok: true, user_id: alice.userId });
+
+    // The SDK puts a per-call token in the form body.
+    const anonymous = new WebClient(undefined, { slackApiUrl: `${target().httpApiUrl}/api/`, retryConfig: { retries: 0 } });
+    expect((await anonymous.auth.test({ token: bob.token })).user_id).toBe(bob.userId);
+  });
+
+  test('a bad, expired or missing token is 401, wherever it is sent; the token never reaches the log', async () => {
+    const alice = await person('alice', newTeam());
+    const expired = (await signIn('alice', undefined, { expiresIn: -60 })).token;
+    const forged = `${alice.token.slice(0, -8)}AAAAAAAA`;
+    for (const token of [expired, forged, 'not-a-jwt']) {
+      const form = await post('auth.test', new URLSearchParams({ token }).toString());
+      expect([form.status, await form.json()]).toEqual([401, { ok: false, error: 'invalid_auth' }]);
+      const query = await fetch(`${target().httpApiUrl}/api/auth.test?token=${encodeURIComponent(token)}`);
+      expect(query.status).toBe(401);
+    }
+    const none = await post('auth.test', 'channel=C1');
+    expect([none.status, await none.json()]).toEqual([401, { ok: false, error: 'not_authed' }]);
+    // An unreadable body with no token is 401 too, not a parse error.
+    const garbled = await fetch(`${target().httpApiUrl}/api/auth.test`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"token":' });
+    expect(garbled.status).toBe(401);
+    // A token with a failing call: the method's error, the token nowhere in the output.
+    expect(await (await post('chat.postMessage', new URLSearchParams({ token: alice.token, channel: 'CNOPE', text: 'x' }).toString())).json())
+      .toMatchObject({ ok: false, error: 'channel_not_found' });
+
+    const log = isLocal() ? sharedLogFile() : undefined;
+    if (log) {
+      const text = readFileSync(log, 'utf8');
+      expect(text.length).toBeGreaterThan(0);
+      for (const token of [alice.token, expired, forged]) {
+        expect(text.includes(token)).toBe(false);
+        expect(text.includes(token.split('.')[2])).toBe(false);
+      }
+    }
   });
 });
