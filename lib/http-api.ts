@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -9,7 +9,7 @@ import { environmentOf } from '../lambdas/config/settings';
 import { jsonAccessLogFormat } from './access-log';
 import { ProjectFunction, type MediaBinding } from './project-function';
 import { apiRateEnvironment, type RateLimits } from './rate-limits';
-import type { JwtSettings } from './realtime';
+import { jwtEnvironment, type JwtSettings } from './realtime';
 
 export interface HttpApiProps {
   /** The chat table. */
@@ -49,12 +49,17 @@ export interface HttpApiProps {
   readonly rateLimits?: RateLimits;
 }
 
-/** The Web API: `GET|POST /api/{method}` behind a JWT authorizer, one function for every method. */
+/** The Web API: `GET|POST /api/{method}`, one function for every method, which verifies the caller's token; and Slack's upload URL. */
 export class ChatHttpApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly handler: ProjectFunction;
-  /** The JWT authorizer of the routes (more routes may share it). */
+  /** `GET` and `POST /api/{method}`. */
+  readonly apiRoutes: HttpRoute[];
+  /** Slack's upload URL: `POST /upload/v1/{file}?s=<secret>`, no authorizer (the URL is the credential). */
+  readonly uploadHandler: ProjectFunction;
+  readonly uploadRoute: HttpRoute;
+  /** The JWT authorizer of routes whose token is only ever a header (search). */
   readonly authorizer: HttpJwtAuthorizer;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
@@ -64,6 +69,7 @@ export class ChatHttpApi extends Construct {
       entry: 'lambdas/http/api.ts',
       logRetention,
       environment: {
+        ...jwtEnvironment(props.jwt),
         ...environmentOf({ defaultTeam: props.defaultTeam, hotChannelThreshold: props.hotChannelThreshold }),
         ...apiRateEnvironment(props.rateLimits),
       },
@@ -94,11 +100,22 @@ export class ChatHttpApi extends Construct {
       identitySource: ['$request.header.Authorization'],
       jwtAudience: [props.jwt.jwtAudience],
     });
-    this.api.addRoutes({
+    // No authorizer: Slack's clients may send the token in the body or `?token=`, and a JWT
+    // authorizer reads one header or one query parameter only (never the body). The function
+    // verifies every request with the WebSocket authorizer's check (lambdas/edge/jwt.ts).
+    this.apiRoutes = this.api.addRoutes({
       path: '/api/{method}',
       methods: [HttpMethod.GET, HttpMethod.POST],
       integration: new HttpLambdaIntegration('ApiIntegration', this.handler),
-      authorizer: this.authorizer,
+    });
+
+    this.uploadHandler = new ProjectFunction(this, 'UploadHandler', { entry: 'lambdas/http/upload.ts', logRetention })
+      .bindTable(props.table, 'read')
+      .bindPendingUploads(props.media);
+    [this.uploadRoute] = this.api.addRoutes({
+      path: '/upload/v1/{file}',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('UploadIntegration', this.uploadHandler),
     });
   }
 

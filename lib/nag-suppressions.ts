@@ -62,6 +62,24 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
     'files.completeUploadExternal deletes an upload from the pending prefix once it is copied to its final key; the file ids in those keys are only known at run time, and delete is granted under that prefix only.',
   );
 
+  ack(
+    httpApi.uploadHandler.executionRole,
+    `AwsSolutions-IAM5[Resource::<${logicalId(media.bucket)}.Arn>/${media.pendingUploadsPrefix}*]`,
+    "Slack's upload URL writes a pending upload at the key files.getUploadURLExternal chose for it (file ids are only known at run time); put is granted under the pending prefix only.",
+  );
+  for (const route of httpApi.apiRoutes) {
+    ack(
+      route,
+      'AwsSolutions-APIG4',
+      "Slack's clients send the token in the Authorization header, the query (?token=) or the form body, and an HTTP API's JWT authorizer reads one header or query parameter only, never the body. The function verifies every request's token itself with the WebSocket authorizer's check (issuer, JWKS signature, audience, expiry, ID token) before any method runs; no token is 401.",
+    );
+  }
+  ack(
+    httpApi.uploadRoute,
+    'AwsSolutions-APIG4',
+    "Slack's upload URL carries its own credential, as files.slack.com's does: a 256-bit secret per file, stored hashed, expiring, bound to the file's declared length, type and key, checked by the function before it writes.",
+  );
+
   // WebSocket: API Gateway authorizes a connection once, at $connect; later frames carry that context.
   ack(
     realtime.api,

@@ -200,6 +200,21 @@ export class ProjectFunction extends NodejsFunction {
   }
 
   /**
+   * `MEDIA_BUCKET` and object put under the pending-uploads prefix only: Slack's upload URL writes
+   * an upload where files.completeUploadExternal looks for it, and nothing else.
+   */
+  bindPendingUploads(media: MediaBinding): this {
+    this.addEnvironment(BINDINGS.mediaBucket, media.bucket.bucketName);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [media.bucket.arnForObjects(`${media.pendingUploadsPrefix}*`)],
+      }),
+    );
+    return this;
+  }
+
+  /**
    * `MEDIA_URL`, `MEDIA_KEY_PAIR_ID`, `MEDIA_SIGNING_KEY_SECRET_ARN` and reading the signing key:
    * enough to mint `url_private` for messages on their way to members, and no bucket access.
    */

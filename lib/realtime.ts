@@ -22,6 +22,15 @@ export interface JwtSettings {
   readonly allowInsecureHttpJwks?: boolean;
 }
 
+/** What lambdas/edge/jwt.ts verifies tokens with: issuer, JWKS, audience (and plain-http JWKS for an emulator). */
+export function jwtEnvironment(jwt: JwtSettings): Record<string, string> {
+  return {
+    [BINDINGS.jwtIssuer]: jwt.jwtIssuer,
+    ...environmentOf({ jwksUri: jwt.jwksUri, jwtAudience: jwt.jwtAudience }),
+    ...(jwt.allowInsecureHttpJwks ? environmentOf({ jwksAllowInsecureHttp: 'true' }) : {}),
+  };
+}
+
 export interface RealtimeProps {
   /** The chat table. */
   readonly table: ITableV2;
@@ -107,11 +116,8 @@ export class Realtime extends Construct {
       new ProjectFunction(this, fnId, { entry, logRetention, environment });
 
     const authorizerFn = fn('Authorizer', 'lambdas/ws/authorizer.ts', {
-      [BINDINGS.jwtIssuer]: props.jwt.jwtIssuer,
-      ...environmentOf({
-        jwksUri: props.jwt.jwksUri, jwtAudience: props.jwt.jwtAudience, defaultTeam: props.defaultTeam, allowedOrigins: props.allowedOrigins.join(','),
-      }),
-      ...(props.jwt.allowInsecureHttpJwks ? environmentOf({ jwksAllowInsecureHttp: 'true' }) : {}),
+      ...jwtEnvironment(props.jwt),
+      ...environmentOf({ defaultTeam: props.defaultTeam, allowedOrigins: props.allowedOrigins.join(',') }),
     });
     const connectFn = fn('Connect', 'lambdas/ws/connect.ts', connectionLimitEnvironment(props.rateLimits)).bindTable(props.table, 'read-write');
     const disconnectFn = fn('Disconnect', 'lambdas/ws/disconnect.ts').bindTable(props.table, 'read-write');

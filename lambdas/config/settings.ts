@@ -57,6 +57,12 @@ export const NUMBER_SETTINGS = {
 
   /** Largest upload accepted, in bytes. */
   fileMaxBytes: { env: 'FILES_MAX_BYTES', default: 100 * 1024 * 1024, min: 1, integer: true },
+  /**
+   * Largest upload through Slack's upload URL (`POST {HttpApiUrl}/upload/v1/...`, the raw bytes or one
+   * multipart file): the bytes pass through a function, and Lambda's 6 MB request payload holds the
+   * body base64-encoded (4 MiB is 5.6 MB so encoded). Larger files take the presigned POST.
+   */
+  fileDirectUploadMaxBytes: { env: 'FILES_DIRECT_UPLOAD_MAX_BYTES', default: 4 * 1024 * 1024, min: 1, max: 4 * 1024 * 1024, integer: true },
   /** How long a presigned upload works. */
   uploadUrlSeconds: { env: 'FILES_UPLOAD_URL_SECONDS', default: 5 * MINUTE, min: 1, max: 7 * 24 * HOUR, integer: true },
   /** How long a minted url_private works. */

@@ -16,18 +16,24 @@ import { TransactionCancelled } from '../model/store';
 import type { FileItem } from '../model/service';
 import { table } from './ports';
 import { isTs } from './ts';
+import { newUploadSecret, uploadSecretHash } from './upload-grants';
 
 /*
- * Files, Slack's external-upload flow: files.getUploadURLExternal hands out a presigned POST that
- * S3 itself holds to the declared length and type, under a key the server chooses; the client
- * uploads; files.completeUploadExternal checks the object, moves it out of the pending prefix,
- * marks the file complete and (with a channel) posts one message carrying it.
+ * Files, Slack's external-upload flow: files.getUploadURLExternal hands out an upload target bound
+ * to the declared length and type, under a key the server chooses: Slack's own kind of URL (the
+ * bytes POSTed to this API, see direct-upload.ts) to Slack's clients, or a presigned POST that S3
+ * itself holds to them (for clients that send this API's `content_type`, and files too large to
+ * pass through a function); the client uploads; files.completeUploadExternal checks the object,
+ * moves it out of the pending prefix, marks the file complete and (with a channel) posts one
+ * message carrying it.
  */
 
 /** Largest upload accepted (bytes). */
 export const MAX_FILE_BYTES = numberSetting('fileMaxBytes');
 /** How long a presigned upload works. */
 const UPLOAD_URL_SECONDS = numberSetting('uploadUrlSeconds');
+/** Largest file Slack's upload URL takes (the bytes pass through a function). */
+const DIRECT_UPLOAD_MAX_BYTES = numberSetting('fileDirectUploadMaxBytes');
 /** A pending file (record and object) is forgotten after a day, like the bucket's lifecycle rule. */
 const PENDING_SECONDS = 24 * 60 * 60;
 /** Files per completeUploadExternal (and so per message). */
@@ -47,7 +53,13 @@ export interface UploadRequest {
   length: number;
   contentType?: string;
   altTxt?: string;
+  /** This API's base URL as the caller reached it, for Slack's kind of upload URL. */
+  apiBaseUrl?: string;
 }
+
+/** Slack's clients never send `content_type` (this API's extension) and POST the bytes to `upload_url` with no fields. */
+const wantsSlackUploadUrl = (input: UploadRequest) =>
+  input.contentType === undefined && input.apiBaseUrl !== undefined && input.length <= DIRECT_UPLOAD_MAX_BYTES;
 
 /** files.getUploadURLExternal */
 export async function getUploadUrl(caller: Caller, input: UploadRequest) {
@@ -61,11 +73,17 @@ export async function getUploadUrl(caller: Caller, input: UploadRequest) {
 
   const fileId = newFileId();
   const key = pendingKey(caller.teamId, fileId, name);
+  const now = Math.floor(Date.now() / 1000);
+  const secret = wantsSlackUploadUrl(input) ? newUploadSecret() : undefined;
   await table().files.create({
     fileId, teamId: caller.teamId, userId: caller.userId, name, title: name, mimetype, size: input.length, key,
-    expiresAt: Math.floor(Date.now() / 1000) + PENDING_SECONDS,
+    expiresAt: now + PENDING_SECONDS,
     ...(input.altTxt ? { altTxt: input.altTxt } : {}),
+    ...(secret ? { uploadHash: uploadSecretHash(secret), uploadExpiresAt: now + UPLOAD_URL_SECONDS } : {}),
   });
+  if (secret && input.apiBaseUrl) {
+    return { upload_url: `${input.apiBaseUrl}/upload/v1/${fileId}?s=${secret}`, file_id: fileId };
+  }
 
   const post = await createPresignedPost(s3(), {
     Bucket: mediaBucket(),

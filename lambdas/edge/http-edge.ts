@@ -7,6 +7,8 @@ import { callerFromClaims } from './identity';
 import { textSetting } from '../config/env';
 import { logger } from '../adapters/logger';
 import { looksLikeJsonObject } from './json-body';
+import { verifyToken } from './jwt';
+import { requestToken, withoutToken } from './request-token';
 
 /** The HTTP API's request after the edge: the method name, its arguments, and the verified caller. */
 export interface ApiRequest {
@@ -14,6 +16,8 @@ export interface ApiRequest {
   httpMethod: string;
   args: Record<string, unknown>;
   caller: Caller;
+  /** This API's base URL as the caller reached it (for URLs the API hands out that point back at it). */
+  apiBaseUrl: string;
 }
 
 export type ApiResult = Record<string, unknown>;
@@ -56,27 +60,68 @@ export function parseArgs(event: APIGatewayProxyEventV2WithJWTAuthorizer): Recor
 }
 
 /**
- * Wraps an API router: parse, call, map. A token that names no user is 401 `invalid_auth`, client
- * errors become `{ok:false,error}` with 200 (or 429), anything else a bare 500 `internal_error`
- * whose cause is only logged.
+ * `https://<domain>[/<stage or emulator path>]`: what precedes `/api/<method>` in the request.
+ * API Gateway sets `x-forwarded-proto` (https), and so does the local gateway (http).
+ */
+export function apiBaseUrl(event: APIGatewayProxyEventV2WithJWTAuthorizer): string {
+  const proto = event.headers?.['x-forwarded-proto'] === 'http' ? 'http' : 'https';
+  const path = event.rawPath ?? '';
+  const at = path.lastIndexOf('/api/');
+  return `${proto}://${event.requestContext.domainName}${at > 0 ? path.slice(0, at) : ''}`;
+}
+
+/**
+ * The caller: from the claims the HTTP API's JWT authorizer verified (routes behind one), else from
+ * the request's own token (the Web API's routes: Slack's clients may send it in the body or the
+ * query, which no API Gateway authorizer reads), verified here with the WebSocket authorizer's
+ * check. Undefined when there is no token; InvalidToken when it does not verify or names no user.
+ */
+async function callerOf(event: APIGatewayProxyEventV2WithJWTAuthorizer, args: Record<string, unknown>): Promise<Caller | undefined> {
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  if (claims) return callerFromClaims(claims, DEFAULT_TEAM);
+  const token = requestToken(event.headers?.authorization, args);
+  if (!token) return undefined;
+  let verified: Record<string, unknown>;
+  try {
+    verified = await verifyToken(token);
+  } catch (error) {
+    // The reason only (an error class or ours); never the token or its claims.
+    throw new InvalidToken(error instanceof InvalidToken ? error.reason : error instanceof Error ? error.name : 'not verified');
+  }
+  return callerFromClaims(verified, DEFAULT_TEAM);
+}
+
+const unauthorized = (error: string) => json(401, { ok: false, error }, { 'www-authenticate': 'Bearer' });
+
+/**
+ * Wraps an API router: authenticate, parse, call, map. No token is 401 `not_authed`, one that does
+ * not verify or names no user 401 `invalid_auth`; client errors become `{ok:false,error}` with 200
+ * (or 429), anything else a bare 500 `internal_error` whose cause is only logged.
  */
 export function httpHandler(route: (request: ApiRequest) => Promise<ApiResult>) {
   return middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2>().handler(async (event) => {
     const method = event.pathParameters?.method ?? '';
     try {
-      const claims = event.requestContext.authorizer?.jwt?.claims;
-      if (!claims) return json(401, { ok: false, error: 'not_authed' });
-      const caller = callerFromClaims(claims, DEFAULT_TEAM);
-      const result = await route({ method, httpMethod: event.requestContext.http.method, args: parseArgs(event), caller });
+      // The body may hold the token, so it is read first; a body that cannot be read is refused only once the caller is known.
+      let args: Record<string, unknown> = Object.create(null);
+      let unreadable: unknown;
+      try {
+        args = parseArgs(event);
+      } catch (error) {
+        unreadable = error;
+      }
+      const caller = await callerOf(event, args);
+      if (!caller) return unauthorized('not_authed');
+      if (unreadable) throw unreadable;
+      const result = await route({ method, httpMethod: event.requestContext.http.method, args: withoutToken(args), caller, apiBaseUrl: apiBaseUrl(event) });
       const response = json(200, { ok: true, ...result });
       // Methods page by bytes (core/budgets.ts); past Lambda's limit the caller would get a bare 502.
       if (Buffer.byteLength(JSON.stringify(response)) > RESPONSE_BYTES) throw new Error(`response of ${method} over Lambda's payload limit`);
       return response;
     } catch (error) {
       if (error instanceof InvalidToken) {
-        // The gateway verified the signature, but the token does not name a user (PROTOCOL.md: 401).
         logger.info('token refused', { reason: error.reason });
-        return json(401, { ok: false, error: 'invalid_auth' }, { 'www-authenticate': 'Bearer' });
+        return unauthorized('invalid_auth');
       }
       if (error instanceof RateLimited) {
         return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(error.retryAfterSeconds) });

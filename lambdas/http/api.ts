@@ -8,12 +8,12 @@ import { argsFor, METHODS } from './methods';
 const OWN_RATE_LIMIT = new Set(['chat.postMessage']);
 
 /** POST/GET /api/{method}: Slack's Web API methods. */
-export const handler = httpHandler(async ({ method, args, caller, httpMethod }) => {
+export const handler = httpHandler(async ({ method, args, caller, httpMethod, apiBaseUrl }) => {
   const found = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
   if (!found) throw new ClientError('unknown_method');
   if (httpMethod === 'GET' && !found.read) throw new ClientError('invalid_arguments', 'method requires POST');
   // chat.postMessage has its own per-channel bucket (charged in the core, after its idempotency check).
   if (!OWN_RATE_LIMIT.has(method)) await takeApiToken(caller.userId);
   await ensureProvisioned(caller);
-  return found.run(caller, argsFor(found, args));
+  return found.run(caller, argsFor(found, args), { apiBaseUrl });
 });

@@ -34,10 +34,16 @@ const fileRefs = z.pipe(
   z.array(z.object({ id, title: optionalText(1000) })).check(z.minLength(1), z.maxLength(10)),
 );
 
+/** What a method may know of the request beyond its arguments. */
+export interface RequestContext {
+  /** This API's base URL as the caller reached it. */
+  apiBaseUrl: string;
+}
+
 /** One Web API method: its argument schema and the core call it maps to. */
 interface Method<S extends Schema> {
   args: S;
-  run: (caller: Caller, args: z.output<S>) => Promise<Record<string, unknown>>;
+  run: (caller: Caller, args: z.output<S>, request: RequestContext) => Promise<Record<string, unknown>>;
   /** Read methods also answer GET. */
   read?: boolean;
 }
@@ -130,8 +136,11 @@ export const METHODS: Record<string, Method<Schema>> = {
     run: (caller, a) => markRead(caller, a.channel, a.ts, a.device_id),
   }),
   'files.getUploadURLExternal': method({
-    args: z.object({ filename: text(1000), length: byteCount, content_type: optionalText(255), alt_txt: optionalText(1000) }),
-    run: (caller, a) => getUploadUrl(caller, { filename: a.filename, length: a.length, contentType: a.content_type || undefined, altTxt: a.alt_txt || undefined }),
+    args: z.object({ filename: text(1000), length: byteCount, content_type: optionalText(255), alt_txt: optionalText(1000), alt_text: optionalText(1000) }),
+    run: (caller, a, request) => getUploadUrl(caller, {
+      filename: a.filename, length: a.length, contentType: a.content_type || undefined, altTxt: a.alt_txt || a.alt_text || undefined,
+      apiBaseUrl: request.apiBaseUrl,
+    }),
   }),
   'files.completeUploadExternal': method({
     args: z.object({ files: fileRefs, channel_id: optionalText(64), initial_comment: optionalText(200_000), thread_ts: optionalText(64) }),

@@ -261,6 +261,9 @@ export const UploadedFile = new Entity({
     key: { type: 'string', required: true },
     status: { type: FILE_STATUSES, required: true },
     altTxt: { type: 'string' },
+    /** Slack's upload URL: the SHA-256 (hex) of its secret, and when it stops working (epoch seconds). */
+    uploadHash: { type: 'string' },
+    uploadExpiresAt: { type: 'number' },
     originalW: { type: 'number' },
     originalH: { type: 'number' },
     createdAt,

@@ -69,6 +69,8 @@ interface Instance {
 }
 
 const WORKER_FILE = join(__dirname, 'worker.ts');
+/** Lambda's limit on a synchronous invocation's request payload (the event as JSON): 6 MB. */
+const REQUEST_LIMIT_BYTES = 6 * 1024 * 1024;
 
 /** A short, readable name for log prefixes: `WsMessageFunction3F2A9C1B` → `ws-message`. */
 export function shortName(logicalId: string): string {
@@ -95,6 +97,10 @@ class FunctionPool {
   }
 
   invoke(event: unknown): Promise<InvokeResult> {
+    const bytes = Buffer.byteLength(JSON.stringify(event) ?? '');
+    if (bytes > REQUEST_LIMIT_BYTES) {
+      return Promise.resolve({ ok: false, error: { errorType: 'RequestTooLargeException', errorMessage: `Request must be smaller than ${REQUEST_LIMIT_BYTES} bytes for the InvokeFunction operation` } });
+    }
     this.stats.inFlight++;
     return new Promise<InvokeResult>((resolve) => {
       this.queue.push({ event, resolve });

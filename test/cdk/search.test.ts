@@ -55,13 +55,14 @@ describe('search', () => {
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', ServiceName: Match.objectLike({}) });
   });
 
-  test('routes: search.messages and search.all to the search function, behind the same JWT authorizer', () => {
+  test('routes: search.messages and search.all to the search function, behind the HTTP API JWT authorizer', () => {
     const routes = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route').map((r) => r.Properties);
     for (const method of ['search.messages', 'search.all']) {
       for (const verb of ['GET', 'POST']) {
         const route = routes.find((r) => r.RouteKey === `${verb} /api/${method}`);
         expect(route).toMatchObject({ AuthorizationType: 'JWT' });
-        expect(route!.AuthorizerId).toEqual(routes.find((r) => r.RouteKey === 'POST /api/{method}')!.AuthorizerId);
+        const [jwtId] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::ApiGatewayV2::Authorizer' && r.Properties.AuthorizerType === 'JWT')!;
+        expect(route!.AuthorizerId).toEqual({ Ref: jwtId });
       }
     }
   });

@@ -159,21 +159,39 @@ describe('WebSocket API', () => {
 });
 
 describe('HTTP API', () => {
-  test('GET and POST /api/{method} behind a JWT authorizer, to the api function', () => {
-    const [[jwtId, jwt]] = ofType('AWS::ApiGatewayV2::Authorizer').filter(([, a]) => a.Properties.AuthorizerType === 'JWT');
+  test('GET and POST /api/{method} to the api function, which verifies the token itself (header, query or body); the JWT authorizer reads the header', () => {
+    const [[, jwt]] = ofType('AWS::ApiGatewayV2::Authorizer').filter(([, a]) => a.Properties.AuthorizerType === 'JWT');
     expect(jwt.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
     expect(jwt.Properties.JwtConfiguration.Audience).toEqual([{ Ref: expect.stringMatching(/^IdentityUserPoolAppClient/) }]);
     expect(JSON.stringify(jwt.Properties.JwtConfiguration.Issuer)).toContain('https://cognito-idp.');
     for (const key of ['GET /api/{method}', 'POST /api/{method}']) {
       const [[, route]] = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === key);
-      expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: jwtId } });
+      expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
       expect(integrationFunction(integrationOf(route))).toBe(logicalId(httpApi.handler));
     }
+    // The function verifies with the same issuer and audience as the authorizers.
+    const env = resources[logicalId(httpApi.handler)].Properties.Environment.Variables;
+    expect(JSON.stringify(env.JWT_ISSUER)).toContain('https://cognito-idp.');
+    expect(env.JWT_AUDIENCE).toEqual({ Ref: expect.stringMatching(/^IdentityUserPoolAppClient/) });
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       ApiId: { Ref: logicalId(httpApi.api) },
       IntegrationType: 'AWS_PROXY',
       PayloadFormatVersion: '2.0',
     });
+  });
+
+  test("POST /upload/v1/{file}: Slack's upload URL, no authorizer, a function that reads the table and puts under the pending prefix only", () => {
+    const [[, route]] = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === 'POST /upload/v1/{file}');
+    expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
+    const fnId = logicalId(httpApi.uploadHandler);
+    expect(integrationFunction(integrationOf(route))).toBe(fnId);
+    const statements = statementsOfRole(roleOfFunction(fnId));
+    const actions = statements.flatMap(actionsOf);
+    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:PutObject']);
+    expect(actions.filter((a) => a.startsWith('dynamodb:') && !/^dynamodb:(Get|BatchGet|Query|ConditionCheck|Describe)/.test(a))).toEqual([]);
+    const puts = statements.filter((s) => actionsOf(s).includes('s3:PutObject'));
+    expect(JSON.stringify(puts.map((p) => p.Resource))).toContain('/uploads/pending/*');
+    expect(Object.keys(resources[fnId].Properties.Environment.Variables).sort()).toEqual(['MEDIA_BUCKET', 'NODE_OPTIONS', 'TABLE_NAME']);
   });
 
   test('CORS, throttled and access-logged default stage', () => {
@@ -200,6 +218,9 @@ describe('HTTP API', () => {
     expect(Object.keys(env).sort()).toEqual([
       'DEFAULT_TEAM',
       'HOT_CHANNEL_THRESHOLD',
+      'JWKS_URI',
+      'JWT_AUDIENCE',
+      'JWT_ISSUER',
       'MEDIA_BUCKET',
       'MEDIA_KEY_PAIR_ID',
       'MEDIA_SIGNING_KEY_SECRET_ARN',
@@ -396,8 +417,8 @@ describe('functions', () => {
   test('every function: nodejs22.x on arm64, traced, logging to its own log group with retention', () => {
     // BucketDeployment's CDK-provided singleton (web client upload) is the one function not built by the project.
     const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
-    // 12, and search's indexer and query function (lib/search.ts).
-    expect(functions.length).toBe(14);
+    // 12, Slack's upload URL, and search's indexer and query function (lib/search.ts).
+    expect(functions.length).toBe(15);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: expect.any(Number) });
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');

@@ -46,8 +46,11 @@ async function postForm(upload: Upload, bytes: Buffer, overrides: Record<string,
   return { status: res.status, text: await res.text() };
 }
 
-async function uploadUrl(who: Person, filename: string, length: number, contentType?: string): Promise<Upload> {
-  return (await call(who.token, 'files.getUploadURLExternal', { filename, length, ...(contentType ? { content_type: contentType } : {}) })) as unknown as Upload;
+const TYPES: Record<string, string> = { png: 'image/png', txt: 'text/plain' };
+
+/** The presigned POST, as the web client asks for it (with `content_type`; Slack's clients, without it, get Slack's upload URL). */
+async function uploadUrl(who: Person, filename: string, length: number, contentType = TYPES[filename.split('.').pop() ?? '']): Promise<Upload> {
+  return (await call(who.token, 'files.getUploadURLExternal', { filename, length, content_type: contentType })) as unknown as Upload;
 }
 
 describe('files: presigned upload, completion into a channel, signed url_private', () => {
@@ -107,11 +110,13 @@ describe('files: presigned upload, completion into a channel, signed url_private
     expect((await api(alice.token, 'files.getUploadURLExternal', { length: 5 })).body).toMatchObject({ ok: false, error: 'invalid_arguments', detail: 'filename' });
     expect((await api(alice.token, 'files.getUploadURLExternal', { filename: 'a', length: 5, content_type: 'not a type' })).body)
       .toMatchObject({ ok: false, error: 'invalid_arguments', detail: 'content_type' });
-    // Form bodies send numbers as strings.
+    // Form bodies send numbers as strings; without content_type, Slack's upload URL.
     const form = await api(alice.token, 'files.getUploadURLExternal', { filename: 'notes.txt', length: '12' }, { form: true });
     expect(form.body.ok).toBe(true);
-    expect(form.body.upload_fields['Content-Type']).toBe('text/plain');
-    const unknown = await call(alice.token, 'files.getUploadURLExternal', { filename: 'blob', length: 3 });
+    expect(form.body.upload_url).toMatch(new RegExp(`^${target().httpApiUrl}/upload/v1/${form.body.file_id}\\?s=[\\w-]{43}$`));
+    expect(form.body.upload_fields).toBeUndefined();
+    // Past what a function can take (4 MiB), the presigned POST, its type from the name.
+    const unknown = await call(alice.token, 'files.getUploadURLExternal', { filename: 'blob', length: 5 * 1024 * 1024 });
     expect(unknown.upload_fields['Content-Type']).toBe('application/octet-stream');
   });
 

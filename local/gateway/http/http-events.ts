@@ -83,6 +83,10 @@ export function httpEvent(request: HttpRequestInfo, match: RouteMatch, claims: R
     if (name === 'cookie') cookies = (Array.isArray(value) ? value.join('; ') : value).split(/;\s*/);
     else headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
+  // API Gateway adds these to every request it passes on (the local gateway speaks plain http).
+  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${request.sourceIp}` : request.sourceIp;
+  headers['x-forwarded-proto'] = 'http';
+  headers['x-forwarded-port'] = (headers.host ?? '').split(':')[1] ?? '80';
   const query = Object.create(null) as Record<string, string>;
   for (const [k, v] of request.url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
   const now = new Date();

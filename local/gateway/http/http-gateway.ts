@@ -92,6 +92,8 @@ export class HttpGateway {
     );
     const result = await this.options.invoke(match.route.functionId, event);
     if (!result.ok) {
+      // Lambda refuses an event over its 6 MB payload; API Gateway answers 413.
+      if (result.error.errorType === 'RequestTooLargeException') return send(res, 413, { message: 'Request Entity Too Large' }, withCors);
       const timedOut = result.error.errorType === 'Sandbox.Timedout';
       return send(res, timedOut ? 503 : 500, { message: timedOut ? 'Service Unavailable' : 'Internal Server Error' }, withCors);
     }

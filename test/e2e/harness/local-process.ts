@@ -152,6 +152,12 @@ export async function stopLocal(): Promise<void> {
   if (state) await stopLocalProcess(state);
 }
 
+/** The shared local cloud's log (every function's output and the gateways'), if it runs. */
+export function sharedLogFile(): string | undefined {
+  const state = readState();
+  return state && join(state.dataDir, 'local-cloud.log');
+}
+
 /** Keeps the shared cloud's log (its functions' output) in test-results/, where CI shows its errors. */
 export function keepLog(): void {
   const state = readState();
