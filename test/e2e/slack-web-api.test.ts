@@ -131,7 +131,7 @@ describe('a token in the form body or ?token= (older clients, slack-go, curl), a
     expect(await sent.json()).toMatchObject({ ok: true, channel });
 
     const viaQuery = await fetch(`${target().httpApiUrl}/api/conversations.history?${new URLSearchParams({ token: alice.token, channel, limit: '1' })}`);
-    expect((await viaQuery.json()).messages[0].text).toBe('from a form');
+    expect(((await viaQuery.json()) as { messages: Array<{ text: string }> }).messages[0].text).toBe('from a form');
     const postQuery = await post('auth.test', '', `?token=${alice.token}`);
     expect(await postQuery.json()).toMatchObject({ ok: true, user_id: alice.userId });
 
