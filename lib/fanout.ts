@@ -1,15 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
-import { ComparisonOperator, TreatMissingData, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BINDINGS, environmentOf } from '../lambdas/config/settings';
 import { FANOUT_SORT_KEYS, TABLE_KEYS } from '../lambdas/model/keys';
 import { ProjectFunction, type MediaBinding } from './project-function';
+import { deadLetterQueueWithAlarm, streamEventSource } from './stream-consumer';
 
 export interface FanoutProps {
   /** The chat table; its stream feeds the function. */
@@ -109,36 +108,22 @@ export class Fanout extends Construct {
       .bindConnections(props.stage, props.connectionsUrl);
     if (props.media) this.handler.bindMediaSigning(props.media);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    const deadLetters = deadLetterQueueWithAlarm(this, 'Fan-out gave up on stream records (see the dead-letter queue and docs/reliability.md)');
+    this.deadLetterQueue = deadLetters.queue;
+    this.deadLetterAlarm = deadLetters.alarm;
     // Records that can never be delivered are set aside here by the function itself, at once,
     // instead of blocking the shard through every retry (lambdas/adapters/dead-letters.ts).
     this.handler.addEnvironment(BINDINGS.deadLetterQueueUrl, this.deadLetterQueue.queueUrl);
     this.deadLetterQueue.grantSendMessages(this.handler);
-    this.deadLetterAlarm = this.deadLetterQueue
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
-      .createAlarm(this, 'DeadLetterAlarm', {
-        alarmDescription: 'Fan-out gave up on stream records (see the dead-letter queue and docs/reliability.md)',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
 
     this.handler.addEventSource(
-      new DynamoEventSource(props.table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
+      streamEventSource(props.table, {
+        filter: fanoutFilterPattern(),
+        deadLetterQueue: this.deadLetterQueue,
         batchSize: props.batchSize ?? 100,
         parallelizationFactor: props.parallelizationFactor ?? 1,
-        bisectBatchOnError: true,
         retryAttempts: props.retryAttempts ?? 10,
         maxRecordAge: props.maxRecordAge ?? Duration.hours(1),
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(this.deadLetterQueue),
-        filters: [FilterCriteria.filter(fanoutFilterPattern())],
       }),
     );
   }

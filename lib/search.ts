@@ -1,19 +1,19 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { HttpMethod, type HttpApi, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { ComparisonOperator, TreatMissingData, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { FlowLogDestination, GatewayVpcEndpointAwsService, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { FileSystem, ThroughputMode } from 'aws-cdk-lib/aws-efs';
-import { FileSystem as LambdaFileSystem, FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { FileSystem as LambdaFileSystem } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FANOUT_SORT_KEYS, TABLE_KEYS } from '../lambdas/model/keys';
 import { ProjectFunction } from './project-function';
 import { BINDINGS, environmentOf } from '../lambdas/config/settings';
 import { apiCallRateEnvironment, type RateLimits } from './rate-limits';
+import { deadLetterQueueWithAlarm, streamEventSource } from './stream-consumer';
 
 export interface SearchProps {
   /** The chat table: its stream feeds the index; search reads memberships, channels and users. */
@@ -97,32 +97,18 @@ export class Search extends Construct {
       environment: indexPath,
     }).bindTable(props.table, 'read');
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.deadLetterAlarm = this.deadLetterQueue
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
-      .createAlarm(this, 'DeadLetterAlarm', {
-        alarmDescription: 'The search indexer gave up on stream records: those messages are missing from search (see the dead-letter queue)',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
+    const deadLetters = deadLetterQueueWithAlarm(this, 'The search indexer gave up on stream records: those messages are missing from search (see the dead-letter queue)');
+    this.deadLetterQueue = deadLetters.queue;
+    this.deadLetterAlarm = deadLetters.alarm;
     this.indexer.addEventSource(
-      new DynamoEventSource(props.table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
+      streamEventSource(props.table, {
+        filter: searchIndexFilterPattern(),
+        deadLetterQueue: this.deadLetterQueue,
         batchSize: 100,
         // One writer: every batch of the shard in turn (SQLite takes one writer at a time anyway).
         parallelizationFactor: 1,
-        bisectBatchOnError: true,
         retryAttempts: props.retryAttempts ?? 10,
         maxRecordAge: Duration.hours(1),
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(this.deadLetterQueue),
-        filters: [FilterCriteria.filter(searchIndexFilterPattern())],
       }),
     );
 

@@ -1,0 +1,57 @@
+import { Duration } from 'aws-cdk-lib';
+import { ComparisonOperator, TreatMissingData, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+/*
+ * The one discipline of every consumer of the table's stream (fan-out, search indexer): retries
+ * bounded in count and age, a failing batch bisected, partial batch failures reported, and what is
+ * given up on sent to a dead-letter queue whose alarm fires while it holds anything.
+ */
+
+/** The consumer's dead-letter queue (`DeadLetterQueue`) and its alarm (`DeadLetterAlarm`), in `scope`. */
+export function deadLetterQueueWithAlarm(scope: Construct, alarmDescription: string): { queue: Queue; alarm: Alarm } {
+  const queue = new Queue(scope, 'DeadLetterQueue', {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  const alarm = queue
+    .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
+    .createAlarm(scope, 'DeadLetterAlarm', {
+      alarmDescription,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  return { queue, alarm };
+}
+
+export interface StreamSourceOptions {
+  /** The event filter pattern (lambda FilterCriteria). */
+  readonly filter: Record<string, unknown>;
+  readonly deadLetterQueue: Queue;
+  readonly batchSize: number;
+  readonly parallelizationFactor: number;
+  readonly retryAttempts: number;
+  readonly maxRecordAge: Duration;
+}
+
+/** The table's stream as an event source with that discipline. */
+export function streamEventSource(table: ITableV2, o: StreamSourceOptions): DynamoEventSource {
+  return new DynamoEventSource(table, {
+    startingPosition: StartingPosition.TRIM_HORIZON,
+    batchSize: o.batchSize,
+    parallelizationFactor: o.parallelizationFactor,
+    bisectBatchOnError: true,
+    retryAttempts: o.retryAttempts,
+    maxRecordAge: o.maxRecordAge,
+    reportBatchItemFailures: true,
+    onFailure: new SqsDlq(o.deadLetterQueue),
+    filters: [FilterCriteria.filter(o.filter)],
+  });
+}
