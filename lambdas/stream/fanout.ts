@@ -1,27 +1,12 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { Change } from '../core/events';
+import { changeOf } from './stream-change';
 import { deliverChange, FanoutContext } from '../core/fanout';
 import { inParallel } from '../core/parallel';
-import type { Item } from '../model/store';
 import { describeFailure, isPermanentFailure, setAside } from '../adapters/dead-letters';
 import { logger } from '../adapters/logger';
 
 /** Channels fanned out at once; each channel's records go one after another, in stream order. */
 const CHANNEL_CONCURRENCY = 8;
-
-const image = (raw: unknown): Item | undefined =>
-  raw ? (unmarshall(raw as Record<string, AttributeValue>, { wrapNumbers: false }) as Item) : undefined;
-
-function toChange(record: DynamoDBRecord): Change {
-  return {
-    id: record.eventID ?? record.dynamodb?.SequenceNumber ?? '',
-    kind: (record.eventName ?? 'MODIFY') as Change['kind'],
-    oldItem: image(record.dynamodb?.OldImage),
-    newItem: image(record.dynamodb?.NewImage),
-  };
-}
 
 /**
  * The table's stream → members' devices. Records are grouped by partition (one channel), each
@@ -42,7 +27,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   await inParallel([...groups.values()], CHANNEL_CONCURRENCY, async (records) => {
     for (const record of records) {
       try {
-        await deliverChange(toChange(record), ctx);
+        await deliverChange(changeOf(record), ctx);
       } catch (error) {
         if (isPermanentFailure(error) && (await setAsideRecord(record, error))) {
           setAsideCount++;

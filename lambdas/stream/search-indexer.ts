@@ -1,22 +1,9 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { Change } from '../core/events';
-import type { Item } from '../model/store';
+import { changeOf } from './stream-change';
 import { indexChangeFor } from '../search/documents';
 import { searchIndex } from '../search/index-file';
 import type { IndexChange } from '../search/search-index';
 import { logger } from '../adapters/logger';
-
-const image = (raw: unknown): Item | undefined =>
-  raw ? (unmarshall(raw as Record<string, AttributeValue>, { wrapNumbers: false }) as Item) : undefined;
-
-const toChange = (record: DynamoDBRecord): Change => ({
-  id: record.eventID ?? '',
-  kind: (record.eventName ?? 'MODIFY') as Change['kind'],
-  oldItem: image(record.dynamodb?.OldImage),
-  newItem: image(record.dynamodb?.NewImage),
-});
 
 /** A fault in our own code on this record's content: no retry mends it. */
 const isOwnBug = (error: unknown) => error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError;
@@ -35,7 +22,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   let skipped = 0;
   for (const record of event.Records) {
     try {
-      prepared.push({ record, change: indexChangeFor(toChange(record)) });
+      prepared.push({ record, change: indexChangeFor(changeOf(record)) });
     } catch (error) {
       if (!isOwnBug(error)) throw error;
       skipped++;
