@@ -70,12 +70,21 @@ const IDENTITY_FIELDS = ['type', 'subtype', 'channel', 'user', 'ts', 'thread_ts'
  * same output: a replayed record yields the same reference.
  */
 export function fitEvent<T extends Json>(event: T, budget: number): T {
-  if (jsonBytes(event) <= budget) return event;
+  return jsonBytes(event) <= budget ? event : (referenceOf(event, budget) as T);
+}
+
+/** The same as `fitEvent`, as the JSON to send or store: the event is encoded once, not once more after measuring. */
+export function fitEventJson(event: Json, budget: number): string {
+  const whole = JSON.stringify(event);
+  return Buffer.byteLength(whole) <= budget ? whole : JSON.stringify(referenceOf(event, budget));
+}
+
+function referenceOf(event: Json, budget: number): Json {
   const reference: Json = { ...(withoutBody(event) as Json), body_omitted: true };
   if ('message' in event) reference.message = withoutBody(event.message);
   if ('previous_message' in event) reference.previous_message = withoutBody(event.previous_message);
-  if (jsonBytes(reference) <= budget) return reference as T;
+  if (jsonBytes(reference) <= budget) return reference;
   const minimal: Json = { body_omitted: true };
   for (const key of IDENTITY_FIELDS) if (typeof event[key] === 'string') minimal[key] = event[key];
-  return minimal as T;
+  return minimal;
 }

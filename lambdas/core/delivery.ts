@@ -1,6 +1,6 @@
 import { monotonicFactory } from 'ulid';
 import { logger } from '../adapters/logger';
-import { fitEvent, LIVE_EVENT_BYTES } from './budgets';
+import { fitEventJson, LIVE_EVENT_BYTES } from './budgets';
 import { inParallel } from './parallel';
 import { stableId } from './stable-id';
 
@@ -98,7 +98,7 @@ export function createDelivery({ post, concurrency, batchSize, logFrom = 200, no
     async deliver(event, recipients, { whenGone, stats = emptyStats(), logFields } = {}) {
       if (recipients.length === 0) return stats;
       const started = now();
-      const data = Buffer.from(JSON.stringify(fitEvent(event, LIVE_EVENT_BYTES)));
+      const data = Buffer.from(fitEventJson(event, LIVE_EVENT_BYTES));
       const batches: Recipient[][] = [];
       for (let i = 0; i < recipients.length; i += batchSize) batches.push(recipients.slice(i, i + batchSize));
       // Every batch in flight at once when they fit, each with its share of the posts in flight.

@@ -2,7 +2,7 @@ import { monotonicFactory } from 'ulid';
 import { logger } from '../adapters/logger';
 import { withFileUrls } from '../adapters/media';
 import type { ChannelItem } from '../model/service';
-import { fitEvent, INBOX_EVENT_BYTES } from './budgets';
+import { fitEventJson, INBOX_EVENT_BYTES } from './budgets';
 import { closeGone } from './connections';
 import { emptyStats, type DeliveryStats } from './delivery';
 import { changedEntity, eventsFor, type Change, type Outgoing } from './events';
@@ -97,7 +97,7 @@ async function writeInboxes(out: Outgoing, ctx: FanoutContext): Promise<void> {
   if (recipients.length === 0) return;
   // An event too large to keep whole is kept as its reference (core/budgets.ts): the item stays far
   // under DynamoDB's 400 KB whatever the message holds.
-  const event = JSON.stringify(fitEvent(out.event, INBOX_EVENT_BYTES));
+  const event = fitEventJson(out.event, INBOX_EVENT_BYTES);
   const chunks: string[][] = [];
   for (let i = 0; i < recipients.length; i += BATCH_WRITE_ITEMS) chunks.push(recipients.slice(i, i + BATCH_WRITE_ITEMS));
   // Each chunk takes its seq when it is sent, so lateness is per chunk: a 1,000-member channel's

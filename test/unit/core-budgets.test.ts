@@ -1,4 +1,4 @@
-import { fitEvent, jsonBytes, responseBytes, signedBytes, SIGNED_URL_BYTES } from '../../lambdas/core/budgets';
+import { fitEvent, fitEventJson, jsonBytes, responseBytes, signedBytes, SIGNED_URL_BYTES } from '../../lambdas/core/budgets';
 
 const heavy = (n: number) => '\u0001'.repeat(n);
 const message = (text: string) => ({
@@ -50,5 +50,11 @@ describe('byte budgets', () => {
   test('when even the reference is too large, only the identity fields remain', () => {
     const event = { type: 'message', channel: 'C1', ts: 'T1', event_id: 'Ev4', user: 'U1', extra: heavy(5000) };
     expect(fitEvent(event, 1024)).toEqual({ body_omitted: true, type: 'message', channel: 'C1', ts: 'T1', event_id: 'Ev4', user: 'U1' });
+  });
+
+  test('fitEventJson is the JSON of fitEvent, whole or as the reference', () => {
+    const small = { ...message('small'), channel: 'C1', event_id: 'Ev5' };
+    const big = { ...message(heavy(40_000)), channel: 'C1', event_id: 'Ev6' };
+    for (const event of [small, big]) expect(fitEventJson(event, 16 * 1024)).toBe(JSON.stringify(fitEvent(event, 16 * 1024)));
   });
 });
