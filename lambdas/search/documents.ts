@@ -26,12 +26,21 @@ function hasReaction(reactions: unknown): boolean {
   );
 }
 
+/** A stored message must name its workspace, author and time to be indexed; any other image is not ours to guess at. */
+function assertIndexable(m: MessageItem): void {
+  for (const [field, type] of [['teamId', 'string'], ['userId', 'string'], ['createdAt', 'number']] as const) {
+    if (typeof m[field] !== type) throw new TypeError(`message image has no ${field}`);
+  }
+}
+
+/** The index change for one table change; throws TypeError for a message image that cannot be indexed. */
 export function indexChangeFor(change: Change): IndexChange | undefined {
   const item = messageOf(change.newItem ?? change.oldItem);
   if (!item) return undefined;
   const { channelId, ts } = item;
   const m = change.kind === 'REMOVE' ? undefined : messageOf(change.newItem);
   if (!m || m.deleted === true) return { kind: 'remove', channelId, ts };
+  assertIndexable(m);
   const text = m.text ?? '';
   const threadTs = m.threadTs ?? ts;
   return {

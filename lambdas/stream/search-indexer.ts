@@ -39,6 +39,11 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       try {
         index.applySync([change]);
       } catch (error) {
+        if (isOwnBug(error)) {
+          skipped++;
+          logger.error('search index: record skipped, the index refused its values', { eventId: record.eventID, keys: record.dynamodb?.Keys, error });
+          continue;
+        }
         logger.error('search index: record failed; it will be retried', { eventId: record.eventID, error });
         return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
       }

@@ -107,4 +107,11 @@ describe('indexChangeFor', () => {
     expect(indexChangeFor({ id: '6', kind: 'MODIFY', oldItem: msg, newItem: { ...msg, deleted: true, text: '' } })).toEqual({ kind: 'remove', channelId: 'C1', ts: msg.ts });
     expect(indexChangeFor({ id: '7', kind: 'INSERT', newItem: { __edb_e__: 'membership', channelId: 'C1' } })).toBeUndefined();
   });
+
+  it('refuses a message image without its workspace, author or time (a hand-written item), so the indexer skips it', () => {
+    const { teamId: _t, createdAt: _c, ...partial } = msg;
+    expect(() => indexChangeFor({ id: '8', kind: 'INSERT', newItem: partial })).toThrow(TypeError);
+    expect(() => indexChangeFor({ id: '9', kind: 'INSERT', newItem: { ...msg, userId: 7 } })).toThrow(/userId/);
+    expect(indexChangeFor({ id: '10', kind: 'REMOVE', oldItem: partial })).toEqual({ kind: 'remove', channelId: 'C1', ts: msg.ts });
+  });
 });
