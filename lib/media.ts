@@ -21,6 +21,8 @@ export const MEDIA_CONTENT_SECURITY_POLICY = "default-src 'none'; img-src 'self'
 
 /** Where clients upload before `files.completeUploadExternal`; what is never completed expires. */
 export const PENDING_UPLOADS_PREFIX = 'uploads/pending/';
+/** Where completed files live (lambdas/core/files.ts finalKey); files.delete removes them. */
+export const COMPLETED_FILES_PREFIX = 'files/';
 
 export interface MediaProps {
   /**
@@ -68,6 +70,7 @@ export class Media extends Construct implements MediaBinding {
   /** Absent when `cdn` is off. */
   readonly publicKey?: cloudfront.PublicKey;
   readonly pendingUploadsPrefix = PENDING_UPLOADS_PREFIX;
+  readonly completedFilesPrefix = COMPLETED_FILES_PREFIX;
 
   constructor(scope: Construct, id: string, props: MediaProps = {}) {
     super(scope, id);

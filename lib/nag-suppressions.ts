@@ -61,6 +61,11 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
     `AwsSolutions-IAM5[Resource::<${logicalId(media.bucket)}.Arn>/${media.pendingUploadsPrefix}*]`,
     'files.completeUploadExternal deletes an upload from the pending prefix once it is copied to its final key; the file ids in those keys are only known at run time, and delete is granted under that prefix only.',
   );
+  ack(
+    httpApi.handler.executionRole,
+    `AwsSolutions-IAM5[Resource::<${logicalId(media.bucket)}.Arn>/${media.completedFilesPrefix}*]`,
+    "files.delete removes the owner's completed file, at a key with the file id chosen at run time; delete is granted under the completed-files prefix only.",
+  );
 
   ack(
     httpApi.uploadHandler.executionRole,

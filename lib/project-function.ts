@@ -41,6 +41,8 @@ export interface MediaBinding {
   readonly signingKeySecret: ISecret;
   /** Where uploads wait for `files.completeUploadExternal` (for example `uploads/pending/`). */
   readonly pendingUploadsPrefix: string;
+  /** Where completed files live (for example `files/`): files.delete removes from there. */
+  readonly completedFilesPrefix: string;
 }
 
 export interface ProjectFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'logGroup' | 'logRetention'> {
@@ -180,7 +182,7 @@ export class ProjectFunction extends NodejsFunction {
   /**
    * `MEDIA_BUCKET` plus everything of bindMediaSigning; object put and get (get covers HEAD, and
    * both sides of the copy out of the pending prefix) in the bucket, and delete only under the
-   * pending-uploads prefix.
+   * pending-uploads prefix (completing a file) and the completed-files prefix (files.delete).
    */
   bindMedia(media: MediaBinding): this {
     this.addEnvironment(BINDINGS.mediaBucket, media.bucket.bucketName);
@@ -193,7 +195,7 @@ export class ProjectFunction extends NodejsFunction {
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:DeleteObject'],
-        resources: [media.bucket.arnForObjects(`${media.pendingUploadsPrefix}*`)],
+        resources: [media.bucket.arnForObjects(`${media.pendingUploadsPrefix}*`), media.bucket.arnForObjects(`${media.completedFilesPrefix}*`)],
       }),
     );
     return this.bindMediaSigning(media);

@@ -27,6 +27,12 @@ export const SYNC_EVENT_BYTES = 96 * 1024;
 export const SYNC_PAGE_BYTES = 24 * 1024;
 /** The messages of one HTTP page (history, replies), counted by `responseBytes`: under Lambda's 6 MB. */
 export const HTTP_PAGE_BYTES = 4 * 1024 * 1024;
+/**
+ * A message's blocks and attachments together, as the JSON stored with it. With 40,000 characters of
+ * text (up to 160 KB in UTF-8) and ten files, the item stays far under DynamoDB's 400 KB; a live event
+ * with the message and its previous version may pass 128 KB, and then goes as its reference (fitEvent).
+ */
+export const MESSAGE_RICH_BYTES = 64 * 1024;
 /** What signing adds per file (a url_private in place of its key), counted toward a page. */
 export const SIGNED_URL_BYTES = 700;
 

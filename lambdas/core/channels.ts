@@ -238,3 +238,65 @@ function listPosition(cursor: string, scope: string): { phase: string; after: st
 }
 
 const page1 = (channels: Record<string, unknown>[], next: string) => ({ channels, response_metadata: { next_cursor: next } });
+
+/** Our user ids: U and ten Crockford characters (lambdas/edge/identity.ts). */
+const USER_ID = /^U[0-9A-HJKMNP-TV-Z]{10}$/;
+
+/**
+ * A `channel` argument as Slack's chat methods take it: a conversation id; `#name` or a bare name
+ * (a public or private channel of the caller's workspace, found by its name reservation; a private
+ * one the caller is not in is then not found by the access check, as any other); or a user id, for
+ * the DM with that user, opened if needed as conversations.open does. An unknown name, or a user of
+ * another workspace, is `channel_not_found`.
+ */
+export async function resolveChannel(caller: Caller, raw: string): Promise<string> {
+  const name = raw.startsWith('#') ? raw.slice(1).toLowerCase() : CHANNEL_NAME.test(raw) ? raw : undefined;
+  if (name !== undefined) {
+    const channelId = name.length > 0 && name.length <= MAX_NAME ? await table().channels.idByName(caller.teamId, name) : undefined;
+    if (!channelId) throw new ClientError('channel_not_found');
+    return channelId;
+  }
+  if (USER_ID.test(raw)) {
+    try {
+      const opened = await openConversation(caller, [raw]);
+      return String(opened.channel.id);
+    } catch (error) {
+      if (error instanceof ClientError && error.code === 'user_not_found') throw new ClientError('channel_not_found');
+      throw error;
+    }
+  }
+  return raw;
+}
+
+/**
+ * users.conversations: the conversations a user is in, of the asked `types` (default public
+ * channels), by channel id, a page at a time. For another user of the workspace, only those the
+ * caller could see anyway: public channels, and conversations the caller is in too.
+ */
+export async function userConversations(caller: Caller, input: { user?: string; types: string[]; limit: number; cursor?: string; excludeArchived: boolean }) {
+  const target = input.user || caller.userId;
+  const wanted = new Set(input.types.length ? input.types : ['public_channel']);
+  for (const t of wanted) if (!(ALL_TYPES as readonly string[]).includes(t)) throw new ClientError('invalid_arguments', 'types');
+  if (target !== caller.userId) await requireUsers(caller, [target]);
+  const scope = `${table().memberships.conversationsScope(target)}#users.conversations`;
+  const after = input.cursor ? decodeScopedCursor(input.cursor, scope, { after: isIdPosition }).after : undefined;
+  const memberships = await table().memberships.conversationsPage(target, after, input.limit + 1, (m) => wanted.has(TYPE_OF_KIND[m.kind]));
+  const page = memberships.slice(0, input.limit);
+  const channelIds = page.map((m) => m.channelId);
+  const [channels, callerHolds] = await Promise.all([
+    table().channels.byIds(channelIds),
+    target === caller.userId ? Promise.resolve(new Set(channelIds)) : table().memberships.heldAmong(caller.userId, channelIds),
+  ]);
+  const out: Record<string, unknown>[] = [];
+  for (const m of page) {
+    const channel = channels.get(m.channelId);
+    if (!channel || channel.teamId !== caller.teamId) continue;
+    if (channel.kind !== 'public' && !callerHolds.has(channel.channelId)) continue;
+    if (input.excludeArchived && channel.archived === true) continue;
+    // The target's own membership (read marker) only when the target is the caller.
+    const shown = toSlackChannel(channel, { membership: target === caller.userId ? m : undefined });
+    out.push({ ...shown, is_member: callerHolds.has(channel.channelId) });
+  }
+  const next = memberships.length > input.limit ? encodeScopedCursor(scope, { after: page[page.length - 1].channelId }) : '';
+  return page1(out, next);
+}

@@ -7,7 +7,12 @@ export type ErrorCode =
   | 'cant_kick_self' | 'cant_leave_general' | 'restricted_action' | 'invalid_name_specials'
   | 'invalid_name_maxlength' | 'invalid_name_required' | 'too_many_users' | 'invalid_ts_latest'
   | 'invalid_ts_oldest' | 'thread_not_found' | 'invalid_reaction' | 'too_many_connections' | 'ratelimited'
-  | 'not_authed' | 'invalid_auth' | 'no_query';
+  | 'not_authed' | 'invalid_auth' | 'no_query'
+  // Blocks and attachments; the chat, conversations, pins, files, users and team methods of lambdas/http/web-api-methods.ts
+  | 'invalid_blocks' | 'invalid_blocks_format' | 'invalid_attachments' | 'too_many_attachments' | 'msg_blocks_too_long'
+  | 'user_not_in_channel' | 'already_archived' | 'not_archived' | 'cant_archive_general' | 'too_long'
+  | 'already_pinned' | 'no_pin' | 'users_not_found' | 'team_not_found' | 'bot_not_found' | 'cant_delete_file'
+  | 'time_in_past' | 'time_too_far' | 'invalid_time' | 'invalid_scheduled_message_id';
 
 /** A client error: mapped to `{ok:false, error}` (HTTP) or `{type:"error", error}` (WebSocket) at the edge. */
 export class ClientError extends Error {

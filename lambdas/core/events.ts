@@ -132,12 +132,26 @@ function membershipEvents({ kind, oldItem, newItem }: Images<MembershipItem>): D
   return [];
 }
 
-function channelEvents({ kind, newItem }: Images<ChannelItem>): Draft[] {
-  if (kind !== 'INSERT' || !newItem || (newItem.kind !== 'public' && newItem.kind !== 'private')) return [];
+function channelEvents({ kind, oldItem, newItem }: Images<ChannelItem>): Draft[] {
+  if (!newItem || (newItem.kind !== 'public' && newItem.kind !== 'private')) return [];
   const channel = newItem.channelId;
-  return [{
-    channelId: channel,
-    audience: { kind: 'user', userId: newItem.creator },
-    event: { type: 'channel_created', channel: { id: channel, name: newItem.name, created: Math.floor((newItem.createdAt ?? 0) / 1000), creator: newItem.creator, is_private: newItem.kind === 'private' } },
-  }];
+  if (kind === 'INSERT') {
+    return [{
+      channelId: channel,
+      audience: { kind: 'user', userId: newItem.creator },
+      event: { type: 'channel_created', channel: { id: channel, name: newItem.name, created: Math.floor((newItem.createdAt ?? 0) / 1000), creator: newItem.creator, is_private: newItem.kind === 'private' } },
+    }];
+  }
+  if (kind !== 'MODIFY' || !oldItem) return [];
+  // Slack names these events channel_* for public channels and group_* for private ones.
+  const prefix = newItem.kind === 'public' ? 'channel' : 'group';
+  const toMembers = (event: Draft['event']): Draft => ({ channelId: channel, audience: { kind: 'channel' }, event });
+  const out: Draft[] = [];
+  if (newItem.name !== oldItem.name) {
+    out.push(toMembers({ type: `${prefix}_rename`, channel: { id: channel, name: newItem.name, created: Math.floor((newItem.createdAt ?? 0) / 1000) } }));
+  }
+  if (newItem.archived !== oldItem.archived) {
+    out.push(toMembers({ type: `${prefix}_${newItem.archived ? 'archive' : 'unarchive'}`, channel, user: newItem.archivedBy ?? '' }));
+  }
+  return out;
 }

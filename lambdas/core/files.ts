@@ -157,8 +157,8 @@ async function checkFile(caller: Caller, ref: { id: string; title?: string }, in
 const copySource = (bucket: string, key: string) => `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 
 /** One file's move from pending to complete, only if it is still the caller's pending file. */
-const completeWrite = (caller: Caller, c: Checked) =>
-  table().files.completion({ fileId: c.record.fileId, userId: caller.userId, key: c.finalKey, title: c.title, width: c.width, height: c.height });
+const completeWrite = (caller: Caller, c: Checked, channelId?: string) =>
+  table().files.completion({ fileId: c.record.fileId, userId: caller.userId, key: c.finalKey, title: c.title, width: c.width, height: c.height, channelId });
 
 /**
  * files.completeUploadExternal
@@ -209,7 +209,7 @@ export async function completeUpload(caller: Caller, input: CompleteRequest) {
     id: c.record.fileId, name: c.record.name, title: c.title, mimetype: c.record.mimetype, size: c.record.size, key: c.finalKey,
     ...(c.width ? { original_w: c.width, original_h: c.height } : {}),
   }));
-  const completes = checked.map((c) => completeWrite(caller, c));
+  const completes = checked.map((c) => completeWrite(caller, c, input.channelId));
   try {
     if (input.channelId) {
       await storeMessage(caller, { channelId: input.channelId, text: input.initialComment ?? '', threadTs: input.threadTs, files, tokenTaken: true, alsoWrite: completes });

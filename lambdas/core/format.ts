@@ -1,4 +1,5 @@
 import type { ChannelItem, MembershipItem, MessageItem, UserItem } from '../model/service';
+import { parseStored } from './blocks';
 
 /*
  * Stored items to Slack's public shapes. Internal attributes (keys, entity markers, team ids on
@@ -24,6 +25,8 @@ export interface SlackMessage {
   edited?: { user: string; ts: string };
   reactions?: Array<{ name: string; count: number; users: string[] }>;
   files?: unknown[];
+  blocks?: unknown[];
+  attachments?: unknown[];
   client_msg_id?: string;
 }
 
@@ -35,6 +38,7 @@ export function toSlackMessage(item: MessageFields): SlackMessage {
   const threadTs = item.threadTs;
   const replyCount = item.replyCount ?? 0;
   const message: SlackMessage = { type: 'message', user: item.userId ?? '', text: item.text ?? '', ts };
+  if (item.subtype) message.subtype = item.subtype;
   if (item.deleted === true) {
     message.subtype = 'tombstone';
     message.text = 'This message was deleted.';
@@ -57,6 +61,12 @@ export function toSlackMessage(item: MessageFields): SlackMessage {
   const reactions = reactionsOf(item);
   if (reactions.length > 0) message.reactions = reactions;
   if (Array.isArray(item.files) && item.files.length > 0) message.files = item.files;
+  if (item.deleted !== true) {
+    const blocks = parseStored(item.blocks);
+    const attachments = parseStored(item.attachments);
+    if (blocks) message.blocks = blocks;
+    if (attachments) message.attachments = attachments;
+  }
   if (item.clientMsgId) message.client_msg_id = item.clientMsgId;
   return message;
 }
@@ -103,8 +113,8 @@ export function toSlackChannel(channel: Readonly<Partial<ChannelItem>>, view: Ch
     is_member: view.membership !== undefined,
   };
   if (kind === 'im' || kind === 'mpim') out.members = strings(channel.dmUsers);
-  if (channel.topic !== undefined) out.topic = { value: channel.topic, creator: '', last_set: 0 };
-  if (channel.purpose !== undefined) out.purpose = { value: channel.purpose, creator: '', last_set: 0 };
+  if (channel.topic !== undefined) out.topic = { value: channel.topic, creator: channel.topicCreator ?? '', last_set: channel.topicLastSet ?? 0 };
+  if (channel.purpose !== undefined) out.purpose = { value: channel.purpose, creator: channel.purposeCreator ?? '', last_set: channel.purposeLastSet ?? 0 };
   if (view.membership) {
     out.last_read = view.membership.lastRead ?? '0'.repeat(26);
     if (view.unread) {

@@ -5,7 +5,8 @@ import type { Caller } from './caller';
 import { memberAccess } from './channels';
 import { ClientError } from './errors';
 import { toSlackMessage } from './format';
-import { checkText } from './messages';
+import { checkRichContent } from './blocks';
+import { checkText, hasRich, storedText } from './messages';
 import { table } from './ports';
 import { isTs } from './ts';
 
@@ -17,15 +18,33 @@ export async function liveMessage(channelId: string, ts: string): Promise<Messag
   return message;
 }
 
-/** chat.update: the author changes the text; members get message_changed with the previous message. */
-export async function updateMessage(caller: Caller, channelId: string, ts: string, text: string) {
-  await memberAccess(caller, channelId);
+/** A chat.update argument given (a form's empty field is not). */
+const given = (v: unknown) => v !== undefined && v !== null && v !== '';
+
+/**
+ * chat.update: the author changes the text, and the blocks or attachments if given (an empty array
+ * removes them; left out, they are kept, as Slack does); members get message_changed with the
+ * previous message. An archived channel's messages no longer change (`is_archived`).
+ */
+export async function updateMessage(caller: Caller, channelId: string, ts: string, text: string, blocks?: unknown, attachments?: unknown) {
+  const { channel } = await memberAccess(caller, channelId);
+  if (channel.archived === true) throw new ClientError('is_archived');
   const message = await liveMessage(channelId, ts);
   if (message.userId !== caller.userId) throw new ClientError('cant_update_message');
-  checkText(text, Array.isArray(message.files) && message.files.length > 0);
-  const updated = await table().messages.updateText(channelId, ts, caller.userId, text, ulid());
+  const rich = checkRichContent(given(blocks) ? blocks : undefined, given(attachments) ? attachments : undefined);
+  const next = {
+    blocksJson: given(blocks) ? rich.blocksJson : message.blocks,
+    attachmentsJson: given(attachments) ? rich.attachmentsJson : message.attachments,
+  };
+  checkText(text, (Array.isArray(message.files) && message.files.length > 0) || hasRich(next));
+  const newText = storedText(text, next);
+  const updated = await table().messages.updateContent(channelId, ts, caller.userId, {
+    text: newText,
+    blocks: given(blocks) ? (rich.blocksJson ?? null) : undefined,
+    attachments: given(attachments) ? (rich.attachmentsJson ?? null) : undefined,
+  }, ulid());
   if (!updated) throw new ClientError('message_not_found');
-  return withFileUrls({ channel: channelId, ts, text, message: toSlackMessage(updated) });
+  return withFileUrls({ channel: channelId, ts, text: newText, message: toSlackMessage(updated) });
 }
 
 /**

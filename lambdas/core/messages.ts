@@ -5,6 +5,7 @@ import type { MessageItem } from '../model/service';
 import type { NewMessage } from '../model/messages';
 import { TransactionCancelled, type TransactItem } from '../model/store';
 import { memberAccess } from './channels';
+import { checkRichContent, fallbackText, type RichContent } from './blocks';
 import { HTTP_PAGE_BYTES, responseBytes } from './budgets';
 import { decodeCursor, encodeCursor } from './cursor';
 import { toSlackMessage, type SlackMessage } from './format';
@@ -25,6 +26,11 @@ export interface PostInput {
   replyBroadcast?: boolean;
   clientMsgId?: string;
   files?: unknown[];
+  /** Block Kit blocks and legacy attachments, as the request gave them (a JSON array or a string of one). */
+  blocks?: unknown;
+  attachments?: unknown;
+  /** A system message's subtype (channel_topic…); the API never takes one from a client. */
+  subtype?: string;
   /** The caller already took this message's rate token (files.completeUploadExternal takes it before any file moves). */
   tokenTaken?: boolean;
   /**
@@ -40,10 +46,16 @@ export interface Posted {
   message: SlackMessage;
 }
 
-export function checkText(text: string, hasFiles: boolean): void {
-  if (text.trim().length === 0 && !hasFiles) throw new ClientError('no_text');
+/** `no_text` unless there is text or something else to show (files, blocks, attachments); `msg_too_long`. */
+export function checkText(text: string, hasOtherContent: boolean): void {
+  if (text.trim().length === 0 && !hasOtherContent) throw new ClientError('no_text');
   if ([...text].length > MAX_TEXT) throw new ClientError('msg_too_long');
 }
+
+export const hasRich = (rich: RichContent) => rich.blocksJson !== undefined || rich.attachmentsJson !== undefined;
+
+/** The text stored: as given, or (none given, blocks or attachments present) their plain-text fallback. */
+export const storedText = (text: string, rich: RichContent) => (text.trim().length === 0 && hasRich(rich) ? fallbackText(rich) : text);
 
 async function getMessage(channelId: string, ts: string): Promise<MessageItem | undefined> {
   if (!isTs(ts)) return undefined;
@@ -76,7 +88,9 @@ export async function postMessage(caller: Caller, input: PostInput): Promise<Pos
 
 /** postMessage without signing the message's files: for callers that do not return it to a reader. */
 export async function storeMessage(caller: Caller, input: PostInput): Promise<Posted> {
-  checkText(input.text, (input.files?.length ?? 0) > 0);
+  const rich = checkRichContent(input.blocks, input.attachments);
+  checkText(input.text, (input.files?.length ?? 0) > 0 || hasRich(rich));
+  const text = storedText(input.text, rich);
   if (input.clientMsgId !== undefined && (input.clientMsgId.length === 0 || input.clientMsgId.length > MAX_CLIENT_MSG_ID)) {
     throw new ClientError('invalid_arguments', 'client_msg_id');
   }
@@ -107,8 +121,11 @@ export async function storeMessage(caller: Caller, input: PostInput): Promise<Po
     const head = attempt === 0 ? await firstHead : await readHead();
     const ts = nextTs(head);
     const item: NewMessage = {
-      channelId: input.channelId, ts, teamId: caller.teamId, userId: caller.userId, text: input.text,
+      channelId: input.channelId, ts, teamId: caller.teamId, userId: caller.userId, text,
       threadTs: threadTs ?? ts,
+      ...(rich.blocksJson ? { blocks: rich.blocksJson } : {}),
+      ...(rich.attachmentsJson ? { attachments: rich.attachmentsJson } : {}),
+      ...(input.subtype ? { subtype: input.subtype } : {}),
       ...(threadTs && input.replyBroadcast ? { replyBroadcast: true } : {}),
       ...(input.clientMsgId ? { clientMsgId: input.clientMsgId } : {}),
       ...(input.files?.length ? { files: input.files } : {}),

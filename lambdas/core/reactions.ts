@@ -1,4 +1,6 @@
+import { withFileUrls } from '../adapters/media';
 import { ClientError } from './errors';
+import { toSlackMessage } from './format';
 import type { Caller } from './caller';
 import { memberAccess } from './channels';
 import { liveMessage } from './message-edits';
@@ -37,3 +39,10 @@ async function changeReaction(caller: Caller, channelId: string, ts: string, raw
 
 export const addReaction = (caller: Caller, channelId: string, ts: string, name: string) => changeReaction(caller, channelId, ts, name, true);
 export const removeReaction = (caller: Caller, channelId: string, ts: string, name: string) => changeReaction(caller, channelId, ts, name, false);
+
+/** reactions.get: the message with its reactions (`full` is accepted: every reacting user is always listed). */
+export async function getReactions(caller: Caller, channelId: string, ts: string) {
+  await memberAccess(caller, channelId);
+  const message = await liveMessage(channelId, ts);
+  return withFileUrls({ type: 'message', channel: channelId, message: toSlackMessage(message) });
+}

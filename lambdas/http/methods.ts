@@ -10,8 +10,10 @@ import { addReaction, removeReaction } from '../core/reactions';
 import { getPresence } from '../core/presence';
 import { markRead } from '../core/read-markers';
 import { listUsers, userInfo } from '../core/users';
-import type { Caller } from '../core/caller';
 import { cursor, flag, id, idList, limit, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
+import { method, type Method } from './method';
+import { richArg, WEB_API_METHODS } from './web-api-methods';
+import { resolveChannel } from '../core/channels';
 
 /** A byte count as a JSON number or a form field's digits. */
 const byteCount = z.pipe(
@@ -34,21 +36,7 @@ const fileRefs = z.pipe(
   z.array(z.object({ id, title: optionalText(1000) })).check(z.minLength(1), z.maxLength(10)),
 );
 
-/** What a method may know of the request beyond its arguments. */
-export interface RequestContext {
-  /** This API's base URL as the caller reached it. */
-  apiBaseUrl: string;
-}
-
-/** One Web API method: its argument schema and the core call it maps to. */
-interface Method<S extends Schema> {
-  args: S;
-  run: (caller: Caller, args: z.output<S>, request: RequestContext) => Promise<Record<string, unknown>>;
-  /** Read methods also answer GET. */
-  read?: boolean;
-}
-
-const method = <S extends Schema>(m: Method<S>) => m as unknown as Method<Schema>;
+export type { RequestContext } from './method';
 const channelArg = z.object({ channel: id });
 const none = z.object({});
 
@@ -106,18 +94,20 @@ export const METHODS: Record<string, Method<Schema>> = {
   }),
   'chat.postMessage': method({
     args: z.object({
-      channel: id, text: textOrEmpty(200_000), thread_ts: optionalText(64), reply_broadcast: flag, client_msg_id: optionalText(256),
+      channel: text(100), text: textOrEmpty(200_000), thread_ts: optionalText(64), reply_broadcast: flag, client_msg_id: optionalText(256),
+      blocks: richArg, attachments: richArg,
     }),
     run: async (caller, a) => {
       const posted = await postMessage(caller, {
-        channelId: a.channel, text: a.text, threadTs: a.thread_ts || undefined, replyBroadcast: a.reply_broadcast, clientMsgId: a.client_msg_id,
+        channelId: await resolveChannel(caller, a.channel), text: a.text, threadTs: a.thread_ts || undefined, replyBroadcast: a.reply_broadcast, clientMsgId: a.client_msg_id,
+        blocks: a.blocks, attachments: a.attachments,
       });
       return { channel: posted.channel, ts: posted.ts, message: posted.message };
     },
   }),
   'chat.update': method({
-    args: z.object({ channel: id, ts: text(64), text: textOrEmpty(200_000) }),
-    run: (caller, a) => updateMessage(caller, a.channel, a.ts, a.text),
+    args: z.object({ channel: id, ts: text(64), text: textOrEmpty(200_000), blocks: richArg, attachments: richArg }),
+    run: (caller, a) => updateMessage(caller, a.channel, a.ts, a.text, a.blocks, a.attachments),
   }),
   'chat.delete': method({
     args: z.object({ channel: id, ts: text(64) }),
@@ -148,6 +138,7 @@ export const METHODS: Record<string, Method<Schema>> = {
       files: a.files, channelId: a.channel_id || undefined, initialComment: a.initial_comment, threadTs: a.thread_ts || undefined,
     }),
   }),
+  ...WEB_API_METHODS,
 };
 
 export function argsFor(m: Method<Schema>, raw: Record<string, unknown>) {

@@ -1,7 +1,7 @@
 import type { ChannelKind } from './entities';
 import { endOf, justAfter, keyOf, queryStart } from './entity-keys';
 import type { ChannelItem } from './service';
-import { asTransactItem, batchGet, entityItems, queryRange, transact, TransactionCancelled, type TableContext } from './store';
+import { asTransactItem, batchGet, entityItems, isConditionFailure, queryRange, transact, TransactionCancelled, type TableContext } from './store';
 
 /** A conversation as it is created. */
 export interface NewChannel {
@@ -80,6 +80,52 @@ export function channelAccess(t: TableContext) {
         return true;
       } catch (error) {
         if (error instanceof TransactionCancelled) return false;
+        throw error;
+      }
+    },
+
+    // A conversation's topic or purpose, with who set it and when (epoch seconds); the item as it now is
+    setTopicOrPurpose: async (channelId: string, field: 'topic' | 'purpose', value: string, userId: string, at: number): Promise<ChannelItem | undefined> => {
+      const set = field === 'topic' ? { topic: value, topicCreator: userId, topicLastSet: at } : { purpose: value, purposeCreator: userId, purposeLastSet: at };
+      try {
+        return (await channel.patch({ channelId }).set(set).go({ response: 'all_new' })).data as ChannelItem;
+      } catch (error) {
+        if (isConditionFailure(error)) return undefined;
+        throw error;
+      }
+    },
+
+    /*
+     * A channel's new name, all or nothing: the old name's reservation released (only if it is still
+     * this channel's), the new one taken (only if free), and the channel's name (and, for a public
+     * channel, its place in the workspace's by-name index). 'name_taken' when the new name is held.
+     */
+    rename: async (c: Pick<ChannelItem, 'channelId' | 'teamId' | 'kind' | 'name'>, newName: string): Promise<'renamed' | 'name_taken'> => {
+      try {
+        await transact(t, [
+          asTransactItem('Put', channelName.create({ teamId: c.teamId, name: newName, channelId: c.channelId }).params()),
+          asTransactItem('Delete', {
+            ...(channelName.delete({ teamId: c.teamId, name: c.name }).params() as object),
+            ConditionExpression: 'channelId = :channel',
+            ExpressionAttributeValues: { ':channel': c.channelId },
+          }),
+          // The kind and workspace go with the name so the entity keeps the by-name index right (a public channel moves in it).
+          asTransactItem('Update', channel.patch({ channelId: c.channelId }).set({ name: newName, kind: c.kind, teamId: c.teamId }).params()),
+        ]);
+        return 'renamed';
+      } catch (error) {
+        if (error instanceof TransactionCancelled && error.failedAt(0)) return 'name_taken';
+        throw error;
+      }
+    },
+
+    // A channel archived or unarchived, and by whom; false when it already was in that state
+    setArchived: async (channelId: string, archived: boolean, userId: string): Promise<boolean> => {
+      try {
+        await channel.patch({ channelId }).set({ archived, archivedBy: userId }).where((a, { eq }) => eq(a.archived, !archived)).go();
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
         throw error;
       }
     },

@@ -68,6 +68,13 @@ export const Channel = new Entity({
     archived: { type: 'boolean', required: true, default: false },
     topic: { type: 'string' },
     purpose: { type: 'string' },
+    /** Who set the topic and purpose, and when (epoch seconds): Slack's `creator` and `last_set`. */
+    topicCreator: { type: 'string' },
+    topicLastSet: { type: 'number' },
+    purposeCreator: { type: 'string' },
+    purposeLastSet: { type: 'number' },
+    /** Who last archived or unarchived the channel (the `user` of channel_archive and channel_unarchive). */
+    archivedBy: { type: 'string' },
     createdAt,
   },
   indexes: {
@@ -154,6 +161,11 @@ export const Message = new Entity({
     reactions: { type: 'any' },
     files: { type: 'any' },
     clientMsgId: { type: 'string' },
+    /** Block Kit blocks and legacy attachments, as the JSON given (a string: no nesting limit, no key of theirs unmarshalled). */
+    blocks: { type: 'string' },
+    attachments: { type: 'string' },
+    /** A message the system posts (channel_topic, channel_purpose, channel_name, channel_archive…). */
+    subtype: { type: 'string' },
     createdAt,
   },
   indexes: {
@@ -164,6 +176,22 @@ export const Message = new Entity({
       ...byOwner('TH#${channelId}#${threadTs}', ['channelId', 'threadTs'], '${ts}', ['ts']),
       condition: (attr: { threadTs?: string; ts?: string }) => attr.threadTs !== attr.ts,
     },
+  },
+});
+
+// A message pinned to its conversation (pins.add). Its sort key is outside the stream filter's
+// (FANOUT_SORT_KEYS), so pinning invokes no fan-out.
+export const Pin = new Entity({
+  model: { entity: 'pin', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    channelId: { type: 'string', required: true },
+    ts: { type: 'string', required: true },
+    pinnedBy: { type: 'string', required: true },
+    createdAt,
+  },
+  indexes: {
+    // A conversation's pins by message ts
+    primary: primary('CH#${channelId}', ['channelId'], 'PIN#${ts}', ['ts']),
   },
 });
 
@@ -266,6 +294,8 @@ export const UploadedFile = new Entity({
     uploadExpiresAt: { type: 'number' },
     originalW: { type: 'number' },
     originalH: { type: 'number' },
+    /** The conversations the file was shared into (files.info: who may see it). */
+    channels: { type: 'list', items: { type: 'string' } },
     createdAt,
     expiresAt,
   },

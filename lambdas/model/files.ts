@@ -1,6 +1,6 @@
 import type { FileItem } from './service';
 import { keyOf } from './entity-keys';
-import { asTransactItem, transact, type TableContext, type TransactItem } from './store';
+import { asTransactItem, isConditionFailure, transact, type TableContext, type TransactItem } from './store';
 
 /** What completing a file sets. */
 export interface FileCompletion {
@@ -10,6 +10,8 @@ export interface FileCompletion {
   title: string;
   width?: number;
   height?: number;
+  /** The conversation the file is shared into, if any (files.info lets its members see the file). */
+  channelId?: string;
 }
 
 /** Uploaded files. */
@@ -28,14 +30,26 @@ export function fileAccess(t: TableContext) {
     completion: (c: FileCompletion): TransactItem => asTransactItem('Update', {
       TableName: t.table,
       Key: keyOf(file.get({ fileId: c.fileId }).params()),
-      UpdateExpression: `SET #status = :complete, #key = :key, title = :title${c.width ? ', originalW = :w, originalH = :h' : ''} REMOVE expiresAt`,
+      UpdateExpression: `SET #status = :complete, #key = :key, title = :title${c.width ? ', originalW = :w, originalH = :h' : ''}${c.channelId ? ', channels = :channels' : ''} REMOVE expiresAt`,
       ConditionExpression: '#status = :pending AND userId = :user',
       ExpressionAttributeNames: { '#status': 'status', '#key': 'key' },
       ExpressionAttributeValues: {
         ':complete': 'complete', ':pending': 'pending', ':user': c.userId, ':key': c.key, ':title': c.title,
         ...(c.width ? { ':w': c.width, ':h': c.height } : {}),
+        ...(c.channelId ? { ':channels': [c.channelId] } : {}),
       },
     }),
+
+    // The owner's complete file removed; false when it is gone, not complete or not theirs
+    removeOwned: async (fileId: string, userId: string): Promise<boolean> => {
+      try {
+        await file.delete({ fileId }).where((a, { eq }) => `${eq(a.userId, userId)} AND ${eq(a.status, 'complete')}`).go();
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
 
     // Files completed together, all or nothing
     complete: (completions: TransactItem[]) => transact(t, completions),

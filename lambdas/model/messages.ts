@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { endOf, justAfter, keyOf, queryStart } from './entity-keys';
 import type { MessageItem } from './service';
-import { asTransactItem, entityItems, isConditionFailure, queryRange, transact, TransactionCancelled, type TableContext, type TransactItem } from './store';
+import { asTransactItem, batchGet, entityItems, isConditionFailure, queryRange, transact, TransactionCancelled, type TableContext, type TransactItem } from './store';
 
 /** A message as a send writes it. */
 export interface NewMessage {
@@ -14,6 +14,17 @@ export interface NewMessage {
   replyBroadcast?: boolean;
   clientMsgId?: string;
   files?: unknown[];
+  /** Blocks and attachments as JSON (lambdas/core/blocks.ts). */
+  blocks?: string;
+  attachments?: string;
+  subtype?: string;
+}
+
+/** What chat.update changes: the text, and blocks or attachments (undefined: kept; null: removed). */
+export interface ContentUpdate {
+  text: string;
+  blocks?: string | null;
+  attachments?: string | null;
 }
 
 export interface CommitInput {
@@ -55,6 +66,12 @@ export function messageAccess(t: TableContext) {
     // A message by (channel, ts), read consistently
     get: async (channelId: string, ts: string): Promise<MessageItem | undefined> =>
       (await message.get({ channelId, ts }).go({ consistent: true })).data ?? undefined,
+
+    // Messages of a channel by ts (those that exist), by ts
+    byTs: async (channelId: string, tsList: string[]): Promise<Map<string, MessageItem>> => {
+      const items = entityItems(await batchGet(t, tsList.map((ts) => messageKey(channelId, ts))), (Item) => message.parse({ Item }).data);
+      return new Map(items.map((m) => [m.ts, m]));
+    },
 
     // The head (newest committed ts) of a channel, read consistently
     headOf: async (channelId: string): Promise<string | undefined> =>
@@ -117,16 +134,27 @@ export function messageAccess(t: TableContext) {
       }
     },
 
-    // The author's new text; undefined when the message is gone, a tombstone or not theirs
-    updateText: async (channelId: string, ts: string, userId: string, text: string, editedTs: string): Promise<MessageItem | undefined> => {
+    // The author's new content; undefined when the message is gone, a tombstone or not theirs
+    updateContent: async (channelId: string, ts: string, userId: string, content: ContentUpdate, editedTs: string): Promise<MessageItem | undefined> => {
+      const sets = ['#text = :text', 'editedBy = :user', 'editedTs = :edited'];
+      const removes: string[] = [];
+      const values: Record<string, unknown> = { ':text': content.text, ':user': userId, ':edited': editedTs, ':no': false };
+      for (const field of ['blocks', 'attachments'] as const) {
+        const value = content[field];
+        if (value === null) removes.push(field);
+        else if (value !== undefined) {
+          sets.push(`${field} = :${field}`);
+          values[`:${field}`] = value;
+        }
+      }
       try {
         const out = await t.client.send(new UpdateCommand({
           TableName: t.table,
           Key: messageKey(channelId, ts),
-          UpdateExpression: 'SET #text = :text, editedBy = :user, editedTs = :edited',
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: 'attribute_exists(pk) AND userId = :user AND (attribute_not_exists(deleted) OR deleted = :no)',
           ExpressionAttributeNames: { '#text': 'text' },
-          ExpressionAttributeValues: { ':text': text, ':user': userId, ':edited': editedTs, ':no': false },
+          ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }));
         return message.parse({ Attributes: out.Attributes }).data ?? undefined;

@@ -19,6 +19,9 @@ export function userAccess(t: TableContext) {
     // A user, created unless they exist
     createUserIfMissing: (u: { teamId: string; userId: string; name: string; realName?: string }) => ifMissing(() => user.create(u).go()),
 
+    // A workspace by id
+    workspace: async (teamId: string) => (await workspace.get({ teamId }).go()).data ?? undefined,
+
     // A user by id
     get: async (teamId: string, userId: string): Promise<UserItem | undefined> => (await user.get({ teamId, userId }).go()).data ?? undefined,
 

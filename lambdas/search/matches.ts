@@ -1,21 +1,13 @@
 import { createHash } from 'node:crypto';
-import { textSetting } from '../config/env';
+import { permalink } from '../core/permalink';
 import { table } from '../core/ports';
 import type { ChannelItem } from '../model/service';
 import type { SearchHit } from './search-index';
-
-/** Where permalinks point: the web client's base URL when the deployment gives one. */
-const PERMALINK_BASE = textSetting('permalinkBase');
 
 /** Slack's per-match id: a UUID-shaped digest of the message's coordinates, stable across calls. */
 function iid(channelId: string, ts: string): string {
   const h = createHash('sha1').update(`${channelId}/${ts}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-export function permalink(channelId: string, ts: string, threadTs: string): string {
-  const base = `${PERMALINK_BASE}/archives/${channelId}/p${ts}`;
-  return threadTs !== ts ? `${base}?thread_ts=${threadTs}&cid=${channelId}` : base;
 }
 
 /** The channel as search results carry it (Slack's short form). */

@@ -237,11 +237,13 @@ describe('HTTP API', () => {
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 's3:PutObject', 's3:GetObject', 'secretsmanager:GetSecretValue']));
     expect(actions).not.toContain('execute-api:ManageConnections');
     expect(actions).not.toContain('dynamodb:Scan');
-    // Delete only under the pending-uploads prefix (what completeUploadExternal moves out of).
+    // Delete only under the pending-uploads prefix (what completeUploadExternal moves out of) and the completed files (files.delete).
     const deletes = statements.filter((s) => actionsOf(s).includes('s3:DeleteObject'));
     expect(deletes).toHaveLength(1);
     expect(actionsOf(deletes[0])).toEqual(['s3:DeleteObject']);
     expect(JSON.stringify(deletes[0].Resource)).toContain('/uploads/pending/*');
+    expect(JSON.stringify(deletes[0].Resource)).toContain('/files/*');
+    expect(deletes[0].Resource).toHaveLength(2);
   });
 
   test('url_private signers (fan-out, sync): the signing key and CDN settings, no bucket access', () => {

@@ -205,9 +205,22 @@ describe('eventsFor: channels', () => {
     expect(eventsFor({ id: 'rec-1', kind: 'INSERT', newItem: channel({ kind }) })).toEqual([]);
   });
 
-  it('says nothing for channel modifications or removals', () => {
+  it('says nothing for other channel modifications (member count, topic) or removals', () => {
     expect(eventsFor(modify(channel(), channel({ memberCount: 2 })))).toEqual([]);
+    expect(eventsFor(modify(channel(), channel({ topic: 'new', topicCreator: 'U1', topicLastSet: 1 })))).toEqual([]);
     expect(eventsFor({ id: 'rec-1', kind: 'REMOVE', oldItem: channel() })).toEqual([]);
+  });
+
+  it('tells the members of a rename, an archive and an unarchive: channel_* for public, group_* for private', () => {
+    const renamed = eventsFor(modify(channel(), channel({ name: 'renamed' })));
+    expect(renamed.map((o) => [o.audience, o.event.type, o.event.channel])).toEqual([
+      [{ kind: 'channel' }, 'channel_rename', { id: 'C9', name: 'renamed', created: 1_700_000_000 }],
+    ]);
+    const archived = eventsFor(modify(channel({ kind: 'private' }), channel({ kind: 'private', archived: true, archivedBy: 'U2' })));
+    expect(archived.map((o) => o.event)).toEqual([expect.objectContaining({ type: 'group_archive', channel: 'C9', user: 'U2' })]);
+    const back = eventsFor(modify(channel({ archived: true }), channel({ archived: false, archivedBy: 'U3' })));
+    expect(back.map((o) => o.event)).toEqual([expect.objectContaining({ type: 'channel_unarchive', channel: 'C9', user: 'U3' })]);
+    expect(eventsFor(modify(channel({ kind: 'im' }), channel({ kind: 'im', archived: true })))).toEqual([]);
   });
 });
 

@@ -1,0 +1,36 @@
+import type { Caller } from './caller';
+import { ClientError } from './errors';
+import { table } from './ports';
+
+/*
+ * What a workspace says about itself and its members beyond users.info: team.info, bots.info,
+ * users.lookupByEmail.
+ */
+
+/** team.info: the caller's workspace (another workspace's id is `team_not_found`). */
+export async function teamInfo(caller: Caller, teamId?: string) {
+  if (teamId && teamId !== caller.teamId) throw new ClientError('team_not_found');
+  const workspace = await table().users.workspace(caller.teamId);
+  const name = workspace?.name ?? caller.teamId;
+  return {
+    team: {
+      id: caller.teamId, name, domain: caller.teamId.toLowerCase().replace(/[^a-z0-9-]/g, '-'), email_domain: '',
+      icon: { image_default: true },
+    },
+  };
+}
+
+/** bots.info: this API has no apps or bot users yet, so every bot id is `bot_not_found`. */
+export async function botInfo(_caller: Caller, _botId?: string): Promise<Record<string, unknown>> {
+  throw new ClientError('bot_not_found');
+}
+
+/**
+ * users.lookupByEmail: users are provisioned from the ID token without an email address (a
+ * Cognito user may change their own `email`, so an unverified claim would let anyone claim any
+ * address), so no user is found by email: `users_not_found`, Slack's answer for an unknown address.
+ */
+export async function lookupByEmail(_caller: Caller, email: string): Promise<Record<string, unknown>> {
+  if (!email.includes('@')) throw new ClientError('invalid_arguments', 'email');
+  throw new ClientError('users_not_found');
+}

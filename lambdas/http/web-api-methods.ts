@@ -1,0 +1,59 @@
+import * as z from 'zod/mini';
+import { archiveChannel, renameChannel, setPurpose, setTopic, unarchiveChannel } from '../core/channel-settings';
+import { userConversations } from '../core/channels';
+import { deleteFile, fileInfo } from '../core/file-info';
+import { getPermalink } from '../core/permalinks';
+import { addPin, listPins, removePin } from '../core/pins';
+import { getReactions } from '../core/reactions';
+import { botInfo, lookupByEmail, teamInfo } from '../core/workspace-info';
+import { cursor, flag, id, idList, limit, optionalText, text, textOrEmpty, type Schema } from '../edge/schemas';
+import { method, type Method } from './method';
+
+/*
+ * The Slack Web API methods that SDKs and apps reach for beyond messaging: permalinks, channel
+ * settings, reactions.get, users.conversations, team/bots/lookupByEmail, files.info/delete, pins.
+ * Grouped here (and merged into the method table in ./methods.ts) so they change apart from it.
+ */
+
+/** `blocks` / `attachments`: a JSON array, or (form bodies, as the SDKs send them) that array as a JSON string. The core checks the shape. */
+export const richArg = z.optional(z.union([text(256 * 1024), z.array(z.unknown())]));
+
+const channelArg = z.object({ channel: id });
+const messageArg = z.object({ channel: id, timestamp: text(64) });
+
+export const WEB_API_METHODS: Record<string, Method<Schema>> = {
+  'chat.getPermalink': method({
+    args: z.object({ channel: id, message_ts: text(64) }), read: true,
+    run: (caller, a) => getPermalink(caller, a.channel, a.message_ts),
+  }),
+  'conversations.setTopic': method({
+    args: z.object({ channel: id, topic: textOrEmpty(4000) }),
+    run: (caller, a) => setTopic(caller, a.channel, a.topic),
+  }),
+  'conversations.setPurpose': method({
+    args: z.object({ channel: id, purpose: textOrEmpty(4000) }),
+    run: (caller, a) => setPurpose(caller, a.channel, a.purpose),
+  }),
+  'conversations.rename': method({
+    args: z.object({ channel: id, name: text(1000) }),
+    run: (caller, a) => renameChannel(caller, a.channel, a.name),
+  }),
+  'conversations.archive': method({ args: channelArg, run: (caller, a) => archiveChannel(caller, a.channel) }),
+  'conversations.unarchive': method({ args: channelArg, run: (caller, a) => unarchiveChannel(caller, a.channel) }),
+  'reactions.get': method({
+    args: z.object({ channel: id, timestamp: text(64), full: flag }), read: true,
+    run: (caller, a) => getReactions(caller, a.channel, a.timestamp),
+  }),
+  'users.conversations': method({
+    args: z.object({ user: optionalText(64), types: z.optional(idList), cursor, limit: limit(1000, 100), exclude_archived: flag }), read: true,
+    run: (caller, a) => userConversations(caller, { user: a.user || undefined, types: a.types ?? [], limit: a.limit, cursor: a.cursor || undefined, excludeArchived: a.exclude_archived }),
+  }),
+  'users.lookupByEmail': method({ args: z.object({ email: text(320) }), read: true, run: (caller, a) => lookupByEmail(caller, a.email) }),
+  'team.info': method({ args: z.object({ team: optionalText(64) }), read: true, run: (caller, a) => teamInfo(caller, a.team || undefined) }),
+  'bots.info': method({ args: z.object({ bot: optionalText(64) }), read: true, run: (caller, a) => botInfo(caller, a.bot) }),
+  'files.info': method({ args: z.object({ file: id, cursor, limit: limit(1000, 100) }), read: true, run: (caller, a) => fileInfo(caller, a.file) }),
+  'files.delete': method({ args: z.object({ file: id }), run: (caller, a) => deleteFile(caller, a.file) }),
+  'pins.add': method({ args: messageArg, run: (caller, a) => addPin(caller, a.channel, a.timestamp) }),
+  'pins.remove': method({ args: messageArg, run: (caller, a) => removePin(caller, a.channel, a.timestamp) }),
+  'pins.list': method({ args: channelArg, read: true, run: (caller, a) => listPins(caller, a.channel) }),
+};
