@@ -66,14 +66,17 @@ export interface FanoutProps {
 
 /**
  * The lambda event-filter pattern that lets only messages, memberships and channel metadata
- * through: `{"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MSG#"},{"prefix":"MEM#"},"META"]}}}}`.
+ * through: `{"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MSG#"},{"prefix":"MEM#"},"META",{"prefix":"EPH#"}]}}}}`.
  */
 export function fanoutFilterPattern(): Record<string, unknown> {
   return {
     dynamodb: {
       Keys: {
         [TABLE_KEYS.sort]: {
-          S: [{ prefix: FANOUT_SORT_KEYS.messagePrefix }, { prefix: FANOUT_SORT_KEYS.membershipPrefix }, FANOUT_SORT_KEYS.channelMeta],
+          S: [
+            { prefix: FANOUT_SORT_KEYS.messagePrefix }, { prefix: FANOUT_SORT_KEYS.membershipPrefix }, FANOUT_SORT_KEYS.channelMeta,
+            { prefix: FANOUT_SORT_KEYS.ephemeralPrefix },
+          ],
         },
       },
     },

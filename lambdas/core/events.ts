@@ -1,4 +1,4 @@
-import type { ChannelItem, MembershipItem, MessageItem } from '../model/service';
+import type { ChannelItem, EphemeralItem, MembershipItem, MessageItem } from '../model/service';
 import { storedItem } from '../model/stored-items';
 import type { Item } from '../model/store';
 import { recordEventId } from './delivery';
@@ -21,10 +21,11 @@ export interface Change {
 /**
  * Who receives an event: the conversation's members, or one user's devices. `leaver` is a user who
  * just left the channel: they get this event too, and their live subscriptions to it end with it.
+ * `liveOnly` (chat.postEphemeral): posted to the user's connections now, never kept in their inbox.
  */
 export type Audience =
   | { kind: 'channel'; leaver?: string }
-  | { kind: 'user'; userId: string; exceptDevice?: string };
+  | { kind: 'user'; userId: string; exceptDevice?: string; liveOnly?: boolean };
 
 export interface Outgoing {
   channelId: string;
@@ -39,7 +40,7 @@ interface Images<T> {
   newItem?: T;
 }
 
-function imagesOf<E extends 'message' | 'membership' | 'channel'>(change: Change, entity: E) {
+function imagesOf<E extends 'message' | 'membership' | 'channel' | 'ephemeral'>(change: Change, entity: E) {
   const side = (raw: Item | undefined) => {
     const stored = storedItem(raw);
     return stored?.entity === entity ? stored.item : undefined;
@@ -59,6 +60,8 @@ export function eventsFor(change: Change): Outgoing[] {
         return membershipEvents(imagesOf(change, 'membership') as Images<MembershipItem>);
       case 'channel':
         return channelEvents(imagesOf(change, 'channel') as Images<ChannelItem>);
+      case 'ephemeral':
+        return ephemeralEvents(imagesOf(change, 'ephemeral') as Images<EphemeralItem>);
       default:
         return [];
     }
@@ -154,4 +157,15 @@ function channelEvents({ kind, oldItem, newItem }: Images<ChannelItem>): Draft[]
     out.push(toMembers({ type: `${prefix}_${newItem.archived ? 'archive' : 'unarchive'}`, channel, user: newItem.archivedBy ?? '' }));
   }
   return out;
+}
+
+/** chat.postEphemeral: the message to its one recipient's live connections (as Slack's clients get it: `is_ephemeral`). */
+function ephemeralEvents({ kind, newItem }: Images<EphemeralItem>): Draft[] {
+  if (kind !== 'INSERT' || !newItem) return [];
+  const message = toSlackMessage({ userId: newItem.userId, text: newItem.text, ts: newItem.ts, threadTs: newItem.threadTs, blocks: newItem.blocks, attachments: newItem.attachments });
+  return [{
+    channelId: newItem.channelId,
+    audience: { kind: 'user', userId: newItem.toUserId, liveOnly: true },
+    event: { ...message, channel: newItem.channelId, is_ephemeral: true, event_ts: newItem.ts },
+  }];
 }

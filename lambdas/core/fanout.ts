@@ -86,7 +86,7 @@ async function membersNow(channelId: string, ctx: FanoutContext): Promise<string
 }
 
 async function inboxRecipients(out: Outgoing, ctx: FanoutContext): Promise<string[]> {
-  if (out.audience.kind === 'user') return [out.audience.userId];
+  if (out.audience.kind === 'user') return out.audience.liveOnly ? [] : [out.audience.userId];
   const members = (await membersNow(out.channelId, ctx)) ?? [];
   const leaver = out.audience.leaver;
   return leaver && !members.includes(leaver) ? [...members, leaver] : members;

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { archiveChannel, renameChannel, setPurpose, setTopic, unarchiveChannel } from '../core/channel-settings';
-import { userConversations } from '../core/channels';
+import { resolveChannel, userConversations } from '../core/channels';
+import { postEphemeral } from '../core/ephemeral';
 import { deleteFile, fileInfo } from '../core/file-info';
 import { getPermalink } from '../core/permalinks';
 import { addPin, listPins, removePin } from '../core/pins';
@@ -22,6 +23,12 @@ const channelArg = z.object({ channel: id });
 const messageArg = z.object({ channel: id, timestamp: text(64) });
 
 export const WEB_API_METHODS: Record<string, Method<Schema>> = {
+  'chat.postEphemeral': method({
+    args: z.object({ channel: text(100), user: id, text: textOrEmpty(200_000), blocks: richArg, attachments: richArg, thread_ts: optionalText(64) }),
+    run: async (caller, a) => postEphemeral(caller, {
+      channelId: await resolveChannel(caller, a.channel), user: a.user, text: a.text, blocks: a.blocks, attachments: a.attachments, threadTs: a.thread_ts || undefined,
+    }),
+  }),
   'chat.getPermalink': method({
     args: z.object({ channel: id, message_ts: text(64) }), read: true,
     run: (caller, a) => getPermalink(caller, a.channel, a.message_ts),

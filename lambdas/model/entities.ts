@@ -195,6 +195,28 @@ export const Pin = new Entity({
   },
 });
 
+// chat.postEphemeral's message to one member: the fan-out posts it to that user's live connections
+// only (no inbox entry, no history). Kept an hour for nothing but the stream record that carries it.
+export const EphemeralMessage = new Entity({
+  model: { entity: 'ephemeral', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    channelId: { type: 'string', required: true },
+    ts: { type: 'string', required: true },
+    /** The author, and the one member who sees it. */
+    userId: { type: 'string', required: true },
+    toUserId: { type: 'string', required: true },
+    text: { type: 'string', required: true },
+    threadTs: { type: 'string' },
+    blocks: { type: 'string' },
+    attachments: { type: 'string' },
+    expiresAt,
+  },
+  indexes: {
+    // An ephemeral message by (channel, ts, recipient): written once, never read back
+    primary: primary('CH#${channelId}', ['channelId'], 'EPH#${ts}#${toUserId}', ['ts', 'toUserId']),
+  },
+});
+
 // A send already made with this client_msg_id by this user in this conversation (kept 24 hours).
 export const SentMessage = new Entity({
   model: { entity: 'sentMessage', service: ENTITY_SERVICE, version: '1' },

@@ -19,6 +19,8 @@ export const FANOUT_SORT_KEYS = {
   messagePrefix: 'MSG#',
   membershipPrefix: 'MEM#',
   channelMeta: 'META',
+  /** chat.postEphemeral's message to one user: delivered live, never to an inbox or history. */
+  ephemeralPrefix: 'EPH#',
 } as const;
 
 /**

@@ -1,5 +1,5 @@
-import { Channel, Membership, Message } from './entities';
-import type { ChannelItem, MembershipItem, MessageItem } from './service';
+import { Channel, EphemeralMessage, Membership, Message } from './entities';
+import type { ChannelItem, EphemeralItem, MembershipItem, MessageItem } from './service';
 import type { Item } from './store';
 
 /** ElectroDB's `Entity.ownsItem` (public at run time; its typings in 3.9 leave it out). */
@@ -12,7 +12,8 @@ const owns = (entity: object, item: Item) => (entity as OwnsItems).ownsItem(item
 export type StoredItem =
   | { entity: 'message'; item: MessageItem }
   | { entity: 'membership'; item: MembershipItem }
-  | { entity: 'channel'; item: ChannelItem };
+  | { entity: 'channel'; item: ChannelItem }
+  | { entity: 'ephemeral'; item: EphemeralItem };
 
 // What a raw item (a stream image) is, by the entity that owns it; undefined for every other item
 export function storedItem(raw: Item | undefined): StoredItem | undefined {
@@ -24,6 +25,10 @@ export function storedItem(raw: Item | undefined): StoredItem | undefined {
   if (owns(Membership, raw)) {
     const item = Membership.parse({ Item: raw }).data;
     return item ? { entity: 'membership', item } : undefined;
+  }
+  if (owns(EphemeralMessage, raw)) {
+    const item = EphemeralMessage.parse({ Item: raw }).data;
+    return item ? { entity: 'ephemeral', item } : undefined;
   }
   if (owns(Channel, raw)) {
     const item = Channel.parse({ Item: raw }).data;

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { channelAccess } from './channels';
 import { connectionAccess } from './connections';
+import { ephemeralAccess } from './ephemeral';
 import { fileAccess } from './files';
 import { inboxAccess } from './inbox';
 import { membershipAccess } from './memberships';
@@ -33,6 +34,7 @@ export function createChatTable(client: DynamoDBDocumentClient, table: string) {
     files: fileAccess(t),
     rateBuckets: rateBucketAccess(t),
     pins: pinAccess(t),
+    ephemeral: ephemeralAccess(t),
   };
 }
 

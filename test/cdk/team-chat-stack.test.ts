@@ -275,11 +275,11 @@ describe('fan-out', () => {
       StartingPosition: 'TRIM_HORIZON',
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(fanout.deadLetterQueue), 'Arn'] } } },
       FilterCriteria: {
-        Filters: [{ Pattern: '{"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MSG#"},{"prefix":"MEM#"},"META"]}}}}' }],
+        Filters: [{ Pattern: '{"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MSG#"},{"prefix":"MEM#"},"META",{"prefix":"EPH#"}]}}}}' }],
       },
     });
     // The pattern is built from the shared constants, not retyped.
-    expect(FANOUT_SORT_KEYS).toEqual({ messagePrefix: 'MSG#', membershipPrefix: 'MEM#', channelMeta: 'META' });
+    expect(FANOUT_SORT_KEYS).toEqual({ messagePrefix: 'MSG#', membershipPrefix: 'MEM#', channelMeta: 'META', ephemeralPrefix: 'EPH#' });
   });
 
   test('dead-letter queue is encrypted and TLS-only, with an alarm while it holds anything', () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LogLevel, WebClient, type WebAPICallResult } from '@slack/web-api';
 import { target } from './harness/target';
-import { call, Devices, eventually, LIVE_MS, newTeam, person, type Person } from './support';
+import { call, Devices, eventually, LIVE_MS, newTeam, online, person, syncAll, type Person } from './support';
 
 /*
  * The Web API methods apps and SDKs reach for beyond messaging, through the official
@@ -37,7 +37,7 @@ async function setUp(channelName: string) {
   const channel = (await asAlice.conversations.create({ name: channelName })).channel!.id!;
   await asBob.conversations.join({ channel });
   const evesChannel = (await asEve.conversations.create({ name: channelName })).channel!.id!;
-  return { alice, bob, eve, asAlice, asBob, asEve, channel, evesChannel };
+  return { team, alice, bob, eve, asAlice, asBob, asEve, channel, evesChannel };
 }
 
 const header = (text: string) => ({ type: 'header', text: { type: 'plain_text', text } });
@@ -325,5 +325,39 @@ describe('pins.add / pins.remove / pins.list', () => {
     expect(await errorOf(asAlice.pins.add({ channel, timestamp: '01HF00000000000000000000AA' }))).toBe('message_not_found');
     expect(await errorOf(asEve.pins.list({ channel }))).toBe('channel_not_found');
     expect(await errorOf(asAlice.pins.add({ channel: evesChannel, timestamp: first.ts! }))).toBe('channel_not_found');
+  });
+});
+
+describe('chat.postEphemeral', () => {
+  test("only that user's online devices get it (is_ephemeral), never history, an inbox or other members; user_not_in_channel", async () => {
+    const { team, alice, bob, eve, asAlice, asBob, asEve, channel } = await setUp('ephemeral');
+    const carol = await person('carol', team);
+    await clientFor(carol).conversations.join({ channel });
+    const dave = await person('dave', team);
+    const bobPhone = await devices.connect(bob, 'bob-eph-phone');
+    const bobOther = await online(bob, 'bob-eph-laptop');
+    const carolsDevice = await devices.connect(carol, 'carol-eph');
+
+    const blocks = [section('only *you* can see this')];
+    const sent = await asAlice.chat.postEphemeral({ channel: '#ephemeral', user: bob.userId, text: 'psst', blocks });
+    expect(sent.message_ts).toEqual(expect.any(String));
+    const onPhone = await bobPhone.waitFor((f) => f.is_ephemeral === true, LIVE_MS);
+    expect(onPhone).toMatchObject({ type: 'message', channel, user: alice.userId, text: 'psst', ts: sent.message_ts, blocks, is_ephemeral: true });
+    await bobOther.ws.waitFor((f) => f.is_ephemeral === true, LIVE_MS);
+
+    // A message posted after it reaches Carol first: the fan-out handles the channel's records in order, so she never got the ephemeral one.
+    const after = await asAlice.chat.postMessage({ channel, text: 'for everyone' });
+    await carolsDevice.waitFor((f) => f.type === 'message' && f.ts === after.ts, LIVE_MS);
+    expect(carolsDevice.events.some((f) => f.is_ephemeral === true)).toBe(false);
+    await bobPhone.waitFor((f) => f.type === 'message' && f.ts === after.ts, LIVE_MS);
+    const synced = await syncAll(bobOther.ws, bobOther.cursor);
+    expect(synced.events.some((e) => e.is_ephemeral === true || e.ts === sent.message_ts)).toBe(false);
+    await bobOther.ws.close();
+    expect((await asBob.conversations.history({ channel })).messages?.map((m) => m.text)).toEqual(['for everyone']);
+
+    expect(await errorOf(asAlice.chat.postEphemeral({ channel, user: dave.userId, text: 'x' }))).toBe('user_not_in_channel');
+    expect(await errorOf(asAlice.chat.postEphemeral({ channel, user: bob.userId, text: '' }))).toBe('no_text');
+    expect(await errorOf(asEve.chat.postEphemeral({ channel, user: bob.userId, text: 'x' }))).toBe('channel_not_found');
+    expect(await errorOf(asAlice.chat.postEphemeral({ channel, user: eve.userId, text: 'x' }))).toBe('user_not_in_channel');
   });
 });

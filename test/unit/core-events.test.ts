@@ -224,6 +224,26 @@ describe('eventsFor: channels', () => {
   });
 });
 
+describe('eventsFor: ephemeral messages', () => {
+  const ephemeral = (extra: Record<string, unknown> = {}) => ({
+    __edb_e__: 'ephemeral', __edb_v__: '1', pk: 'CH#C1', sk: `EPH#${TS}#U2`,
+    channelId: 'C1', ts: TS, userId: 'U1', toUserId: 'U2', text: 'psst', expiresAt: 1, ...extra,
+  });
+
+  it('goes to its one recipient, live only, as a message marked is_ephemeral', () => {
+    const out = eventsFor({ id: 'rec-1', kind: 'INSERT', newItem: ephemeral({ blocks: '[{"type":"divider"}]', threadTs: REPLY_TS }) });
+    expect(out.map((o) => o.audience)).toEqual([{ kind: 'user', userId: 'U2', liveOnly: true }]);
+    expect(out[0].event).toEqual({
+      type: 'message', user: 'U1', text: 'psst', ts: TS, thread_ts: REPLY_TS, blocks: [{ type: 'divider' }], channel: 'C1',
+      is_ephemeral: true, event_ts: TS, event_id: expect.any(String),
+    });
+  });
+
+  it('says nothing when its item expires', () => {
+    expect(eventsFor({ id: 'rec-1', kind: 'REMOVE', oldItem: ephemeral() })).toEqual([]);
+  });
+});
+
 describe('eventsFor: other entities and event ids', () => {
   it.each(['user', 'connection', 'inboxEntry', 'sentMessage', ''])('gives nothing for entity %p', (entity) => {
     expect(eventsFor({ id: 'rec-1', kind: 'INSERT', newItem: { ...message(), __edb_e__: entity } })).toEqual([]);
