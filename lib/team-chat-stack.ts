@@ -10,6 +10,7 @@ import { Media } from './media';
 import { pathStyleApiUrl } from './emulator-endpoints';
 import { applyNagSuppressions } from './nag-suppressions';
 import { Realtime } from './realtime';
+import { ScheduledMessages } from './scheduled-messages';
 import { Search } from './search';
 import type { RateLimits } from './rate-limits';
 import { WebApp } from './web-app';
@@ -150,6 +151,7 @@ export class TeamChatStack extends Stack {
       rateLimits: props.rateLimits,
     });
     const fanout = new Fanout(this, 'Fanout', { table: data.table, stage: realtime.stage, connectionsUrl: realtime.connectionsUrl, media, hotChannelThreshold, logRetention });
+    new ScheduledMessages(this, 'ScheduledMessages', { table: data.table, logRetention });
     if (props.search ?? true) {
       new Search(this, 'Search', { table: data.table, httpApi: httpApi.api, authorizer: httpApi.authorizer, defaultTeam, rateLimits: props.rateLimits, logRetention })
         .acknowledgeNagFindings();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -238,6 +239,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       pollers.push({ source, poller });
       stops.push(() => poller.stop());
       log(`✓ event source → ${source.functionId} (batch ${source.batchSize}, parallelization ${source.parallelizationFactor}, retries ${source.maximumRetryAttempts}, bisect ${source.bisectBatchOnFunctionError})`);
+    }
+
+    // EventBridge rules on a schedule: a timer per target, each run an asynchronous invocation with a
+    // Scheduled Event (a failed run is logged; the next one picks up, as for a rule's retries).
+    for (const schedule of view.schedules) {
+      const periodSeconds = options.scheduleSeconds > 0 ? options.scheduleSeconds : schedule.periodSeconds;
+      const timer = setInterval(() => {
+        const event = { version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString(), region: REGION, resources: [schedule.logicalId], detail: {} };
+        invoke(schedule.functionId, event).catch((error: unknown) => log(`! scheduled run of ${schedule.functionId} failed: ${(error as Error).message}`));
+      }, periodSeconds * 1000);
+      timer.unref();
+      stops.push(async () => clearInterval(timer));
+      log(`✓ schedule → ${schedule.functionId} (every ${periodSeconds} s)`);
     }
 
     // Local-only endpoints the e2e harness needs (direct table access, and the ports to restart on).

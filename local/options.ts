@@ -12,6 +12,8 @@ export interface LocalCloudOptions {
   wsMaxAgeSeconds: number;
   /** How often each open shard is polled (Lambda: 4 times a second). */
   streamPollMs: number;
+  /** LOCAL_SCHEDULE_SECONDS: run every scheduled rule this often instead of at its own rate (0: its rate). */
+  scheduleSeconds: number;
   /** LOCAL_FUNCTION_ENV: merged over every function's environment (local only; printed at start). */
   functionEnv: Record<string, string>;
   /** LOCAL_MAX_INSTANCES: concurrent instances per function (default 16). */
@@ -60,6 +62,7 @@ export function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): LocalCloudO
     wsIdleSeconds: intEnv(env, 'LOCAL_WS_IDLE_SECONDS', 600),
     wsMaxAgeSeconds: intEnv(env, 'LOCAL_WS_MAX_AGE_SECONDS', 7200),
     streamPollMs: intEnv(env, 'LOCAL_STREAM_POLL_MS', 250),
+    scheduleSeconds: intEnv(env, 'LOCAL_SCHEDULE_SECONDS', 0),
     functionEnv: parseFunctionEnv(env.LOCAL_FUNCTION_ENV),
     maxInstances: intEnv(env, 'LOCAL_MAX_INSTANCES', 16) || 16,
     meterCapacity: env.LOCAL_DYNAMODB_METER === '1',

@@ -86,6 +86,13 @@ export interface EventSourceSpec {
   parallelizationFactor: number;
 }
 
+/** An EventBridge rule on a schedule (`rate(N minute|minutes|hour|hours)`) that invokes a function. */
+export interface ScheduleSpec {
+  logicalId: string;
+  functionId: string;
+  periodSeconds: number;
+}
+
 export interface KeyElement {
   AttributeName: string;
   KeyType: 'HASH' | 'RANGE';
@@ -105,6 +112,7 @@ export interface CloudView {
   webSocketApi: WebSocketApiSpec;
   httpApi: HttpApiSpec;
   eventSources: EventSourceSpec[];
+  schedules: ScheduleSpec[];
   table: TableSpec;
 }
 
@@ -234,6 +242,19 @@ export function buildCloudView(template: Template, cdkOut: string): CloudView {
     };
   });
 
+  const schedules = ofType('AWS::Events::Rule').flatMap(({ id, p }): ScheduleSpec[] => {
+    if (p.State === 'DISABLED' || typeof p.ScheduleExpression !== 'string') return [];
+    const rate = /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(p.ScheduleExpression);
+    if (!rate) throw new Error(`rule ${id}: the local cloud runs rate(N minutes|hours) schedules only, not ${p.ScheduleExpression}`);
+    const periodSeconds = Number(rate[1]) * (rate[2].startsWith('hour') ? 3600 : 60);
+    const targets = Array.isArray(p.Targets) ? p.Targets : [];
+    return targets.map((target) => {
+      const functionId = getAttTargets(isObject(target) ? target.Arn : undefined, 'Arn').find((t) => functions.has(t));
+      if (!functionId) throw new Error(`rule ${id}: its target is not a function of the template`);
+      return { logicalId: id, functionId, periodSeconds };
+    });
+  });
+
   const tables = [...ofType('AWS::DynamoDB::Table'), ...ofType('AWS::DynamoDB::GlobalTable')];
   if (tables.length !== 1) throw new Error(`the template should declare one DynamoDB table, found ${tables.length}`);
   const [{ id: tableId, p: t }] = tables;
@@ -263,6 +284,7 @@ export function buildCloudView(template: Template, cdkOut: string): CloudView {
       },
     },
     eventSources,
+    schedules,
     table: {
       logicalId: tableId,
       keySchema: t.KeySchema as unknown as KeyElement[],

@@ -6,6 +6,7 @@ import { deleteFile, fileInfo } from '../core/file-info';
 import { getPermalink } from '../core/permalinks';
 import { addPin, listPins, removePin } from '../core/pins';
 import { getReactions } from '../core/reactions';
+import { deleteScheduledMessage, listScheduledMessages, scheduleMessage } from '../core/scheduled';
 import { botInfo, lookupByEmail, teamInfo } from '../core/workspace-info';
 import { cursor, flag, id, idList, limit, optionalText, text, textOrEmpty, type Schema } from '../edge/schemas';
 import { method, type Method } from './method';
@@ -27,6 +28,26 @@ export const WEB_API_METHODS: Record<string, Method<Schema>> = {
     args: z.object({ channel: text(100), user: id, text: textOrEmpty(200_000), blocks: richArg, attachments: richArg, thread_ts: optionalText(64) }),
     run: async (caller, a) => postEphemeral(caller, {
       channelId: await resolveChannel(caller, a.channel), user: a.user, text: a.text, blocks: a.blocks, attachments: a.attachments, threadTs: a.thread_ts || undefined,
+    }),
+  }),
+  'chat.scheduleMessage': method({
+    args: z.object({
+      channel: text(100), post_at: z.union([z.number(), text(32)]), text: textOrEmpty(200_000), blocks: richArg, attachments: richArg,
+      thread_ts: optionalText(64), reply_broadcast: flag,
+    }),
+    run: async (caller, a) => scheduleMessage(caller, {
+      channelId: await resolveChannel(caller, a.channel), postAt: a.post_at, text: a.text, blocks: a.blocks, attachments: a.attachments,
+      threadTs: a.thread_ts || undefined, replyBroadcast: a.reply_broadcast,
+    }),
+  }),
+  'chat.deleteScheduledMessage': method({
+    args: z.object({ channel: text(100), scheduled_message_id: id }),
+    run: async (caller, a) => deleteScheduledMessage(caller, await resolveChannel(caller, a.channel), a.scheduled_message_id),
+  }),
+  'chat.scheduledMessages.list': method({
+    args: z.object({ channel: optionalText(100), cursor, limit: limit(100, 100), oldest: optionalText(32), latest: optionalText(32), team_id: optionalText(64) }), read: true,
+    run: async (caller, a) => listScheduledMessages(caller, {
+      channelId: a.channel ? await resolveChannel(caller, a.channel) : undefined, limit: a.limit, cursor: a.cursor || undefined, oldest: a.oldest, latest: a.latest,
     }),
   }),
   'chat.getPermalink': method({

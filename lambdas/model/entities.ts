@@ -217,6 +217,35 @@ export const EphemeralMessage = new Entity({
   },
 });
 
+// A message to post later (chat.scheduleMessage), kept under the minute it is due in, so the
+// scheduled deliverer reads each past minute's partition (lambdas/core/scheduled.ts). Its id holds
+// post_at (a ULID of that time), so the minute is known from the id alone.
+export const ScheduledMessage = new Entity({
+  model: { entity: 'scheduledMessage', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    scheduledId: { type: 'string', required: true },
+    /** post_at in whole minutes since the epoch. */
+    dueMinute: { type: 'string', required: true },
+    postAt: { type: 'number', required: true },
+    channelId: { type: 'string', required: true },
+    teamId: { type: 'string', required: true },
+    userId: { type: 'string', required: true },
+    userName: { type: 'string', required: true },
+    text: { type: 'string', required: true },
+    threadTs: { type: 'string' },
+    replyBroadcast: { type: 'boolean' },
+    blocks: { type: 'string' },
+    attachments: { type: 'string' },
+    createdAt,
+  },
+  indexes: {
+    // The messages due in a minute
+    primary: primary('DUE#${dueMinute}', ['dueMinute'], 'SCHED#${scheduledId}', ['scheduledId']),
+    // A user's scheduled messages, by post_at (the id sorts by it)
+    byUser: byOwner('U#${userId}', ['userId'], 'SCHED#${scheduledId}', ['scheduledId']),
+  },
+});
+
 // A send already made with this client_msg_id by this user in this conversation (kept 24 hours).
 export const SentMessage = new Entity({
   model: { entity: 'sentMessage', service: ENTITY_SERVICE, version: '1' },

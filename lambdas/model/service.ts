@@ -2,7 +2,7 @@ import { Service, type EntityItem } from 'electrodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   Channel, ChannelHead, ChannelName, Connection, InboxEntry, LiveSubscription, Membership, Message,
-  SentMessage, UploadedFile, User, Workspace, Pin, EphemeralMessage,
+  SentMessage, UploadedFile, User, Workspace, Pin, EphemeralMessage, ScheduledMessage,
 } from './entities';
 
 /** Builds the service over a document client and a table; one per process. */
@@ -11,7 +11,7 @@ export function createChatService(client: DynamoDBDocumentClient, table: string)
     {
       workspace: Workspace, user: User, channel: Channel, channelName: ChannelName, channelHead: ChannelHead,
       membership: Membership, message: Message, sentMessage: SentMessage, connection: Connection,
-      liveSubscription: LiveSubscription, inboxEntry: InboxEntry, file: UploadedFile, pin: Pin, ephemeral: EphemeralMessage,
+      liveSubscription: LiveSubscription, inboxEntry: InboxEntry, file: UploadedFile, pin: Pin, ephemeral: EphemeralMessage, scheduledMessage: ScheduledMessage,
     },
     { client, table },
   );
@@ -29,3 +29,4 @@ export type InboxEntryItem = EntityItem<typeof InboxEntry>;
 export type FileItem = EntityItem<typeof UploadedFile>;
 export type PinItem = EntityItem<typeof Pin>;
 export type EphemeralItem = EntityItem<typeof EphemeralMessage>;
+export type ScheduledMessageItem = EntityItem<typeof ScheduledMessage>;

@@ -9,6 +9,7 @@ import { messageAccess } from './messages';
 import { pinAccess } from './pins';
 import { presenceAccess } from './presence';
 import { rateBucketAccess } from './rate-buckets';
+import { scheduledMessageAccess } from './scheduled-messages';
 import { createChatService } from './service';
 import { userAccess } from './users';
 
@@ -35,6 +36,7 @@ export function createChatTable(client: DynamoDBDocumentClient, table: string) {
     rateBuckets: rateBucketAccess(t),
     pins: pinAccess(t),
     ephemeral: ephemeralAccess(t),
+    scheduledMessages: scheduledMessageAccess(t),
   };
 }
 

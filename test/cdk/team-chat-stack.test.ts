@@ -419,8 +419,8 @@ describe('functions', () => {
   test('every function: nodejs22.x on arm64, traced, logging to its own log group with retention', () => {
     // BucketDeployment's CDK-provided singleton (web client upload) is the one function not built by the project.
     const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
-    // 12, Slack's upload URL, and search's indexer and query function (lib/search.ts).
-    expect(functions.length).toBe(15);
+    // 12, Slack's upload URL, search's indexer and query function (lib/search.ts), and the scheduled-message deliverer.
+    expect(functions.length).toBe(16);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: expect.any(Number) });
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -476,6 +476,22 @@ describe('functions', () => {
       expect(actionsOf(updates[0])).toEqual(['dynamodb:UpdateItem']);
       expect((updates[0] as { Condition?: unknown }).Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RL#*'] } });
     }
+  });
+});
+
+describe('scheduled messages', () => {
+  test('an EventBridge rule runs the deliverer every minute; the deliverer has the table and nothing else', () => {
+    const rules = ofType('AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const [, rule] = rules[0];
+    expect(rule.Properties.ScheduleExpression).toBe('rate(1 minute)');
+    expect(rule.Properties.State).toBe('ENABLED');
+    const fnId = rule.Properties.Targets[0].Arn['Fn::GetAtt'][0];
+    expect(resources[fnId].Type).toBe('AWS::Lambda::Function');
+    expect(Object.keys(resources[fnId].Properties.Environment.Variables)).toContain('TABLE_NAME');
+    const actions = statementsOfRole(roleOfFunction(fnId)).flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem']));
+    expect(actions.filter((a) => /^(s3|execute-api|secretsmanager|sqs):/.test(a))).toEqual([]);
   });
 });
 

@@ -361,3 +361,43 @@ describe('chat.postEphemeral', () => {
     expect(await errorOf(asAlice.chat.postEphemeral({ channel, user: eve.userId, text: 'x' }))).toBe('user_not_in_channel');
   });
 });
+
+describe('chat.scheduleMessage / chat.scheduledMessages.list / chat.deleteScheduledMessage', () => {
+  test('posted as its author once due (the deliverer runs every minute), listed until then, a deleted one never; time_in_past, time_too_far, invalid_scheduled_message_id', async () => {
+    const { alice, bob, asAlice, asBob, asEve, channel, evesChannel } = await setUp('scheduled');
+    const live = await devices.connect(bob, 'bob-scheduled');
+    const now = Math.floor(Date.now() / 1000);
+    const blocks = [section('on *time*')];
+    const kept = await asAlice.chat.scheduleMessage({ channel: '#scheduled', text: 'later', blocks, post_at: now + 2 });
+    expect(kept).toMatchObject({ channel, post_at: now + 2, scheduled_message_id: expect.stringMatching(/^Q/), message: { text: 'later', blocks, user: alice.userId } });
+    const dropped = await asAlice.chat.scheduleMessage({ channel, text: 'never', post_at: now + 3 });
+    const far = await asAlice.chat.scheduleMessage({ channel, text: 'next month', post_at: now + 30 * 24 * 3600 });
+
+    const listed = await asAlice.chat.scheduledMessages.list({ channel });
+    expect(listed.scheduled_messages?.map((m) => [m.id, m.channel_id, m.post_at, m.text])).toEqual([
+      [kept.scheduled_message_id, channel, now + 2, 'later'],
+      [dropped.scheduled_message_id, channel, now + 3, 'never'],
+      [far.scheduled_message_id, channel, now + 30 * 24 * 3600, 'next month'],
+    ]);
+    expect((await asBob.chat.scheduledMessages.list({})).scheduled_messages).toEqual([]);
+    expect(await errorOf(asBob.chat.deleteScheduledMessage({ channel, scheduled_message_id: dropped.scheduled_message_id! }))).toBe('invalid_scheduled_message_id');
+    await asAlice.chat.deleteScheduledMessage({ channel, scheduled_message_id: dropped.scheduled_message_id! });
+    expect(await errorOf(asAlice.chat.deleteScheduledMessage({ channel, scheduled_message_id: dropped.scheduled_message_id! }))).toBe('invalid_scheduled_message_id');
+    expect(await errorOf(asAlice.chat.deleteScheduledMessage({ channel, scheduled_message_id: 'Q123' }))).toBe('invalid_scheduled_message_id');
+
+    expect(await errorOf(asAlice.chat.scheduleMessage({ channel, text: 'x', post_at: now - 10 }))).toBe('time_in_past');
+    expect(await errorOf(asAlice.chat.scheduleMessage({ channel, text: 'x', post_at: now + 121 * 24 * 3600 }))).toBe('time_too_far');
+    expect(await errorOf(asAlice.chat.scheduleMessage({ channel, text: '', post_at: now + 60 }))).toBe('no_text');
+    expect(await errorOf(asAlice.chat.scheduleMessage({ channel: evesChannel, text: 'x', post_at: now + 60 }))).toBe('channel_not_found');
+    expect(await errorOf(asEve.chat.scheduleMessage({ channel, text: 'x', post_at: now + 60 }))).toBe('channel_not_found');
+
+    // Delivered by the next run of the minute rule: within about a minute of post_at.
+    const event = await live.waitFor((f) => f.type === 'message' && f.channel === channel && f.text === 'later', 100_000);
+    expect(event).toMatchObject({ user: alice.userId, blocks, client_msg_id: kept.scheduled_message_id });
+    expect(Number(new Date()) / 1000 - now).toBeLessThan(95);
+    const history = await asBob.conversations.history({ channel });
+    expect(history.messages?.map((m) => m.text)).toEqual(['later']);
+    const after = await asAlice.chat.scheduledMessages.list({});
+    expect(after.scheduled_messages?.map((m) => m.id)).toEqual([far.scheduled_message_id]);
+  }, 150_000);
+});

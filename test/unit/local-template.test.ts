@@ -77,6 +77,15 @@ describe('local cloud view of cdk.out/TeamChat.template.json', () => {
     }
   });
 
+  it('runs every scheduled rule: the scheduled-message deliverer every minute', () => {
+    const rules = resources('AWS::Events::Rule');
+    expect(view.schedules.map((r) => r.logicalId).sort()).toEqual(rules.map(([id]) => id).sort());
+    expect(view.schedules).toEqual([{ logicalId: expect.stringMatching(/^ScheduledMessages/), functionId: expect.stringMatching(/^ScheduledMessagesDeliverer/), periodSeconds: 60 }]);
+    const rule = (expression: string) => buildCloudView({ Resources: { ...template.Resources, Extra: { Type: 'AWS::Events::Rule', Properties: { ScheduleExpression: expression, Targets: [{ Arn: { 'Fn::GetAtt': [view.schedules[0].functionId, 'Arn'] } }] } } } }, cdkOut).schedules;
+    expect(rule('rate(2 hours)').find((r) => r.logicalId === 'Extra')?.periodSeconds).toBe(7200);
+    expect(() => rule('cron(0 12 * * ? *)')).toThrow(/rate\(N minutes\|hours\) schedules only/);
+  });
+
   it('creates the table with the template keys, indexes, stream and TTL', () => {
     const [[, table]] = [...resources('AWS::DynamoDB::Table'), ...resources('AWS::DynamoDB::GlobalTable')];
     expect(view.table.keySchema).toEqual(table.Properties?.KeySchema);
