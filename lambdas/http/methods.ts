@@ -12,7 +12,7 @@ import { markRead } from '../core/read-markers';
 import { listUsers, userInfo } from '../core/users';
 import { cursor, flag, id, idList, limit, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
 import { method, type Method } from './method';
-import { richArg, WEB_API_METHODS } from './web-api-methods';
+import { channelRef, richArg, WEB_API_METHODS } from './web-api-methods';
 import { resolveChannel } from '../core/channels';
 
 /** A byte count as a JSON number or a form field's digits. */
@@ -94,7 +94,7 @@ export const METHODS: Record<string, Method<Schema>> = {
   }),
   'chat.postMessage': method({
     args: z.object({
-      channel: text(100), text: textOrEmpty(200_000), thread_ts: optionalText(64), reply_broadcast: flag, client_msg_id: optionalText(256),
+      channel: channelRef, text: textOrEmpty(200_000), thread_ts: optionalText(64), reply_broadcast: flag, client_msg_id: optionalText(256),
       blocks: richArg, attachments: richArg,
     }),
     run: async (caller, a) => {

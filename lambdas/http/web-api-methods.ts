@@ -20,19 +20,22 @@ import { method, type Method } from './method';
 /** `blocks` / `attachments`: a JSON array, or (form bodies, as the SDKs send them) that array as a JSON string. The core checks the shape. */
 export const richArg = z.optional(z.union([text(256 * 1024), z.array(z.unknown())]));
 
+/** A `channel` the chat methods resolve (core/channels.ts resolveChannel): an id, `#name`, a name, or a user id. */
+export const channelRef = z.string().check(z.minLength(1), z.maxLength(100));
+
 const channelArg = z.object({ channel: id });
 const messageArg = z.object({ channel: id, timestamp: text(64) });
 
 export const WEB_API_METHODS: Record<string, Method<Schema>> = {
   'chat.postEphemeral': method({
-    args: z.object({ channel: text(100), user: id, text: textOrEmpty(200_000), blocks: richArg, attachments: richArg, thread_ts: optionalText(64) }),
+    args: z.object({ channel: channelRef, user: id, text: textOrEmpty(200_000), blocks: richArg, attachments: richArg, thread_ts: optionalText(64) }),
     run: async (caller, a) => postEphemeral(caller, {
       channelId: await resolveChannel(caller, a.channel), user: a.user, text: a.text, blocks: a.blocks, attachments: a.attachments, threadTs: a.thread_ts || undefined,
     }),
   }),
   'chat.scheduleMessage': method({
     args: z.object({
-      channel: text(100), post_at: z.union([z.number(), text(32)]), text: textOrEmpty(200_000), blocks: richArg, attachments: richArg,
+      channel: channelRef, post_at: z.union([z.number(), text(32)]), text: textOrEmpty(200_000), blocks: richArg, attachments: richArg,
       thread_ts: optionalText(64), reply_broadcast: flag,
     }),
     run: async (caller, a) => scheduleMessage(caller, {
@@ -41,11 +44,11 @@ export const WEB_API_METHODS: Record<string, Method<Schema>> = {
     }),
   }),
   'chat.deleteScheduledMessage': method({
-    args: z.object({ channel: text(100), scheduled_message_id: id }),
+    args: z.object({ channel: channelRef, scheduled_message_id: id }),
     run: async (caller, a) => deleteScheduledMessage(caller, await resolveChannel(caller, a.channel), a.scheduled_message_id),
   }),
   'chat.scheduledMessages.list': method({
-    args: z.object({ channel: optionalText(100), cursor, limit: limit(100, 100), oldest: optionalText(32), latest: optionalText(32), team_id: optionalText(64) }), read: true,
+    args: z.object({ channel: z.optional(channelRef), cursor, limit: limit(100, 100), oldest: optionalText(32), latest: optionalText(32), team_id: optionalText(64) }), read: true,
     run: async (caller, a) => listScheduledMessages(caller, {
       channelId: a.channel ? await resolveChannel(caller, a.channel) : undefined, limit: a.limit, cursor: a.cursor || undefined, oldest: a.oldest, latest: a.latest,
     }),

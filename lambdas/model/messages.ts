@@ -170,7 +170,7 @@ export function messageAccess(t: TableContext) {
       try {
         await t.client.send(new UpdateCommand({
           TableName: t.table, Key: messageKey(channelId, ts),
-          UpdateExpression: 'SET deleted = :yes, #text = :empty REMOVE reactions, files',
+          UpdateExpression: 'SET deleted = :yes, #text = :empty REMOVE reactions, files, blocks, attachments',
           ExpressionAttributeNames: { '#text': 'text' },
           ConditionExpression: owned.ConditionExpression,
           ExpressionAttributeValues: { ...owned.ExpressionAttributeValues, ':yes': true, ':empty': '' },
