@@ -364,14 +364,20 @@ describe('chat.postEphemeral', () => {
 
 describe('chat.scheduleMessage / chat.scheduledMessages.list / chat.deleteScheduledMessage', () => {
   test('posted as its author once due (the deliverer runs every minute), listed until then, a deleted one never; time_in_past, time_too_far, invalid_scheduled_message_id', async () => {
-    const { alice, bob, asAlice, asBob, asEve, channel, evesChannel } = await setUp('scheduled');
-    const live = await devices.connect(bob, 'bob-scheduled');
+    const { team, alice, asAlice, asBob, asEve, channel, evesChannel } = await setUp('scheduled');
+    const watcher = await person('watcher', team);
+    await clientFor(watcher).conversations.join({ channel });
+    const live = await devices.connect(watcher, 'watcher-scheduled');
     const now = Math.floor(Date.now() / 1000);
     const blocks = [section('on *time*')];
     const kept = await asAlice.chat.scheduleMessage({ channel: '#scheduled', text: 'later', blocks, post_at: now + 2 });
     expect(kept).toMatchObject({ channel, post_at: now + 2, scheduled_message_id: expect.stringMatching(/^Q/), message: { text: 'later', blocks, user: alice.userId } });
     const dropped = await asAlice.chat.scheduleMessage({ channel, text: 'never', post_at: now + 3 });
     const far = await asAlice.chat.scheduleMessage({ channel, text: 'next month', post_at: now + 30 * 24 * 3600 });
+    // Bob schedules one, then leaves: when it is due the channel refuses it, and it is dropped.
+    const orphan = await asBob.chat.scheduleMessage({ channel, text: 'from someone who left', post_at: now + 2 });
+    expect((await asBob.chat.scheduledMessages.list({})).scheduled_messages?.map((m) => m.id)).toEqual([orphan.scheduled_message_id]);
+    await asBob.conversations.leave({ channel });
 
     const listed = await asAlice.chat.scheduledMessages.list({ channel });
     expect(listed.scheduled_messages?.map((m) => [m.id, m.channel_id, m.post_at, m.text])).toEqual([
@@ -379,8 +385,10 @@ describe('chat.scheduleMessage / chat.scheduledMessages.list / chat.deleteSchedu
       [dropped.scheduled_message_id, channel, now + 3, 'never'],
       [far.scheduled_message_id, channel, now + 30 * 24 * 3600, 'next month'],
     ]);
-    expect((await asBob.chat.scheduledMessages.list({})).scheduled_messages).toEqual([]);
-    expect(await errorOf(asBob.chat.deleteScheduledMessage({ channel, scheduled_message_id: dropped.scheduled_message_id! }))).toBe('invalid_scheduled_message_id');
+    const carol = await person('carol', team);
+    expect((await clientFor(carol).chat.scheduledMessages.list({})).scheduled_messages).toEqual([]);
+    await clientFor(carol).conversations.join({ channel });
+    expect(await errorOf(clientFor(carol).chat.deleteScheduledMessage({ channel, scheduled_message_id: dropped.scheduled_message_id! }))).toBe('invalid_scheduled_message_id');
     await asAlice.chat.deleteScheduledMessage({ channel, scheduled_message_id: dropped.scheduled_message_id! });
     expect(await errorOf(asAlice.chat.deleteScheduledMessage({ channel, scheduled_message_id: dropped.scheduled_message_id! }))).toBe('invalid_scheduled_message_id');
     expect(await errorOf(asAlice.chat.deleteScheduledMessage({ channel, scheduled_message_id: 'Q123' }))).toBe('invalid_scheduled_message_id');
@@ -395,9 +403,14 @@ describe('chat.scheduleMessage / chat.scheduledMessages.list / chat.deleteSchedu
     const event = await live.waitFor((f) => f.type === 'message' && f.channel === channel && f.text === 'later', 100_000);
     expect(event).toMatchObject({ user: alice.userId, blocks, client_msg_id: kept.scheduled_message_id });
     expect(Number(new Date()) / 1000 - now).toBeLessThan(95);
-    const history = await asBob.conversations.history({ channel });
+    // Bob's was due in the same run (or an earlier one): dropped, and gone from his list.
+    const history = await clientFor(watcher).conversations.history({ channel });
     expect(history.messages?.map((m) => m.text)).toEqual(['later']);
     const after = await asAlice.chat.scheduledMessages.list({});
     expect(after.scheduled_messages?.map((m) => m.id)).toEqual([far.scheduled_message_id]);
+    expect((await eventually(async () => {
+      const left = (await asBob.chat.scheduledMessages.list({})).scheduled_messages ?? [];
+      return left.length === 0 ? left : undefined;
+    }, LIVE_MS))).toEqual([]);
   }, 150_000);
 });
