@@ -66,7 +66,7 @@ export interface FanoutProps {
 
 /**
  * The lambda event-filter pattern that lets only messages, memberships and channel metadata
- * through: `{"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MSG#"},{"prefix":"MEM#"},"META",{"prefix":"EPH#"}]}}}}`.
+ * through: `{"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MSG#"},{"prefix":"MEM#"},"META",{"prefix":"EPH#"},{"prefix":"PIN#"}]}}}}`.
  */
 export function fanoutFilterPattern(): Record<string, unknown> {
   return {
@@ -75,7 +75,7 @@ export function fanoutFilterPattern(): Record<string, unknown> {
         [TABLE_KEYS.sort]: {
           S: [
             { prefix: FANOUT_SORT_KEYS.messagePrefix }, { prefix: FANOUT_SORT_KEYS.membershipPrefix }, FANOUT_SORT_KEYS.channelMeta,
-            { prefix: FANOUT_SORT_KEYS.ephemeralPrefix },
+            { prefix: FANOUT_SORT_KEYS.ephemeralPrefix }, { prefix: FANOUT_SORT_KEYS.pinPrefix },
           ],
         },
       },

@@ -1,4 +1,4 @@
-import type { ChannelItem, EphemeralItem, MembershipItem, MessageItem } from '../model/service';
+import type { ChannelItem, EphemeralItem, MembershipItem, MessageItem, PinItem } from '../model/service';
 import { storedItem } from '../model/stored-items';
 import type { Item } from '../model/store';
 import { recordEventId } from './delivery';
@@ -40,7 +40,7 @@ interface Images<T> {
   newItem?: T;
 }
 
-function imagesOf<E extends 'message' | 'membership' | 'channel' | 'ephemeral'>(change: Change, entity: E) {
+function imagesOf<E extends 'message' | 'membership' | 'channel' | 'ephemeral' | 'pin'>(change: Change, entity: E) {
   const side = (raw: Item | undefined) => {
     const stored = storedItem(raw);
     return stored?.entity === entity ? stored.item : undefined;
@@ -62,6 +62,8 @@ export function eventsFor(change: Change): Outgoing[] {
         return channelEvents(imagesOf(change, 'channel') as Images<ChannelItem>);
       case 'ephemeral':
         return ephemeralEvents(imagesOf(change, 'ephemeral') as Images<EphemeralItem>);
+      case 'pin':
+        return pinEvents(imagesOf(change, 'pin') as Images<PinItem>);
       default:
         return [];
     }
@@ -167,5 +169,21 @@ function ephemeralEvents({ kind, newItem }: Images<EphemeralItem>): Draft[] {
     channelId: newItem.channelId,
     audience: { kind: 'user', userId: newItem.toUserId, liveOnly: true },
     event: { ...message, channel: newItem.channelId, is_ephemeral: true, event_ts: newItem.ts },
+  }];
+}
+
+/**
+ * pins.add / pins.remove: pin_added / pin_removed to the members. The item names the message by ts
+ * (`item.message.ts`; Slack sends the whole message): clients read it with conversations.history.
+ */
+function pinEvents({ kind, oldItem, newItem }: Images<PinItem>): Draft[] {
+  const pin = kind === 'INSERT' ? newItem : kind === 'REMOVE' ? oldItem : undefined;
+  if (!pin) return [];
+  const channel = pin.channelId;
+  const item = { type: 'message', channel, created: Math.floor((pin.createdAt ?? 0) / 1000), created_by: pin.pinnedBy, message: { type: 'message', ts: pin.ts } };
+  return [{
+    channelId: channel,
+    audience: { kind: 'channel' },
+    event: { type: kind === 'INSERT' ? 'pin_added' : 'pin_removed', user: pin.pinnedBy, channel_id: channel, item, event_ts: pin.ts },
   }];
 }

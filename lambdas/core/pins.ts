@@ -9,7 +9,7 @@ import { table } from './ports';
 
 /*
  * Pins: one item per pinned message beside the channel's messages (lambdas/model/pins.ts). Members
- * pin and unpin; pinning sends no event (the item is outside the fan-out's stream filter).
+ * pin and unpin; the fan-out turns the pin item's writes into pin_added / pin_removed (lambdas/core/events.ts).
  */
 
 /** pins.list reads at most this many pins (newest message first), and returns those that fit HTTP_PAGE_BYTES. */

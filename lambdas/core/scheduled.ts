@@ -9,6 +9,7 @@ import { ClientError } from './errors';
 import { toSlackMessage } from './format';
 import { checkText, hasRich, storeMessage, storedText } from './messages';
 import { table } from './ports';
+import { takeMessageToken } from './rate-limit';
 import { isTs } from './ts';
 
 /*
@@ -71,6 +72,8 @@ export async function scheduleMessage(caller: Caller, input: ScheduleInput, now 
   const { channel } = await memberAccess(caller, input.channelId);
   if (channel.archived === true) throw new ClientError('is_archived');
   if (input.threadTs !== undefined && !isTs(input.threadTs)) throw new ClientError('thread_not_found');
+  // Charged now, as a send: the deliverer posts without a token, so the channel's send rate holds for scheduled messages too.
+  await takeMessageToken(caller.userId, input.channelId);
   const scheduledId = `Q${ulid(postAt * 1000)}`;
   const item = {
     scheduledId, dueMinute: minuteOf(postAt), postAt, channelId: input.channelId, teamId: caller.teamId, userId: caller.userId, userName: caller.userName,

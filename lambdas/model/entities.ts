@@ -179,8 +179,7 @@ export const Message = new Entity({
   },
 });
 
-// A message pinned to its conversation (pins.add). Its sort key is outside the stream filter's
-// (FANOUT_SORT_KEYS), so pinning invokes no fan-out.
+// A message pinned to its conversation (pins.add); the fan-out tells the members (pin_added, pin_removed).
 export const Pin = new Entity({
   model: { entity: 'pin', service: ENTITY_SERVICE, version: '1' },
   attributes: {

@@ -21,6 +21,8 @@ export const FANOUT_SORT_KEYS = {
   channelMeta: 'META',
   /** chat.postEphemeral's message to one user: delivered live, never to an inbox or history. */
   ephemeralPrefix: 'EPH#',
+  /** A pin: pin_added / pin_removed to the members. */
+  pinPrefix: 'PIN#',
 } as const;
 
 /**

@@ -1,5 +1,5 @@
-import { Channel, EphemeralMessage, Membership, Message } from './entities';
-import type { ChannelItem, EphemeralItem, MembershipItem, MessageItem } from './service';
+import { Channel, EphemeralMessage, Membership, Message, Pin } from './entities';
+import type { ChannelItem, EphemeralItem, MembershipItem, MessageItem, PinItem } from './service';
 import type { Item } from './store';
 
 /** ElectroDB's `Entity.ownsItem` (public at run time; its typings in 3.9 leave it out). */
@@ -13,7 +13,8 @@ export type StoredItem =
   | { entity: 'message'; item: MessageItem }
   | { entity: 'membership'; item: MembershipItem }
   | { entity: 'channel'; item: ChannelItem }
-  | { entity: 'ephemeral'; item: EphemeralItem };
+  | { entity: 'ephemeral'; item: EphemeralItem }
+  | { entity: 'pin'; item: PinItem };
 
 // What a raw item (a stream image) is, by the entity that owns it; undefined for every other item
 export function storedItem(raw: Item | undefined): StoredItem | undefined {
@@ -29,6 +30,10 @@ export function storedItem(raw: Item | undefined): StoredItem | undefined {
   if (owns(EphemeralMessage, raw)) {
     const item = EphemeralMessage.parse({ Item: raw }).data;
     return item ? { entity: 'ephemeral', item } : undefined;
+  }
+  if (owns(Pin, raw)) {
+    const item = Pin.parse({ Item: raw }).data;
+    return item ? { entity: 'pin', item } : undefined;
   }
   if (owns(Channel, raw)) {
     const item = Channel.parse({ Item: raw }).data;

@@ -275,11 +275,11 @@ describe('fan-out', () => {
       StartingPosition: 'TRIM_HORIZON',
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(fanout.deadLetterQueue), 'Arn'] } } },
       FilterCriteria: {
-        Filters: [{ Pattern: '{"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MSG#"},{"prefix":"MEM#"},"META",{"prefix":"EPH#"}]}}}}' }],
+        Filters: [{ Pattern: '{"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MSG#"},{"prefix":"MEM#"},"META",{"prefix":"EPH#"},{"prefix":"PIN#"}]}}}}' }],
       },
     });
     // The pattern is built from the shared constants, not retyped.
-    expect(FANOUT_SORT_KEYS).toEqual({ messagePrefix: 'MSG#', membershipPrefix: 'MEM#', channelMeta: 'META', ephemeralPrefix: 'EPH#' });
+    expect(FANOUT_SORT_KEYS).toEqual({ messagePrefix: 'MSG#', membershipPrefix: 'MEM#', channelMeta: 'META', ephemeralPrefix: 'EPH#', pinPrefix: 'PIN#' });
   });
 
   test('dead-letter queue is encrypted and TLS-only, with an alarm while it holds anything', () => {

@@ -305,10 +305,13 @@ describe('files.info / files.delete', () => {
 
 describe('pins.add / pins.remove / pins.list', () => {
   test('members pin and unpin; pins.list gives Slack items newest first; already_pinned, no_pin, message_not_found, channel_not_found', async () => {
-    const { alice, asAlice, asBob, asEve, channel, evesChannel } = await setUp('pins');
+    const { alice, bob, asAlice, asBob, asEve, channel, evesChannel } = await setUp('pins');
     const first = await asAlice.chat.postMessage({ channel, text: 'first' });
     const second = await asAlice.chat.postMessage({ channel, text: 'second' });
+    const live = await devices.connect(bob, 'bob-pins');
+    const added = live.waitFor((f) => f.type === 'pin_added', LIVE_MS);
     await asAlice.pins.add({ channel, timestamp: first.ts! });
+    expect(await added).toMatchObject({ user: alice.userId, channel_id: channel, item: { type: 'message', channel, created_by: alice.userId, message: { ts: first.ts } } });
     await asBob.pins.add({ channel, timestamp: second.ts! });
     expect(await errorOf(asBob.pins.add({ channel, timestamp: first.ts! }))).toBe('already_pinned');
     const list = await asBob.pins.list({ channel });
@@ -316,7 +319,9 @@ describe('pins.add / pins.remove / pins.list', () => {
       ['message', channel, 'second', expect.any(String)],
       ['message', channel, 'first', alice.userId],
     ]);
+    const removed = live.waitFor((f) => f.type === 'pin_removed', LIVE_MS);
     await asBob.pins.remove({ channel, timestamp: first.ts! });
+    expect(await removed).toMatchObject({ channel_id: channel, item: { message: { ts: first.ts } } });
     expect(await errorOf(asBob.pins.remove({ channel, timestamp: first.ts! }))).toBe('no_pin');
     expect((await asAlice.pins.list({ channel })).items?.map((i) => i.message?.text)).toEqual(['second']);
     // A deleted message leaves the list.

@@ -244,6 +244,20 @@ describe('eventsFor: ephemeral messages', () => {
   });
 });
 
+describe('eventsFor: pins', () => {
+  const pin = { __edb_e__: 'pin', __edb_v__: '1', pk: 'CH#C1', sk: `PIN#${TS}`, channelId: 'C1', ts: TS, pinnedBy: 'U2', createdAt: 1_700_000_000_000 };
+  it('pin_added and pin_removed to the members, naming the message by ts', () => {
+    const added = eventsFor({ id: 'rec-1', kind: 'INSERT', newItem: pin });
+    expect(added.map((o) => [o.audience, o.event.type])).toEqual([[{ kind: 'channel' }, 'pin_added']]);
+    expect(added[0].event).toMatchObject({
+      user: 'U2', channel_id: 'C1', event_ts: TS,
+      item: { type: 'message', channel: 'C1', created: 1_700_000_000, created_by: 'U2', message: { type: 'message', ts: TS } },
+    });
+    expect(eventsFor({ id: 'rec-2', kind: 'REMOVE', oldItem: pin }).map((o) => o.event.type)).toEqual(['pin_removed']);
+    expect(eventsFor({ id: 'rec-3', kind: 'MODIFY', oldItem: pin, newItem: pin })).toEqual([]);
+  });
+});
+
 describe('eventsFor: other entities and event ids', () => {
   it.each(['user', 'connection', 'inboxEntry', 'sentMessage', ''])('gives nothing for entity %p', (entity) => {
     expect(eventsFor({ id: 'rec-1', kind: 'INSERT', newItem: { ...message(), __edb_e__: entity } })).toEqual([]);
