@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import type { Caller } from './caller';
 import { checkRichContent } from './blocks';
+import { jsonBytes, LIVE_EVENT_BYTES } from './budgets';
 import { memberAccess } from './channels';
 import { ClientError } from './errors';
 import { checkText, hasRich, storedText } from './messages';
@@ -10,6 +11,8 @@ import { isTs } from './ts';
 
 /** How long an ephemeral message's item stays (TTL): it exists only for the stream record that carries it. */
 const EPHEMERAL_SECONDS = 60 * 60;
+/** Room for the event's other fields (ids, ts, channel) beside its text, blocks and attachments. */
+const EVENT_ENVELOPE_BYTES = 2 * 1024;
 
 export interface EphemeralInput {
   channelId: string;
@@ -33,10 +36,13 @@ export async function postEphemeral(caller: Caller, input: EphemeralInput) {
   if (channel.archived === true) throw new ClientError('is_archived');
   if (input.user !== caller.userId && !(await table().memberships.get(input.channelId, input.user))) throw new ClientError('user_not_in_channel');
   if (input.threadTs !== undefined && !isTs(input.threadTs)) throw new ClientError('thread_not_found');
+  const text = storedText(input.text, rich);
+  // It is never stored for reading, so it must reach the device whole: a reference (body_omitted) would point at nothing.
+  if (jsonBytes({ text, blocks: rich.blocksJson, attachments: rich.attachmentsJson }) > LIVE_EVENT_BYTES - EVENT_ENVELOPE_BYTES) throw new ClientError('msg_too_long');
   await takeMessageToken(caller.userId, input.channelId);
   const ts = ulid();
   await table().ephemeral.put({
-    channelId: input.channelId, ts, userId: caller.userId, toUserId: input.user, text: storedText(input.text, rich),
+    channelId: input.channelId, ts, userId: caller.userId, toUserId: input.user, text,
     ...(input.threadTs ? { threadTs: input.threadTs } : {}),
     ...(rich.blocksJson ? { blocks: rich.blocksJson } : {}),
     ...(rich.attachmentsJson ? { attachments: rich.attachmentsJson } : {}),

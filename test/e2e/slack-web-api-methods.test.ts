@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { LogLevel, WebClient, type WebAPICallResult } from '@slack/web-api';
-import { target } from './harness/target';
+import { api, target } from './harness/target';
 import { call, Devices, eventually, LIVE_MS, newTeam, online, person, syncAll, type Person } from './support';
 
 /*
@@ -362,6 +362,8 @@ describe('chat.postEphemeral', () => {
 
     expect(await errorOf(asAlice.chat.postEphemeral({ channel, user: dave.userId, text: 'x' }))).toBe('user_not_in_channel');
     expect(await errorOf(asAlice.chat.postEphemeral({ channel, user: bob.userId, text: '' }))).toBe('no_text');
+    // Never readable later, so it must fit one live message whole (128 KB): 40,000 control characters are 240 KB of JSON.
+    expect((await api(alice.token, 'chat.postEphemeral', { channel, user: bob.userId, text: '\u0001'.repeat(40_000) })).body).toMatchObject({ ok: false, error: 'msg_too_long' });
     expect(await errorOf(asEve.chat.postEphemeral({ channel, user: bob.userId, text: 'x' }))).toBe('channel_not_found');
     expect(await errorOf(asAlice.chat.postEphemeral({ channel, user: eve.userId, text: 'x' }))).toBe('user_not_in_channel');
   });
