@@ -1,4 +1,4 @@
-import { HIGHLIGHT, type ResolvedQuery, type SearchOptions } from './search-index';
+import { HIGHLIGHT, MAX_PAGE, type ResolvedQuery, type SearchOptions } from './search-index';
 
 /** A character as an SQL expression: the highlight markers are constants, not parameters. */
 const sqlChar = (c: string) => `char(${c.codePointAt(0)})`;
@@ -13,16 +13,16 @@ const sqlChar = (c: string) => `char(${c.codePointAt(0)})`;
  * newest-first is FTS5's own rowid order and stops at the page, and dates are rowid ranges. The
  * words, a narrow in: or from:, and the has:/is: flags are all terms of one FTS5 expression, whose
  * posting lists FTS5 intersects instead of reading every message that has one of them. Relevance
- * ranks the newest RANKED_CANDIDATES matches with bm25; totals are counted up to TOTAL_CAP, all
- * that Slack's paging (100 pages of 100) can reach.
+ * ranks the newest RANKED_CANDIDATES matches with bm25; totals are counted as far as Slack's paging
+ * can reach (100 pages of the page size asked for, so 2,000 at the default 20).
  */
 
 export type SqlValue = string | number | bigint;
 
 /** The newest matches that relevance sorting ranks (more when the page asked for lies beyond). */
 export const RANKED_CANDIDATES = 2_000;
-/** Totals are exact up to this many hits and say this many beyond. */
-export const TOTAL_CAP = 10_000;
+/** Totals are exact up to what MAX_PAGE pages of the page size can show, and say that many beyond. */
+export const totalCap = (limit: number) => MAX_PAGE * limit;
 /** Up to this many conversations or authors are matched inside the FTS5 expression. */
 export const NARROW = 20;
 /** Rowids per millisecond (sqlite-index.ts timeRowid). */
@@ -33,7 +33,7 @@ export const FLAG_TOKENS = { hasLink: 'haslink', hasReaction: 'hasreaction', isT
 export interface SearchSql {
   /** The page of hits: binds `params` then `page`. */
   select: string;
-  /** min(hits, TOTAL_CAP): binds `params`. */
+  /** min(hits, totalCap(limit)): binds `params`. */
   count: string;
   params: SqlValue[];
   /** limit and offset. */
@@ -112,7 +112,7 @@ export function buildSearchSql(q: ResolvedQuery, options: SearchOptions): Search
   const columns = 'm.rowid AS id, m.text, m.channel_id, m.ts, m.user_id, m.thread_ts, m.has_reaction, m.edited_by, m.edited_ts';
   // bm25 is lower for better matches (Slack's score is higher), and weighs the text column alone.
   const score = ranked ? '-bm25(messages_fts, 1, 0, 0, 0)' : '0';
-  const count = `SELECT count(*) AS total FROM (SELECT 1 FROM ${from} WHERE ${conditions} LIMIT ${TOTAL_CAP})`;
+  const count = `SELECT count(*) AS total FROM (SELECT 1 FROM ${from} WHERE ${conditions} LIMIT ${totalCap(options.limit)})`;
   const page: [number, number] = [options.limit, options.offset];
   const highlight = ranked && options.highlight
     ? { highlight: `SELECT rowid AS id, highlight(messages_fts, 0, ${sqlChar(HIGHLIGHT.start)}, ${sqlChar(HIGHLIGHT.end)}) AS text FROM messages_fts WHERE messages_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`, highlightMatch: match }

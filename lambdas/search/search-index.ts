@@ -78,5 +78,9 @@ export interface SearchIndex {
   search(query: ResolvedQuery, options: SearchOptions): Promise<SearchPage>;
 }
 
+/** Slack caps paging at 100 pages of at most 100. */
+export const MAX_COUNT = 100;
+export const MAX_PAGE = 100;
+
 /** Slack's highlight markers (private-use characters, so they never occur in typed text). */
 export const HIGHLIGHT = { start: '\ue000', end: '\ue001' } as const;

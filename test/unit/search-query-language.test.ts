@@ -1,5 +1,5 @@
 import { dateRange, parseQuery, QUERY_LIMITS } from '../../lambdas/search/query-language';
-import { buildSearchSql, exclusionExpression, matchExpression, NARROW, RANKED_CANDIDATES, ROWIDS_PER_MS, textExpression, TOTAL_CAP } from '../../lambdas/search/fts-sql';
+import { buildSearchSql, exclusionExpression, matchExpression, NARROW, RANKED_CANDIDATES, ROWIDS_PER_MS, textExpression, totalCap } from '../../lambdas/search/fts-sql';
 import type { ResolvedQuery } from '../../lambdas/search/search-index';
 
 const errorOf = (f: () => unknown) => {
@@ -102,7 +102,8 @@ describe('the FTS5 expression and SQL', () => {
     expect(sql.select).toContain(`-bm25(messages_fts, 1, 0, 0, 0) AS score FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid`);
     expect(sql.select).toContain(`ORDER BY messages_fts.rowid DESC LIMIT ${RANKED_CANDIDATES}) c`);
     expect(sql.select).toContain('ORDER BY c.score DESC, m.rowid DESC LIMIT ? OFFSET ?');
-    expect(sql.count).toContain(`LIMIT ${TOTAL_CAP})`);
+    expect(sql.count).toContain(`LIMIT ${totalCap(20)})`);
+    expect(totalCap(20)).toBe(2_000);
     expect(sql.highlight).toBeUndefined();
     const deep = buildSearchSql(resolved({ words: ['deploy'] }), { sort: 'score', sortDir: 'desc', highlight: false, limit: 100, offset: 9_900 });
     expect(deep.select).toContain('LIMIT 10000) c');
