@@ -53,4 +53,4 @@ export async function indexRecords(index: SearchIndex, event: DynamoDBStreamEven
   return { batchItemFailures: [] };
 }
 
-export const handler = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => indexRecords(searchIndex(), event);
+export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => indexRecords(searchIndex(), event);

@@ -329,3 +329,28 @@ describe('OpenSearchIndex: _search', () => {
     });
   });
 });
+
+describe('searchIndex(): the engine SEARCH_ENGINE names', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+  const openWith = (env: Record<string, string>) => {
+    Object.assign(process.env, env);
+    let opened: unknown;
+    jest.isolateModules(() => {
+      opened = (require('../../lambdas/search/index-file') as typeof import('../../lambdas/search/index-file')).searchIndex();
+    });
+    // A class of the isolated module registry: told apart by name.
+    return (opened as object).constructor.name;
+  };
+
+  it('sqlite by default, opensearch with its endpoint and region, anything else refused at the cold start', () => {
+    delete process.env.SEARCH_ENGINE;
+    expect(openWith({ SEARCH_INDEX_PATH: ':memory:' })).toBe('SqliteSearchIndex');
+    expect(openWith({ SEARCH_ENGINE: 'opensearch', SEARCH_ENDPOINT: endpoint, AWS_REGION: REGION })).toBe('OpenSearchIndex');
+    delete process.env.SEARCH_ENDPOINT;
+    expect(() => openWith({ SEARCH_ENGINE: 'opensearch' })).toThrow('missing environment variable SEARCH_ENDPOINT');
+    expect(() => openWith({ SEARCH_ENGINE: 'elastic' })).toThrow('SEARCH_ENGINE must be sqlite or opensearch, got elastic');
+  });
+});
