@@ -10,16 +10,24 @@ import { HIGHLIGHT, type IndexChange, type IndexedMessage, type ResolvedQuery, t
 
 /**
  * The index: one primary shard (a workspace's messages are small next to a shard's comfortable
- * 10-50 GB), no replica (the stack's domain is one node; raise it with the node count). `folded`
- * is the standard tokenizer with lowercase and asciifolding, the counterpart of FTS5's `unicode61
- * remove_diacritics 2` without the ICU plugin; `index_prefixes` (2-5 characters) serves the word
- * being typed as one term lookup, like FTS5's prefix indexes. Ids are keywords; `dynamic: strict`
- * refuses a field this mapping does not name.
+ * 10-50 GB), no replica (the stack's domain is one node; raise it with the node count).
+ *
+ * `folded` is the counterpart of FTS5's `unicode61 remove_diacritics 2`, without the ICU plugin: a
+ * word is a run of letters and digits (as unicode61 splits; the standard tokenizer would keep
+ * `example.com`, `3.14` and `don't` whole, so "example" would miss a link), lowercased, accents
+ * folded by asciifolding, and cut at 255 characters (Lucene refuses a term over 32 KB, and a query
+ * word is at most 100). `index_prefixes` (2-5 characters) serves the word being typed as one term
+ * lookup, like FTS5's prefix indexes. Ids are keywords; `dynamic: strict` refuses a field this
+ * mapping does not name.
  */
 export const INDEX_DEFINITION = {
   settings: {
     index: { number_of_shards: 1, number_of_replicas: 0 },
-    analysis: { analyzer: { folded: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding'] } } },
+    analysis: {
+      tokenizer: { letters_and_digits: { type: 'pattern', pattern: '[^\\p{L}\\p{N}]+' } },
+      filter: { long_words: { type: 'truncate', length: 255 } },
+      analyzer: { folded: { type: 'custom', tokenizer: 'letters_and_digits', filter: ['lowercase', 'asciifolding', 'long_words'] } },
+    },
   },
   mappings: {
     dynamic: 'strict',

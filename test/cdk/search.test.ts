@@ -160,7 +160,7 @@ describe('search with -c search=opensearch', () => {
     expect(res[id(os.handler)].Properties.Timeout).toBe(10);
     expect(res[id(os.indexer)].Properties.Environment.Variables.SEARCH_REQUEST_TIMEOUT_MS).toBeUndefined();
     // The same stream discipline as with SQLite.
-    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: id(os.indexer) }, MaximumRetryAttempts: 10, BisectBatchOnFunctionError: true });
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: id(os.indexer) }, MaximumRetryAttempts: 10, BisectBatchOnFunctionError: true, StartingPosition: 'TRIM_HORIZON' });
   });
 
   test('cdk-nag reports no unacknowledged finding', () => {

@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import { bulkBodies, pageOf, searchBody, type MessageDocument } from '../../lambdas/search/opensearch-requests';
+import { bulkBodies, INDEX_DEFINITION, pageOf, searchBody, type MessageDocument } from '../../lambdas/search/opensearch-requests';
 import type { IndexChange, IndexedMessage, ResolvedQuery, SearchOptions, SearchPage } from '../../lambdas/search/search-index';
 import { SqliteSearchIndex } from '../../lambdas/search/sqlite-index';
 
@@ -7,15 +7,19 @@ import { SqliteSearchIndex } from '../../lambdas/search/sqlite-index';
  * The same resolved queries through both engines' mappings, over the same messages. The SQLite side
  * is the real engine; the OpenSearch side is what our code sends (the `_bulk` lines, the `_search`
  * body) evaluated by a model of the few query clauses it uses (bool, match_phrase,
- * match_phrase_prefix, term, terms, range, sort, from/size) with the folded analyzer approximated as
- * letters-and-digits tokens, lowercased, accents stripped; its answer goes back through pageOf. So it
+ * match_phrase_prefix, term, terms, range, sort, from/size) with the mapping's analyzer (its
+ * tokenizer pattern, lowercase, accents stripped); its answer goes back through pageOf. So it
  * checks that the translation keeps the SQL's meaning (which words, which filters, which bounds are
  * inclusive, which order, which page), not OpenSearch itself, which does not run here, and not its
  * scores (bm25 differs between the two: score-sorted pages are compared as sets).
  */
 
+// The mapping's own tokenizer pattern (Java's \p{L} and \p{N} are JavaScript's with the u flag),
+// lowercase, asciifolding approximated by stripping combining marks, truncate.
+const { tokenizer, filter } = INDEX_DEFINITION.settings.analysis;
+const split = new RegExp(tokenizer.letters_and_digits.pattern, 'u');
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-const tokens = (s: string) => fold(s).match(/[\p{L}\p{N}]+/gu) ?? [];
+const tokens = (s: string) => fold(s).split(split).filter(Boolean).map((t) => t.slice(0, filter.long_words.length));
 
 type Clause = Record<string, any>;
 
@@ -108,6 +112,7 @@ const MESSAGES: IndexedMessage[] = [
   message('Déploiement du café', { channelId: 'C2', hasReaction: true }),
   message('e-mail the release team', { userId: 'U2', sentAt: T0 - 3 * DAY }),
   message('mail room', { sentAt: T0 }),
+  message("see example.com/docs, don't wait, pi is 3.14", { userId: 'U2' }),
 ];
 const REMOVED = message('removed release message');
 
@@ -139,6 +144,9 @@ const CASES: Array<[string, Partial<ResolvedQuery>]> = [
   ['is:thread', { isThread: true }],
   ['modifiers only', { userIds: ['U1'] }],
   ['nothing matches', { words: ['zebra'] }],
+  ['a word inside a host name', { words: ['example'] }],
+  ['a word before an apostrophe', { words: ['don'] }],
+  ['a number split at its dot', { words: ['14'] }],
 ];
 
 const OPTIONS: Array<[string, SearchOptions]> = [

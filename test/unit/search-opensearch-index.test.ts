@@ -104,7 +104,15 @@ describe('OpenSearchIndex: writes', () => {
     expect(received.map((r) => `${r.method} ${r.path}`)).toEqual(['HEAD /messages', 'PUT /messages', 'POST /messages/_bulk']);
     received.forEach(expectSignedForEs);
     expect(JSON.parse(received[1].body)).toEqual(INDEX_DEFINITION);
-    expect(INDEX_DEFINITION.settings.analysis.analyzer.folded).toEqual({ type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding'] });
+    const mapping = JSON.parse(received[1].body);
+    expect(mapping.settings.analysis).toEqual({
+      tokenizer: { letters_and_digits: { type: 'pattern', pattern: '[^\\p{L}\\p{N}]+' } },
+      filter: { long_words: { type: 'truncate', length: 255 } },
+      analyzer: { folded: { type: 'custom', tokenizer: 'letters_and_digits', filter: ['lowercase', 'asciifolding', 'long_words'] } },
+    });
+    expect(mapping.mappings.properties.text).toEqual({ type: 'text', analyzer: 'folded', index_prefixes: { min_chars: 2, max_chars: 5 } });
+    expect(mapping.mappings.properties.channel_id).toEqual({ type: 'keyword' });
+    expect(mapping.mappings.dynamic).toBe('strict');
     const bulk = received[2];
     expect(bulk.headers['content-type']).toBe('application/x-ndjson');
     expect(bulk.body.endsWith('\n')).toBe(true);
@@ -168,7 +176,7 @@ describe('OpenSearchIndex: writes', () => {
     }
   });
 
-  it('throws SearchEngineUnavailable for 429 and 5xx (the request or one item), for a timeout and for a refused connection', async () => {
+  it('throws SearchEngineUnavailable for 429 and 5xx (the request or one item), for a timeout and for a refused connection; a refused request (403) throws too', async () => {
     const index = openIndex({ timeoutMs: 300 });
     const change: IndexChange = { kind: 'remove', channelId: 'C1', ts: 'X' };
     answers.push({ status: 200 }, { status: 429, body: { error: { type: 'es_rejected_execution_exception' } } });
@@ -177,6 +185,8 @@ describe('OpenSearchIndex: writes', () => {
     await expect(index.apply([change])).rejects.toMatchObject({ name: 'SearchEngineUnavailable', status: 503 });
     answers.push({ status: 200, body: { errors: true, items: [{ delete: { _id: 'C1:X', status: 429, error: { type: 'es_rejected_execution_exception' } } }] } });
     await expect(index.apply([change])).rejects.toMatchObject({ status: 429 });
+    answers.push({ status: 403, body: { message: 'User: arn:aws:sts::1:assumed-role/x is not authorized' } });
+    await expect(index.apply([change])).rejects.toThrow('_bulk: 403');
     answers.push('hang');
     await expect(index.apply([change])).rejects.toThrow(/no answer within 300 ms/);
     const closed = new OpenSearchIndex({ endpoint: 'http://127.0.0.1:1', region: REGION, index: 'messages', credentials: CREDENTIALS, timeoutMs: 1000, maxBulkBytes: 1 << 20 });
