@@ -107,6 +107,8 @@ describe('search with -c search=opensearch', () => {
       VPCOptions: { SubnetIds: [{ Ref: expect.stringMatching(/^SearchVpcsearchSubnet1/) }], SecurityGroupIds: [{ 'Fn::GetAtt': [id(os.domainSecurityGroup!), 'GroupId'] }] },
     });
     expect(domain.Properties.DomainName).toMatch(/^[a-z][a-z0-9-]{2,27}$/);
+    // Kept when the stack goes (CDK's default for a domain): it bills until deleted by hand.
+    expect(domain).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     // No EFS and no NAT in this mode: the functions reach DynamoDB by the gateway endpoint and the domain inside the VPC.
     t.resourceCountIs('AWS::EFS::FileSystem', 0);
     t.resourceCountIs('AWS::EC2::NatGateway', 0);

@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ulid } from 'ulid';
+import { MAX_COUNT, MAX_PAGE } from '../../lambdas/search/messages';
 import { OpenSearchIndex, SearchEngineUnavailable } from '../../lambdas/search/opensearch-index';
 import { INDEX_DEFINITION, PREFIX_MAX_EXPANSIONS } from '../../lambdas/search/opensearch-requests';
 import { HIGHLIGHT, type IndexChange, type IndexedMessage, type ResolvedQuery, type SearchOptions } from '../../lambdas/search/search-index';
@@ -281,6 +282,11 @@ describe('OpenSearchIndex: _search', () => {
     expect(modifiersOnly.sort).toEqual([{ ts: { order: 'asc' } }]);
     expect(modifiersOnly).not.toHaveProperty('track_scores');
     expect((await bodyOf({ words: ['x'] }, { sortDir: 'asc' })).sort).toEqual([{ _score: { order: 'asc' } }, { ts: { order: 'desc' } }]);
+  });
+
+  it('the deepest page search.messages allows stays within OpenSearch\'s default result window (from + size ≤ 10,000)', async () => {
+    const deepest = await bodyOf({ words: ['x'] }, { limit: MAX_COUNT, offset: (MAX_PAGE - 1) * MAX_COUNT });
+    expect(deepest.from + deepest.size).toBeLessThanOrEqual(10_000);
   });
 
   it('highlight asks for the whole text with Slack\'s markers, only when words matched', async () => {
