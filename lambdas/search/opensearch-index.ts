@@ -113,8 +113,9 @@ export class OpenSearchIndex implements SearchIndex {
     if (reply.errors !== true) return;
     let unavailable: BulkItem | undefined;
     for (const entry of reply.items as Array<Record<string, BulkItem>>) {
-      const [[action, item]] = Object.entries(entry);
-      const status = item.status ?? 0;
+      const [action, item] = Object.entries(entry ?? {})[0] ?? [];
+      if (typeof item?.status !== 'number') throw new UnexpectedResponse('_bulk item without a status');
+      const status = item.status;
       if (status < 300 || (action === 'delete' && status === 404)) continue;
       if (retryable(status)) {
         unavailable ??= item;
