@@ -96,9 +96,11 @@ class ModelDomain {
 const T0 = Date.UTC(2024, 2, 10, 12);
 const DAY = 86_400_000;
 let n = 0;
+// The ts carries the time (documents.ts: sentAt is the ts's time), as in the table.
 const message = (text: string, over: Partial<IndexedMessage> = {}): IndexedMessage => {
-  const ts = ulid(T0 + n++ * 1000);
-  return { teamId: 'T1', channelId: 'C1', ts, userId: 'U1', threadTs: ts, text, sentAt: T0 - n * 3600_000, isThread: false, hasLink: false, hasReaction: false, ...over };
+  const sentAt = (over.sentAt ?? T0 - ++n * 3600_000) + (n % 7);
+  const ts = ulid(sentAt);
+  return { teamId: 'T1', channelId: 'C1', ts, userId: 'U1', threadTs: ts, text, isThread: false, hasLink: false, hasReaction: false, ...over, sentAt };
 };
 
 const MESSAGES: IndexedMessage[] = [

@@ -195,6 +195,7 @@ describe('OpenSearchIndex: writes', () => {
   });
 
   it('in the stream indexer: an unavailable domain fails the batch for a retry from the first record; a refused document does not', async () => {
+    const tsOf = (n: number) => `01HS0000000000000000000${n}ZZ`;
     const record = (n: number, text: string) => ({
       eventID: `e${n}`,
       eventName: 'INSERT' as const,
@@ -202,7 +203,7 @@ describe('OpenSearchIndex: writes', () => {
         SequenceNumber: `${n}`,
         Keys: { pk: { S: 'C1' }, sk: { S: `MSG#${n}` } },
         NewImage: {
-          __edb_e__: { S: 'message' }, __edb_v__: { S: '1' }, channelId: { S: 'C1' }, ts: { S: `T${n}` }, threadTs: { S: `T${n}` },
+          __edb_e__: { S: 'message' }, __edb_v__: { S: '1' }, channelId: { S: 'C1' }, ts: { S: tsOf(n) }, threadTs: { S: tsOf(n) },
           teamId: { S: 'T1' }, userId: { S: 'U1' }, text: { S: text }, createdAt: { N: String(T0) },
         },
       },
@@ -214,7 +215,7 @@ describe('OpenSearchIndex: writes', () => {
       // The batch's _bulk gets 503, then record by record: the first record's gets 503 too.
       answers.push({ status: 200 }, { status: 503 }, { status: 503 });
       await expect(indexRecords(index, event)).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: '1' }] });
-      answers.push({ status: 200, body: { errors: true, items: [{ index: { _id: 'C1:T1', status: 400, error: { type: 'illegal_argument_exception' } } }, { index: { _id: 'C1:T2', status: 201 } }] } });
+      answers.push({ status: 200, body: { errors: true, items: [{ index: { _id: `C1:${tsOf(1)}`, status: 400, error: { type: 'illegal_argument_exception' } } }, { index: { _id: `C1:${tsOf(2)}`, status: 201 } }] } });
       await expect(indexRecords(index, event)).resolves.toEqual({ batchItemFailures: [] });
       expect(received.filter((r) => r.path === '/messages/_bulk').map((r) => ndjson(r.body).length)).toEqual([4, 2, 4]);
     } finally {

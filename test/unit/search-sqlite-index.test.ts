@@ -188,6 +188,7 @@ describe('indexChangeFor', () => {
     const { teamId: _t, createdAt: _c, ...partial } = msg;
     expect(() => indexChangeFor({ id: '8', kind: 'INSERT', newItem: partial })).toThrow(TypeError);
     expect(() => indexChangeFor({ id: '9', kind: 'INSERT', newItem: { ...msg, userId: 7 } })).toThrow(/userId/);
+    expect(() => indexChangeFor({ id: '11', kind: 'INSERT', newItem: { ...msg, ts: 'POISON' } })).toThrow(TypeError);
     expect(indexChangeFor({ id: '10', kind: 'REMOVE', oldItem: partial })).toEqual({ kind: 'remove', channelId: 'C1', ts: msg.ts });
   });
 });
