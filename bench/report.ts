@@ -2,6 +2,7 @@ import type { Cost, PerMessage } from './cost';
 import type { BundleResult } from './scenarios/bundles';
 import type { FanoutRow } from './scenarios/fanout';
 import type { HistoryResult } from './scenarios/history';
+import { searchLines, type SearchBenchResult } from './scenarios/search';
 import { latencyChart, lineChart } from './svg';
 
 /* The result file's shape, the targets it is judged against, its Markdown summary and its charts. */
@@ -19,6 +20,8 @@ export interface BenchResult {
   fanout_run?: { connected: Record<string, number>; connect_seconds: number; stopped: string | null };
   history: HistoryResult | { ms: number; rru: number };
   bundles: BundleResult[];
+  /** The search index alone (bench/scenarios/search.ts); absent in results written before it existed. */
+  search?: SearchBenchResult;
   cost_per_million_usd: Cost & { per_message: PerMessage };
   targets: Target[];
   /** Latency samples for the chart (not summarised elsewhere); dropped from latest.json when large. */
@@ -33,7 +36,7 @@ export interface Target {
 
 const BUNDLE_LIMIT_KB = 250;
 
-export function judge(r: Pick<BenchResult, 'fanout' | 'baseline_scan' | 'bundles' | 'cost_per_million_usd'>): Target[] {
+export function judge(r: Pick<BenchResult, 'fanout' | 'baseline_scan' | 'bundles' | 'cost_per_million_usd' | 'search'>): Target[] {
   const targets: Target[] = [];
   const pairs = r.fanout.map((row) => ({ row, scan: r.baseline_scan.find((b) => b.members === row.members) }));
   const ratios = pairs.filter((p) => p.scan && p.row.rru_per_message > 0).map((p) => ({ online: p.row.online, connections: p.row.connections, ratio: p.scan!.rru_per_message / p.row.rru_per_message }));
@@ -58,6 +61,16 @@ export function judge(r: Pick<BenchResult, 'fanout' | 'baseline_scan' | 'bundles
     met: Number.isFinite(c.overFloor) ? c.overFloor <= 0.1 : null,
     detail: `$${c.total} vs floor $${c.floor} (${Math.round(c.overFloor * 100)}% above)`,
   });
+  if (r.search) {
+    const s = r.search;
+    const at = `${s.messages.toLocaleString('en-US')} messages`;
+    targets.push({
+      name: 'search p95 ≤ 200 ms for every kind of query at 1,000,000 messages',
+      met: s.messages >= 1_000_000 ? s.worst_p95_ms <= 200 : null,
+      detail: `${s.messages >= 1_000_000 ? '' : `measured at ${at} only; `}worst p95 ${s.worst_p95_ms} ms (${s.queries.find((q) => q.p95_ms === s.worst_p95_ms)?.kind})`,
+    });
+    targets.push({ name: 'search indexing keeps up with 100 msg/s', met: s.index_msgs_per_s >= 100, detail: `${s.index_msgs_per_s} msg/s at ${at}` });
+  }
   return targets;
 }
 
@@ -94,6 +107,7 @@ export function markdown(r: BenchResult): string {
   lines.push(`| DynamoDB write units | ${n(p.writeUnits, 2)} | ${n(c.breakdown.dynamodbWrites, 2)} |`);
   lines.push(`| DynamoDB read units | ${n(p.readUnits, 2)} | ${n(c.breakdown.dynamodbReads, 2)} |`);
   lines.push(`| **total** | | **${n(c.total, 2)}** |`, `| floor: API Gateway WebSocket messages alone (${n(p.floorWebsocketMessages, 1)}) | | ${n(c.floor, 2)} |`, '');
+  if (r.search) lines.push('## Search index (SQLite FTS5)', '', ...searchLines(r.search), '');
   lines.push('Settings: `' + JSON.stringify(r.settings) + '`', '');
   return lines.join('\n');
 }

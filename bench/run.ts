@@ -13,6 +13,7 @@ import type { BenchContext } from './scenarios/context';
 import { BASELINE_CALLER } from './scenarios/baseline';
 import { runFanout } from './scenarios/fanout';
 import { runHistory } from './scenarios/history';
+import { runSearchBench } from './scenarios/search';
 import { openTable } from './seed';
 
 /*
@@ -27,9 +28,9 @@ const ROOT = resolve(__dirname, '..');
 export type Mode = 'full' | 'quick' | 'smoke';
 
 export const SETTINGS = {
-  full: { chat: { channels: 20, membersPerChannel: 10, rate: 20, seconds: 60, peakSeconds: 10, peakRate: 100 }, sizes: [10, 100, 1000, 10000], budgetSeconds: 900, initRuns: 11, historyCalls: 50, bundleLimit: Infinity, analyse: true },
-  quick: { chat: { channels: 10, membersPerChannel: 10, rate: 5, seconds: 20, peakSeconds: 5, peakRate: 20 }, sizes: [10, 100, 1000], budgetSeconds: 120, initRuns: 5, historyCalls: 20, bundleLimit: Infinity, analyse: true },
-  smoke: { chat: { channels: 1, membersPerChannel: 10, rate: 5, seconds: 1, peakSeconds: 0, peakRate: 0 }, sizes: [10], budgetSeconds: 30, initRuns: 1, historyCalls: 2, bundleLimit: 1, analyse: false },
+  full: { chat: { channels: 20, membersPerChannel: 10, rate: 20, seconds: 60, peakSeconds: 10, peakRate: 100 }, sizes: [10, 100, 1000, 10000], budgetSeconds: 900, initRuns: 11, historyCalls: 50, bundleLimit: Infinity, analyse: true, searchMessages: 1_000_000 },
+  quick: { chat: { channels: 10, membersPerChannel: 10, rate: 5, seconds: 20, peakSeconds: 5, peakRate: 20 }, sizes: [10, 100, 1000], budgetSeconds: 120, initRuns: 5, historyCalls: 20, bundleLimit: Infinity, analyse: true, searchMessages: 100_000 },
+  smoke: { chat: { channels: 1, membersPerChannel: 10, rate: 5, seconds: 1, peakSeconds: 0, peakRate: 0 }, sizes: [10], budgetSeconds: 30, initRuns: 1, historyCalls: 2, bundleLimit: 1, analyse: false, searchMessages: 2_000 },
 } as const;
 
 export interface BenchOptions {
@@ -66,6 +67,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
 
   log('bundles and cold start');
   const bundles = await runBundles(functions.slice(0, s.bundleLimit), s.initRuns, log, s.analyse);
+
+  // Before the local cloud starts: the index is built and queried in this process, alone on the machine.
+  log(`search index (${s.searchMessages.toLocaleString('en-US')} messages)`);
+  const search = runSearchBench(s.searchMessages, log, opts.mode === 'smoke' ? 5 : 200);
+  log(`  ${search.index_msgs_per_s} msg/s indexed; worst query kind p95 ${search.worst_p95_ms} ms`);
 
   if (!opts.outputsFile) log('… starting a private local cloud (capacity meter on, DynamoDB Local in memory)');
   // DynamoDB Local in memory: on disk its SQLite store serializes writes and caps the local cloud near
@@ -125,6 +131,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       fanout_run: { connected: fan.connected, connect_seconds: fan.connect_seconds, stopped: fan.stopped },
       history,
       bundles,
+      search,
       cost_per_million_usd: cost,
       targets: [],
       latency_samples: chat.samples,

@@ -34,6 +34,15 @@ function flag(key: string): boolean | undefined {
   return raw === undefined ? undefined : raw === 'true';
 }
 
+/** `search`: true or false as before, or the engine by name (`-c search=opensearch`). */
+function searchOption(key: string): boolean | 'sqlite' | 'opensearch' | undefined {
+  const raw = text(key);
+  if (raw === undefined) return undefined;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (raw === 'sqlite' || raw === 'opensearch') return raw;
+  throw new Error(`context ${key} must be true, false, sqlite or opensearch, got ${raw}`);
+}
+
 function retention(key: string): RetentionDays | undefined {
   const days = whole(key);
   if (days === undefined) return undefined;
@@ -54,7 +63,7 @@ new TeamChatStack(app, 'TeamChat', {
   configureApiGatewayAccountLogRole: flag('configureApiGatewayAccountLogRole'),
   allowInsecureHttpJwks: flag('allowInsecureHttpJwks'),
   webApp: flag('webApp'),
-  search: flag('search'),
+  search: searchOption('search'),
   mediaCdn: flag('mediaCdn'),
   webSocketRouteResponses: flag('webSocketRouteResponses'),
   connectionsEndpoint: text('connectionsEndpoint'),

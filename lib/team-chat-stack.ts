@@ -11,7 +11,7 @@ import { pathStyleApiUrl } from './emulator-endpoints';
 import { applyNagSuppressions } from './nag-suppressions';
 import { Realtime } from './realtime';
 import { ScheduledMessages } from './scheduled-messages';
-import { Search } from './search';
+import { Search, type SearchEngine } from './search';
 import type { RateLimits } from './rate-limits';
 import { WebApp } from './web-app';
 
@@ -78,11 +78,12 @@ export interface TeamChatStackProps extends StackProps {
    */
   readonly webApp?: boolean;
   /**
-   * Deploy message search (its indexer, its function, and the EFS file system and VPC that hold the
-   * index). Off for emulators without EFS; search.messages then answers unknown_method.
+   * Deploy message search (its indexer, its function, and the VPC and the store that hold the
+   * index): true or 'sqlite' for the SQLite FTS5 file on EFS, 'opensearch' for an Amazon OpenSearch
+   * Service domain. false for emulators without EFS; search.messages then answers unknown_method.
    * @default true
    */
-  readonly search?: boolean;
+  readonly search?: boolean | SearchEngine;
   /**
    * Serve media through CloudFront. Off for emulators without CloudFront key groups, public keys,
    * origin access control or a CloudFront data plane (see Media's `cdn`).
@@ -153,7 +154,8 @@ export class TeamChatStack extends Stack {
     const fanout = new Fanout(this, 'Fanout', { table: data.table, stage: realtime.stage, connectionsUrl: realtime.connectionsUrl, media, hotChannelThreshold, logRetention });
     new ScheduledMessages(this, 'ScheduledMessages', { table: data.table, logRetention });
     if (props.search ?? true) {
-      new Search(this, 'Search', { table: data.table, httpApi: httpApi.api, authorizer: httpApi.authorizer, defaultTeam, rateLimits: props.rateLimits, logRetention })
+      const engine = props.search === 'opensearch' ? 'opensearch' : 'sqlite';
+      new Search(this, 'Search', { engine, table: data.table, httpApi: httpApi.api, authorizer: httpApi.authorizer, defaultTeam, rateLimits: props.rateLimits, logRetention })
         .acknowledgeNagFindings();
     }
 

@@ -67,6 +67,11 @@ export const NUMBER_SETTINGS = {
   uploadUrlSeconds: { env: 'FILES_UPLOAD_URL_SECONDS', default: 5 * MINUTE, min: 1, max: 7 * 24 * HOUR, integer: true },
   /** How long a minted url_private works. */
   mediaUrlSeconds: { env: 'MEDIA_URL_TTL_SECONDS', default: HOUR, min: 1, integer: true },
+
+  /** Each request to the OpenSearch engine gives up after this long (the stream or the caller then retries). */
+  searchRequestTimeoutMs: { env: 'SEARCH_REQUEST_TIMEOUT_MS', default: 10_000, min: 100, max: 60_000, integer: true },
+  /** One `_bulk` body at most this many bytes (a larger batch is split); the smallest domains accept 10 MiB. */
+  searchBulkMaxBytes: { env: 'SEARCH_BULK_MAX_BYTES', default: 5 * 1024 * 1024, min: 64 * 1024, max: 10 * 1024 * 1024, integer: true },
 } as const satisfies Record<string, NumberSetting>;
 
 export const TEXT_SETTINGS = {
@@ -83,6 +88,10 @@ export const TEXT_SETTINGS = {
   logLevel: { env: 'LOG_LEVEL', default: 'info' },
   /** Where search permalinks point (the web client's base URL); empty: a path only. */
   permalinkBase: { env: 'PERMALINK_BASE', default: '' },
+  /** The engine behind search.messages: 'sqlite' (the FTS5 file, SEARCH_INDEX_PATH) or 'opensearch' (SEARCH_ENDPOINT). */
+  searchEngine: { env: 'SEARCH_ENGINE', default: 'sqlite' },
+  /** The OpenSearch index that holds the messages (lib/ scopes the functions' IAM grants to it). */
+  searchIndexName: { env: 'SEARCH_INDEX_NAME', default: 'messages' },
 } as const satisfies Record<string, TextSetting>;
 
 /**
@@ -99,6 +108,8 @@ export const BINDINGS = {
   deadLetterQueueUrl: 'FANOUT_DEAD_LETTER_QUEUE_URL',
   jwtIssuer: 'JWT_ISSUER',
   searchIndexPath: 'SEARCH_INDEX_PATH',
+  /** The OpenSearch domain's endpoint, https://… (search engine 'opensearch' only). */
+  searchEndpoint: 'SEARCH_ENDPOINT',
 } as const;
 
 /** Set by the local cloud only: the signing key inline, in place of the secret. */

@@ -1,4 +1,6 @@
+import { decodeTime } from 'ulid';
 import type { Change } from '../core/events';
+import { isTs } from '../core/ts';
 import type { MessageItem } from '../model/service';
 import { storedItem } from '../model/stored-items';
 import type { Item } from '../model/store';
@@ -26,8 +28,9 @@ function hasReaction(reactions: unknown): boolean {
   );
 }
 
-/** A stored message must name its workspace, author and time to be indexed; any other image is not ours to guess at. */
+/** A stored message must name its workspace, author and time, and have a ts of ours, to be indexed; any other image is not ours to guess at. */
 function assertIndexable(m: MessageItem): void {
+  if (typeof m.ts !== 'string' || !isTs(m.ts)) throw new TypeError('message image has no ts of ours');
   for (const [field, type] of [['teamId', 'string'], ['userId', 'string'], ['createdAt', 'number']] as const) {
     if (typeof m[field] !== type) throw new TypeError(`message image has no ${field}`);
   }
@@ -52,7 +55,8 @@ export function indexChangeFor(change: Change): IndexChange | undefined {
       userId: m.userId,
       threadTs,
       text,
-      sentAt: m.createdAt,
+      // The ts's time, which dates and order are by (it can run a little ahead of createdAt: core/ts.ts).
+      sentAt: decodeTime(ts),
       isThread: threadTs !== ts || (m.replyCount ?? 0) > 0,
       hasLink: LINK.test(text),
       hasReaction: hasReaction(m.reactions),

@@ -14,9 +14,7 @@ export interface SearchArgs {
   sortDir: SearchOptions['sortDir'];
 }
 
-/** Slack caps paging at 100 pages of at most 100. */
-export const MAX_COUNT = 100;
-export const MAX_PAGE = 100;
+export { MAX_COUNT, MAX_PAGE } from './search-index';
 
 /** Slack's two paging blocks: `paging` (older clients) and `pagination`. */
 function pagingOf(total: number, count: number, page: number) {

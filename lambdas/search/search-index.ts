@@ -1,7 +1,8 @@
 /*
  * What any search engine behind search.messages does: keep a copy of the workspace's messages from
  * the table's stream, and answer a resolved query within what the caller may read. The embedded
- * default is SQLite FTS5 (sqlite-index.ts); a larger workspace can put another engine behind this.
+ * default is SQLite FTS5 (sqlite-index.ts); a larger workspace can put Amazon OpenSearch behind it
+ * (opensearch-index.ts), chosen by SEARCH_ENGINE (index-file.ts).
  */
 
 /** A message as the index keeps it. */
@@ -73,10 +74,17 @@ export interface SearchPage {
 }
 
 export interface SearchIndex {
-  /** Applies the changes in order, all or none. */
+  /**
+   * Applies the changes in order: all or none (SQLite), or each an idempotent write by id (OpenSearch),
+   * so that re-applying a failed batch whole is safe either way.
+   */
   apply(changes: IndexChange[]): Promise<void>;
   search(query: ResolvedQuery, options: SearchOptions): Promise<SearchPage>;
 }
+
+/** Slack caps paging at 100 pages of at most 100. */
+export const MAX_COUNT = 100;
+export const MAX_PAGE = 100;
 
 /** Slack's highlight markers (private-use characters, so they never occur in typed text). */
 export const HIGHLIGHT = { start: '\ue000', end: '\ue001' } as const;

@@ -1,7 +1,8 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { buildSearchSql } from './fts-sql';
+import { decodeTime } from 'ulid';
+import { buildSearchSql, ROWIDS_PER_MS } from './fts-sql';
 import type { IndexChange, IndexedMessage, ResolvedQuery, SearchHit, SearchIndex, SearchOptions, SearchPage } from './search-index';
 
 /*
@@ -15,7 +16,13 @@ import type { IndexChange, IndexedMessage, ResolvedQuery, SearchHit, SearchIndex
  * ("Café" finds "cafe"); the 2- and 3-character prefix indexes keep "wor*" cheap.
  */
 
-const SCHEMA = `
+/** Bumped when the schema changes; an older file is migrated in place on open (migrate()). */
+const SCHEMA_VERSION = 2;
+
+/** has:link, has:reaction and is:thread as tokens, so FTS5 intersects them with the words (fts-sql.ts FLAG_TOKENS). */
+const FLAGS_COLUMN = `flags TEXT GENERATED ALWAYS AS (trim(iif(has_link, 'haslink ', '') || iif(has_reaction, 'hasreaction ', '') || iif(is_thread, 'isthread', ''))) VIRTUAL`;
+
+const TABLE = `
 CREATE TABLE IF NOT EXISTS messages (
   rowid INTEGER PRIMARY KEY,
   team_id TEXT NOT NULL,
@@ -30,31 +37,52 @@ CREATE TABLE IF NOT EXISTS messages (
   has_reaction INTEGER NOT NULL,
   edited_by TEXT,
   edited_ts TEXT,
+  ${FLAGS_COLUMN},
   UNIQUE (channel_id, ts)
 );
-CREATE INDEX IF NOT EXISTS messages_by_channel_time ON messages (channel_id, sent_at);
+CREATE INDEX IF NOT EXISTS messages_by_channel ON messages (channel_id);
+`;
+
+// The conversation, the author and the flags are indexed too, so a narrow in: or from: and has:/is:
+// are FTS5 posting lists intersected with the words' (fts-sql.ts); bm25 weighs the text column alone.
+const FTS = `
 CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(
-  text, content='messages', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+  text, channel_id, user_id, flags, content='messages', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', prefix='2 3'
 );
 CREATE TRIGGER IF NOT EXISTS messages_ai AFTER INSERT ON messages BEGIN
-  INSERT INTO messages_fts (rowid, text) VALUES (new.rowid, new.text);
+  INSERT INTO messages_fts (rowid, text, channel_id, user_id, flags) VALUES (new.rowid, new.text, new.channel_id, new.user_id, new.flags);
 END;
 CREATE TRIGGER IF NOT EXISTS messages_ad AFTER DELETE ON messages BEGIN
-  INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+  INSERT INTO messages_fts (messages_fts, rowid, text, channel_id, user_id, flags) VALUES ('delete', old.rowid, old.text, old.channel_id, old.user_id, old.flags);
 END;
-CREATE TRIGGER IF NOT EXISTS messages_au AFTER UPDATE OF text ON messages BEGIN
-  INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-  INSERT INTO messages_fts (rowid, text) VALUES (new.rowid, new.text);
+CREATE TRIGGER IF NOT EXISTS messages_au AFTER UPDATE OF text, has_link, has_reaction, is_thread ON messages BEGIN
+  INSERT INTO messages_fts (messages_fts, rowid, text, channel_id, user_id, flags) VALUES ('delete', old.rowid, old.text, old.channel_id, old.user_id, old.flags);
+  INSERT INTO messages_fts (rowid, text, channel_id, user_id, flags) VALUES (new.rowid, new.text, new.channel_id, new.user_id, new.flags);
 END;
 `;
 
 const UPSERT = `
-INSERT INTO messages (team_id, channel_id, ts, user_id, thread_ts, text, sent_at, is_thread, has_link, has_reaction, edited_by, edited_ts)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO messages (rowid, team_id, channel_id, ts, user_id, thread_ts, text, sent_at, is_thread, has_link, has_reaction, edited_by, edited_ts)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (channel_id, ts) DO UPDATE SET
   text = excluded.text, is_thread = excluded.is_thread, has_link = excluded.has_link, has_reaction = excluded.has_reaction,
   edited_by = excluded.edited_by, edited_ts = excluded.edited_ts
 `;
+
+
+/**
+ * A message's rowid: its ts's time in milliseconds, then 15 bits from its coordinates. Rowid order is
+ * then time order, which FTS5 walks natively (newest first, stopping at the page) whatever order the
+ * stream delivered in. Fits a signed 64-bit integer for every ULID time (< 2^48 ms).
+ */
+export function timeRowid(channelId: string, ts: string): bigint {
+  let h = 0x811c9dc5; // FNV-1a over the coordinates
+  for (const c of `${channelId}/${ts}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return BigInt(decodeTime(ts)) * ROWIDS_PER_MS + (BigInt(h) % ROWIDS_PER_MS);
+}
+
+/** SQLite's extended result code for a taken rowid (SQLITE_CONSTRAINT_PRIMARYKEY). */
+const ROWID_TAKEN = 1555;
 
 const bit = (b: boolean) => (b ? 1 : 0);
 const optional = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
@@ -75,7 +103,7 @@ export class SqliteSearchIndex implements SearchIndex {
     db.exec('PRAGMA busy_timeout = 5000');
     db.exec('PRAGMA journal_mode = DELETE');
     db.exec('PRAGMA synchronous = NORMAL');
-    db.exec(SCHEMA);
+    migrate(db);
     return new SqliteSearchIndex(db, path);
   }
 
@@ -100,10 +128,19 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   private write(m: IndexedMessage): void {
-    this.upsert.run(
+    const values = [
       m.teamId, m.channelId, m.ts, m.userId, m.threadTs, m.text, m.sentAt,
       bit(m.isThread), bit(m.hasLink), bit(m.hasReaction), m.editedBy ?? null, m.editedTs ?? null,
-    );
+    ] as const;
+    // Another message holding the same rowid (1 in 32,768 within one millisecond): take the next one.
+    for (let rowid = timeRowid(m.channelId, m.ts), tries = 0; ; rowid++, tries++) {
+      try {
+        this.upsert.run(rowid, ...values);
+        return;
+      } catch (error) {
+        if ((error as { errcode?: number }).errcode !== ROWID_TAKEN || tries >= 64) throw error;
+      }
+    }
   }
 
   async search(query: ResolvedQuery, options: SearchOptions): Promise<SearchPage> {
@@ -114,13 +151,22 @@ export class SqliteSearchIndex implements SearchIndex {
     if (query.channelIds.length === 0 || (query.userIds !== undefined && query.userIds.length === 0)) return { total: 0, hits: [] };
     const sql = buildSearchSql(query, options);
     const counted = this.db.prepare(sql.count).get(...sql.params) as { total: number } | undefined;
-    const rows = this.db.prepare(sql.select).all(...sql.params, ...sql.page) as Array<Record<string, unknown>>;
+    // Rowids exceed 2^53 (timeRowid): read as BigInt, passed on as text.
+    const select = this.db.prepare(sql.select);
+    select.setReadBigInts(true);
+    const rows = select.all(...sql.params, ...sql.page) as Array<Record<string, unknown>>;
+    const highlighted = new Map<string, string>();
+    if (sql.highlight && rows.length > 0) {
+      const marked = this.db.prepare(sql.highlight);
+      marked.setReadBigInts(true);
+      for (const r of marked.all(sql.highlightMatch!, `[${rows.map((r) => String(r.id)).join(',')}]`) as Array<{ id: bigint; text: string }>) highlighted.set(String(r.id), r.text);
+    }
     const hits: SearchHit[] = rows.map((r) => ({
       channelId: String(r.channel_id),
       ts: String(r.ts),
       userId: String(r.user_id),
       threadTs: String(r.thread_ts),
-      text: String(r.text),
+      text: highlighted.get(String(r.id)) ?? String(r.text),
       score: Number(r.score),
       hasReaction: Number(r.has_reaction) === 1,
       editedBy: optional(r.edited_by),
@@ -137,5 +183,26 @@ export class SqliteSearchIndex implements SearchIndex {
 
   close(): void {
     this.db.close();
+  }
+}
+
+/** Creates the schema, or brings an older file's to this version (the FTS index rebuilt from the messages it holds). */
+function migrate(db: DatabaseSync): void {
+  const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
+  if (version === SCHEMA_VERSION) return;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.exec(TABLE);
+    // Version 1 indexed the text alone and had no flags; its rows keep their rowids (older than any new one).
+    const columns = db.prepare('SELECT name FROM pragma_table_xinfo(\'messages\')').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'flags')) db.exec(`ALTER TABLE messages ADD COLUMN ${FLAGS_COLUMN}`);
+    db.exec('DROP INDEX IF EXISTS messages_by_channel_time; DROP TRIGGER IF EXISTS messages_ai; DROP TRIGGER IF EXISTS messages_ad; DROP TRIGGER IF EXISTS messages_au; DROP TABLE IF EXISTS messages_fts;');
+    db.exec(FTS);
+    db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')");
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
   }
 }

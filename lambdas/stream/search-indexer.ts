@@ -2,7 +2,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { changeOf } from './stream-change';
 import { indexChangeFor } from '../search/documents';
 import { searchIndex } from '../search/index-file';
-import type { IndexChange } from '../search/search-index';
+import type { IndexChange, SearchIndex } from '../search/search-index';
 import { logger } from '../adapters/logger';
 
 /** A fault in our own code on this record's content: no retry mends it. */
@@ -10,14 +10,14 @@ const isOwnBug = (error: unknown) => error instanceof TypeError || error instanc
 
 /**
  * The table's stream (message items only, by the event source's filter) → the search index, off the
- * send path. A batch is applied in one transaction; if that fails, record by record, so the records
- * before a failing one stay applied and the failing one is reported: Lambda retries from it (bisecting,
+ * send path. A batch is applied at once (one transaction in SQLite; bounded `_bulk` requests in
+ * OpenSearch, whose changes are idempotent, so a retried batch re-applies safely); if that fails,
+ * record by record, so the records before a failing one stay applied and the failing one is reported: Lambda retries from it (bisecting,
  * then the dead-letter queue), the same discipline as the fan-out. A record whose image our code cannot
  * read is logged with its keys and skipped: the index is a copy of the table and can be rebuilt, and
  * sending it aside would need an SQS endpoint in the index's VPC (README: Search).
  */
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  const index = searchIndex();
+export async function indexRecords(index: SearchIndex, event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const prepared: Array<{ record: DynamoDBRecord; change?: IndexChange }> = [];
   let skipped = 0;
   for (const record of event.Records) {
@@ -31,13 +31,13 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   }
   const changes = prepared.flatMap((p) => (p.change ? [p.change] : []));
   try {
-    index.applySync(changes);
+    await index.apply(changes);
   } catch (batchError) {
     logger.warn('search index: batch failed, applying record by record', { error: batchError });
     for (const { record, change } of prepared) {
       if (!change) continue;
       try {
-        index.applySync([change]);
+        await index.apply([change]);
       } catch (error) {
         if (isOwnBug(error)) {
           skipped++;
@@ -51,4 +51,6 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   }
   logger.info('search index batch', { records: event.Records.length, applied: changes.length, skipped });
   return { batchItemFailures: [] };
-};
+}
+
+export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => indexRecords(searchIndex(), event);

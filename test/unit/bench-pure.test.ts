@@ -131,6 +131,20 @@ describe('bench report', () => {
     expect(byName('10% of the API Gateway floor').met).toBe(false);
   });
 
+  it('judges search against 200 ms at 1,000,000 messages only, and reports it', () => {
+    const query = (kind: string, p95: number) => ({ kind, p50_ms: p95 / 2, p95_ms: p95, mean_total: 10 });
+    const search = {
+      messages: 1_000_000, channels: 1000, index_seconds: 300, index_msgs_per_s: 3300, batch_ms_p50: 20, index_bytes: 5e8, bytes_per_message: 500,
+      queries: [query('rare word', 3), query('common word', 250)], worst_p95_ms: 250,
+      cost_usd: { per_million_indexed: 0.1, per_million_queries: 9, storage_per_month_per_million: 0.15, assumptions: 'test' },
+    };
+    const at1m = judge({ ...result, search }).find((t) => t.name.startsWith('search p95'))!;
+    expect(at1m).toMatchObject({ met: false, detail: 'worst p95 250 ms (common word)' });
+    expect(judge({ ...result, search: { ...search, messages: 100_000 } }).find((t) => t.name.startsWith('search p95'))!.met).toBeNull();
+    expect(judge({ ...result, search }).find((t) => t.name.startsWith('search indexing'))!.met).toBe(true);
+    expect(markdown({ ...result, search, targets: [] })).toContain('| common word | 125 | 250 | 10 |');
+  });
+
   it('writes a Markdown summary and three charts', () => {
     const md = markdown({ ...result, targets: judge(result) });
     expect(md).toContain('p50 100 ms');

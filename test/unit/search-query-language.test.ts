@@ -1,5 +1,5 @@
 import { dateRange, parseQuery, QUERY_LIMITS } from '../../lambdas/search/query-language';
-import { buildSearchSql, exclusionExpression, matchExpression } from '../../lambdas/search/fts-sql';
+import { buildSearchSql, exclusionExpression, matchExpression, NARROW, RANKED_CANDIDATES, ROWIDS_PER_MS, textExpression, totalCap } from '../../lambdas/search/fts-sql';
 import type { ResolvedQuery } from '../../lambdas/search/search-index';
 
 const errorOf = (f: () => unknown) => {
@@ -72,9 +72,17 @@ const resolved = (over: Partial<ResolvedQuery> = {}): ResolvedQuery => ({
 
 describe('the FTS5 expression and SQL', () => {
   it('quotes every term so no typed character is FTS5 syntax', () => {
-    expect(matchExpression({ words: ['a"b', 'OR', 'NEAR(x'], phrases: ['c d'], prefixLast: true })).toBe('"a""b" AND "OR" AND "NEAR(x"* AND "c d"');
-    expect(exclusionExpression({ excluded: ['x', 'y z'] })).toBe('"x" OR "y z"');
-    expect(matchExpression({ words: [], phrases: [], prefixLast: false })).toBeUndefined();
+    expect(textExpression({ words: ['a"b', 'OR', 'NEAR(x'], phrases: ['c d'], prefixLast: true })).toBe('text : ("a""b" AND "OR" AND "NEAR(x"* AND "c d")');
+    expect(exclusionExpression({ excluded: ['x', 'y z'] })).toBe('text : ("x" OR "y z")');
+    expect(textExpression({ words: [], phrases: [], prefixLast: false })).toBeUndefined();
+  });
+
+  it('puts a narrow in: or from: into the FTS5 expression, a wide one only in SQL', () => {
+    expect(matchExpression(resolved({ words: ['deploy'], userIds: ['U1'], excluded: ['x'] }))).toBe('(text : ("deploy") AND channel_id : ("C1" OR "C2") AND user_id : ("U1")) NOT text : ("x")');
+    const wide = Array.from({ length: NARROW + 1 }, (_, i) => `C${i}`);
+    expect(matchExpression(resolved({ words: ['deploy'], channelIds: wide }))).toBe('text : ("deploy")');
+    expect(matchExpression(resolved({ hasLink: true, isThread: true }))).toBe('channel_id : ("C1" OR "C2") AND flags : (haslink AND isthread)');
+    expect(matchExpression(resolved({ channelIds: wide }))).toBeUndefined();
   });
 
   it('always scopes to the workspace and the readable conversations, binding every value', () => {
@@ -82,20 +90,39 @@ describe('the FTS5 expression and SQL', () => {
       sort: 'score', sortDir: 'desc', highlight: true, limit: 20, offset: 40,
     });
     expect(sql.select).toContain('messages_fts MATCH ? AND m.team_id = ? AND m.channel_id IN (SELECT value FROM json_each(?))');
-    expect(sql.select).toContain('m.user_id IN (SELECT value FROM json_each(?)) AND m.sent_at >= ? AND m.sent_at < ? AND m.has_link = 1 AND m.is_thread = 1');
-    expect(sql.select).toContain('m.rowid NOT IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)');
-    expect(sql.select).toContain('highlight(messages_fts, 0, char(57344), char(57345))');
-    expect(sql.select).toContain('ORDER BY score DESC, m.ts DESC LIMIT ? OFFSET ?');
-    expect(sql.params).toEqual(['"deploy"', 'T1', '["C1","C2"]', '["U1"]', 5, 9, '"x"']);
+    expect(sql.select).toContain('m.user_id IN (SELECT value FROM json_each(?)) AND messages_fts.rowid >= ? AND messages_fts.rowid < ? AND m.has_link = 1 AND m.is_thread = 1');
+    expect(sql.params).toEqual(['(text : ("deploy") AND channel_id : ("C1" OR "C2") AND user_id : ("U1") AND flags : (haslink AND isthread)) NOT text : ("x")', 'T1', '["C1","C2"]', '["U1"]', 5n * ROWIDS_PER_MS, 9n * ROWIDS_PER_MS]);
     expect(sql.page).toEqual([20, 40]);
-    expect(sql.count).toMatch(/^SELECT count\(\*\) AS total FROM messages_fts JOIN messages m/);
+    expect(sql.highlight).toContain('highlight(messages_fts, 0, char(57344), char(57345))');
+    expect(sql.highlightMatch).toBe(sql.params[0]);
   });
 
-  it('without words it reads the messages table and sorts by time', () => {
-    const sql = buildSearchSql(resolved({ hasReaction: true }), { sort: 'score', sortDir: 'asc', highlight: true, limit: 5, offset: 0 });
+  it('ranks the newest candidates by bm25 of the text, and counts up to the cap', () => {
+    const sql = buildSearchSql(resolved({ words: ['deploy'] }), { sort: 'score', sortDir: 'desc', highlight: false, limit: 20, offset: 0 });
+    expect(sql.select).toContain(`-bm25(messages_fts, 1, 0, 0, 0) AS score FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid`);
+    expect(sql.select).toContain(`ORDER BY messages_fts.rowid DESC LIMIT ${RANKED_CANDIDATES}) c`);
+    expect(sql.select).toContain('ORDER BY c.score DESC, m.rowid DESC LIMIT ? OFFSET ?');
+    expect(sql.count).toContain(`LIMIT ${totalCap(20)})`);
+    expect(totalCap(20)).toBe(2_000);
+    expect(sql.highlight).toBeUndefined();
+    const deep = buildSearchSql(resolved({ words: ['deploy'] }), { sort: 'score', sortDir: 'desc', highlight: false, limit: 100, offset: 9_900 });
+    expect(deep.select).toContain('LIMIT 10000) c');
+    const byTime = buildSearchSql(resolved({ words: ['deploy'] }), { sort: 'timestamp', sortDir: 'asc', highlight: false, limit: 20, offset: 0 });
+    expect(byTime.select).toContain('ORDER BY messages_fts.rowid ASC LIMIT ? OFFSET ?');
+  });
+
+  it('without words: flags and a narrow in: still go through FTS5, by time; otherwise the table newest (or oldest) first', () => {
+    const flagged = buildSearchSql(resolved({ hasReaction: true }), { sort: 'score', sortDir: 'asc', highlight: true, limit: 5, offset: 0 });
+    expect(flagged.params[0]).toBe('channel_id : ("C1" OR "C2") AND flags : (hasreaction)');
+    expect(flagged.select).toContain('0 AS score FROM messages_fts JOIN messages m');
+    expect(flagged.select).toContain('ORDER BY messages_fts.rowid ASC');
+    expect(flagged.highlight).toBeUndefined();
+    const wide = Array.from({ length: NARROW + 1 }, (_, i) => `C${i}`);
+    const sql = buildSearchSql(resolved({ channelIds: wide, excluded: ['x'], since: 1 }), { sort: 'score', sortDir: 'desc', highlight: true, limit: 5, offset: 0 });
     expect(sql.select).toContain('FROM messages m WHERE m.team_id = ?');
-    expect(sql.select).toContain('m.text AS text');
-    expect(sql.select).toContain('ORDER BY m.ts ASC');
-    expect(sql.select).not.toContain('MATCH');
+    expect(sql.select).toContain('m.rowid >= ?');
+    expect(sql.select).toContain('ORDER BY m.rowid DESC');
+    expect(sql.select).toContain('m.rowid NOT IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)');
+    expect(sql.params.at(-1)).toBe('text : ("x")');
   });
 });

@@ -1,7 +1,12 @@
 import { ulid } from 'ulid';
 import { indexChangeFor } from '../../lambdas/search/documents';
 import { HIGHLIGHT, type IndexedMessage, type ResolvedQuery, type SearchOptions } from '../../lambdas/search/search-index';
-import { SqliteSearchIndex } from '../../lambdas/search/sqlite-index';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { NARROW } from '../../lambdas/search/fts-sql';
+import { SqliteSearchIndex, timeRowid } from '../../lambdas/search/sqlite-index';
 
 const T0 = Date.UTC(2024, 2, 10, 12);
 const base = (over: Partial<IndexedMessage>): IndexedMessage => {
@@ -80,6 +85,77 @@ describe('SqliteSearchIndex', () => {
     expect(index.stats().messages).toBe(0);
   });
 
+  it('newest first is time order whatever order the stream delivered in, and messages sharing a rowid both stay', () => {
+    const late = base({ text: 'status report', sentAt: T0 + 5000 });
+    const early = base({ text: 'status check', sentAt: T0 });
+    index.applySync([{ kind: 'upsert', message: late }, { kind: 'upsert', message: early }]);
+    expect(texts({ words: ['status'] }, { sort: 'timestamp', sortDir: 'desc' })).toEqual(['status report', 'status check']);
+    expect(texts({ words: ['status'] }, { sort: 'timestamp', sortDir: 'asc' })).toEqual(['status check', 'status report']);
+    // Many in one millisecond in one channel: some share the hashed low bits, and take the next rowid.
+    const burst = Array.from({ length: 1_000 }, (_, i) => base({ ts: ulid(T0 + 9000), text: `burst ${i}`, channelId: `C${i % 2 === 0 ? 1 : 2}` }));
+    index.applySync(burst.map((message) => ({ kind: 'upsert', message })));
+    expect(index.searchSync(q({ words: ['burst'] }), opts).total).toBe(1_000);
+    expect(timeRowid('C1', early.ts)).toBeLessThan(timeRowid('C1', late.ts));
+  });
+
+  it('a narrow in: or from: is matched inside FTS5 and gives the same hits as the SQL filter', () => {
+    const many = Array.from({ length: NARROW + 5 }, (_, i) => `C${i}`);
+    index.applySync(many.flatMap((channelId, i) => [
+      { kind: 'upsert' as const, message: base({ channelId, ts: ulid(T0 + i), text: 'release train', userId: i % 3 === 0 ? 'U3' : 'U1' }) },
+    ]));
+    const narrow = texts({ words: ['release'], channelIds: ['C3', 'C6'], userIds: ['U3'] });
+    expect(narrow).toHaveLength(2);
+    expect(index.searchSync(q({ words: ['release'], channelIds: many, userIds: ['U3'] }), opts).total).toBe(Math.ceil(many.length / 3));
+    expect(texts({ words: ['train'], channelIds: ['C1'], userIds: ['U3'] })).toEqual([]);
+  });
+
+  it('counts as far as paging reaches, ranks the newest candidates, and pages beyond them', () => {
+    index.applySync(Array.from({ length: 2_500 }, (_, i) => ({ kind: 'upsert' as const, message: base({ ts: ulid(T0 + i), text: i === 5 ? 'deploy deploy deploy deploy' : 'deploy once more' }) })));
+    const first = index.searchSync(q({ words: ['deploy'] }), opts);
+    // 100 pages of 20 is all that paging reaches: the total says so, not more.
+    expect(first.total).toBe(2_000);
+    expect(index.searchSync(q({ words: ['deploy'] }), { ...opts, limit: 100 }).total).toBe(2_500);
+    // The strongest match is older than the newest 2,000: relevance ranks within those.
+    expect(first.hits[0].text).toBe('deploy once more');
+    const last = index.searchSync(q({ words: ['deploy'] }), { ...opts, limit: 100, offset: 2_400 });
+    expect(last.hits).toHaveLength(100);
+  });
+
+  it('opens an index file of schema 1 and brings it to this schema with its messages searchable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'search-v1-'));
+    const path = join(dir, 'messages.sqlite');
+    const v1 = new DatabaseSync(path);
+    v1.exec(`CREATE TABLE messages (rowid INTEGER PRIMARY KEY, team_id TEXT NOT NULL, channel_id TEXT NOT NULL, ts TEXT NOT NULL, user_id TEXT NOT NULL,
+      thread_ts TEXT NOT NULL, text TEXT NOT NULL, sent_at INTEGER NOT NULL, is_thread INTEGER NOT NULL, has_link INTEGER NOT NULL,
+      has_reaction INTEGER NOT NULL, edited_by TEXT, edited_ts TEXT, UNIQUE (channel_id, ts));
+      CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid');
+      CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN INSERT INTO messages_fts (rowid, text) VALUES (new.rowid, new.text); END;`);
+    const old = base({ text: 'an old café note' });
+    v1.prepare(`INSERT INTO messages (team_id, channel_id, ts, user_id, thread_ts, text, sent_at, is_thread, has_link, has_reaction) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0)`)
+      .run(old.teamId, old.channelId, old.ts, old.userId, old.threadTs, old.text, old.sentAt);
+    v1.close();
+    const upgraded = SqliteSearchIndex.open(path);
+    try {
+      upgraded.applySync([{ kind: 'upsert', message: base({ ts: ulid(T0 + 1), text: 'a new cafe note' }) }]);
+      expect(upgraded.searchSync(q({ words: ['cafe'], channelIds: ['C1'] }), { ...opts, sort: 'timestamp' }).hits.map((h) => h.text)).toEqual(['a new cafe note', 'an old café note']);
+    } finally {
+      upgraded.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a reaction added and removed moves the message in and out of has:reaction, with and without words', () => {
+    const m = base({ text: 'lunch poll' });
+    index.applySync([{ kind: 'upsert', message: m }]);
+    expect(texts({ hasReaction: true })).toEqual([]);
+    index.applySync([{ kind: 'upsert', message: { ...m, hasReaction: true } }]);
+    expect(texts({ hasReaction: true })).toEqual(['lunch poll']);
+    expect(texts({ words: ['lunch'], hasReaction: true })).toEqual(['lunch poll']);
+    index.applySync([{ kind: 'upsert', message: { ...m, hasReaction: false } }]);
+    expect(texts({ words: ['poll'], hasReaction: true })).toEqual([]);
+    expect(texts({ words: ['poll'] })).toEqual(['lunch poll']);
+  });
+
   it('rolls a failing batch back whole', () => {
     const bad = { kind: 'upsert', message: { ...base({ text: 'x' }), teamId: null } } as unknown as Parameters<SqliteSearchIndex['applySync']>[0][number];
     expect(() => index.applySync([{ kind: 'upsert', message: base({ text: 'kept?' }) }, bad])).toThrow();
@@ -112,6 +188,7 @@ describe('indexChangeFor', () => {
     const { teamId: _t, createdAt: _c, ...partial } = msg;
     expect(() => indexChangeFor({ id: '8', kind: 'INSERT', newItem: partial })).toThrow(TypeError);
     expect(() => indexChangeFor({ id: '9', kind: 'INSERT', newItem: { ...msg, userId: 7 } })).toThrow(/userId/);
+    expect(() => indexChangeFor({ id: '11', kind: 'INSERT', newItem: { ...msg, ts: 'POISON' } })).toThrow(TypeError);
     expect(indexChangeFor({ id: '10', kind: 'REMOVE', oldItem: partial })).toEqual({ kind: 'remove', channelId: 'C1', ts: msg.ts });
   });
 });
