@@ -386,7 +386,7 @@ describe('chat.scheduleMessage / chat.scheduledMessages.list / chat.deleteSchedu
     expect((await asBob.chat.scheduledMessages.list({})).scheduled_messages?.map((m) => m.id)).toEqual([orphan.scheduled_message_id]);
     await asBob.conversations.leave({ channel });
 
-    const listed = await asAlice.chat.scheduledMessages.list({ channel });
+    const listed = await asAlice.chat.scheduledMessages.list({ channel: '#scheduled' });
     expect(listed.scheduled_messages?.map((m) => [m.id, m.channel_id, m.post_at, m.text])).toEqual([
       [kept.scheduled_message_id, channel, now + 2, 'later'],
       [dropped.scheduled_message_id, channel, now + 3, 'never'],
@@ -396,7 +396,7 @@ describe('chat.scheduleMessage / chat.scheduledMessages.list / chat.deleteSchedu
     expect((await clientFor(carol).chat.scheduledMessages.list({})).scheduled_messages).toEqual([]);
     await clientFor(carol).conversations.join({ channel });
     expect(await errorOf(clientFor(carol).chat.deleteScheduledMessage({ channel, scheduled_message_id: dropped.scheduled_message_id! }))).toBe('invalid_scheduled_message_id');
-    await asAlice.chat.deleteScheduledMessage({ channel, scheduled_message_id: dropped.scheduled_message_id! });
+    await asAlice.chat.deleteScheduledMessage({ channel: '#scheduled', scheduled_message_id: dropped.scheduled_message_id! });
     expect(await errorOf(asAlice.chat.deleteScheduledMessage({ channel, scheduled_message_id: dropped.scheduled_message_id! }))).toBe('invalid_scheduled_message_id');
     expect(await errorOf(asAlice.chat.deleteScheduledMessage({ channel, scheduled_message_id: 'Q123' }))).toBe('invalid_scheduled_message_id');
 
