@@ -94,3 +94,20 @@ export function shouldNotify(
   if (level === 'all') return { notify: true, reason: 'all' };
   return no;
 }
+
+/**
+ * The daily DND window holding `now`, or else the next one (epoch ms); undefined without a window.
+ * dnd.info reports it as next_dnd_start_ts / next_dnd_end_ts.
+ */
+export function nextDndWindow(dnd: DndPrefs | undefined, now: number): { start: number; end: number } | undefined {
+  if (!dnd || dnd.startMinute === undefined || dnd.endMinute === undefined || dnd.startMinute === dnd.endMinute) return undefined;
+  const offset = (dnd.timezoneOffsetMinutes ?? 0) * 60_000;
+  const day = MINUTES_PER_DAY * 60_000;
+  const localMidnight = Math.floor((now + offset) / day) * day - offset;
+  const length = (((dnd.endMinute - dnd.startMinute) % MINUTES_PER_DAY) + MINUTES_PER_DAY) % MINUTES_PER_DAY * 60_000;
+  for (const d of [-1, 0, 1]) {
+    const start = localMidnight + d * day + dnd.startMinute * 60_000;
+    if (start + length > now) return { start, end: start + length };
+  }
+  return undefined;
+}

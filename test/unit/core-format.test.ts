@@ -160,18 +160,20 @@ describe('toSlackChannel', () => {
   });
 
   it('has no membership fields without a membership', () => {
-    const out = toSlackChannel(channel('public'), { unread: { count: 3, through: TS } });
+    const out = toSlackChannel(channel('public'), { unread: { count: 3, mentions: 1, through: TS } });
     expect(out.is_member).toBe(false);
     expect(out).not.toHaveProperty('last_read');
     expect(out).not.toHaveProperty('unread_count');
     expect(out).not.toHaveProperty('unread_through');
+    expect(out).not.toHaveProperty('mention_count');
   });
 
   it('has is_member, last_read and unread_count with a membership', () => {
-    const out = toSlackChannel(channel('public'), { membership: { lastRead: TS }, unread: { count: 2, through: TS2 } });
+    const out = toSlackChannel(channel('public'), { membership: { lastRead: TS }, unread: { count: 2, mentions: 1, through: TS2 } });
     expect(out.is_member).toBe(true);
     expect(out.last_read).toBe(TS);
     expect(out.unread_count).toBe(2);
+    expect(out.mention_count).toBe(1);
     expect(out.unread_through).toBe(TS2);
   });
 
