@@ -1,6 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import { target } from './harness/target';
-import { call, callFails, newTeam, person, type Person } from './support';
+import { call, callFails, newTeam, online, person, type Person } from './support';
 
 const clientFor = (who: Person) => new WebClient(who.token, { slackApiUrl: `${target().httpApiUrl}/api/`, retryConfig: { retries: 0 } });
 const countsOf = (channel: Record<string, any>) => ({ unread_count: channel.unread_count, mention_count: channel.mention_count });
@@ -56,6 +56,21 @@ describe('mentions, notification preferences and Do Not Disturb', () => {
     expect((await call(bob.token, 'conversations.info', { channel: channel.id })).channel.mention_count).toBe(0);
     await call(alice.token, 'chat.update', { channel: channel.id, ts: posted.ts, text: `<@${bob.userId}> after all` });
     expect((await call(bob.token, 'conversations.info', { channel: channel.id })).channel.mention_count).toBe(1);
+  });
+
+  test('a WebSocket send resolves mentions as chat.postMessage does', async () => {
+    const { channel } = await call(alice.token, 'conversations.create', { name: 'mentions-ws' });
+    await call(bob.token, 'conversations.join', { channel: channel.id });
+    const { ws } = await online(alice, 'alice-mentions-ws');
+    try {
+      const ack = await ws.request({ action: 'message', channel: channel.id, text: `<@${bob.userId}> and <@${carol.userId}>` });
+      expect(ack).toMatchObject({ type: 'ack', channel: channel.id });
+    } finally {
+      ws.close();
+    }
+    expect(countsOf((await call(bob.token, 'conversations.info', { channel: channel.id })).channel)).toEqual({ unread_count: 1, mention_count: 1 });
+    await call(carol.token, 'conversations.join', { channel: channel.id });
+    expect((await call(carol.token, 'conversations.info', { channel: channel.id })).channel.mention_count).toBe(0);
   });
 
   test('in a DM every unread message of the other person counts as a mention', async () => {
