@@ -1,10 +1,12 @@
-import type { ChannelKind } from '../model/entities';
-
 /*
  * Whether one user should be notified of one message: a pure function of the message (with its
  * mentions already resolved against the conversation's members), the user's preferences and the
- * time. The push consumer and the web client's notification both decide with it.
+ * time. The push consumer and the web client's notification both decide with it, so this module
+ * imports nothing (the web client bundles it).
  */
+
+/** The conversation kinds of lambdas/model/entities.ts (CHANNEL_KINDS). */
+export type ChannelKind = 'public' | 'private' | 'im' | 'mpim';
 
 export type NotifyLevel = 'all' | 'mentions' | 'nothing';
 
