@@ -4,7 +4,7 @@ import type { ChannelKind } from '../../lambdas/core/notify';
 import { applyEvent, type EventContext } from '../../web/src/chat/apply-event';
 import type { MessageEvent } from '../../web/src/chat/events';
 import { broadcastIn, encodeMentions, mentionsMe } from '../../web/src/chat/mentions';
-import { notificationFor, notificationPrefs, plainText, type ServerPrefs } from '../../web/src/chat/notifications';
+import { notificationFor, notificationPrefs, plainText, withChannelPrefs, type ServerPrefs } from '../../web/src/chat/notifications';
 import { initialState, type Channel, type Message, type State } from '../../web/src/chat/types';
 import { markedRead } from '../../web/src/chat/unread';
 
@@ -112,5 +112,18 @@ describe('browser notifications', () => {
 
   it('plain text of links and channels', () => {
     expect(plainText('see <https://x.test|the doc> in <#C2|random> <!channel>', names)).toBe('see the doc in #random @channel');
+  });
+});
+
+describe('withChannelPrefs (shown before the server answers)', () => {
+  const prefs: ServerPrefs = {
+    level: 'mentions', hide_content: false, muted_channels: ['C9'], channel_levels: { C9: 'nothing' },
+    dnd_enabled: false, dnd_start_hour: '22:00', dnd_end_hour: '08:00', tz_offset: 0,
+  };
+  it('sets, clears and mutes one conversation only', () => {
+    const changed = withChannelPrefs(prefs, C, { level: 'all', muted: true });
+    expect(changed).toMatchObject({ channel_levels: { C9: 'nothing', [C]: 'all' }, muted_channels: [C, 'C9'] });
+    expect(withChannelPrefs(changed, C, { level: 'default', muted: false })).toMatchObject({ channel_levels: { C9: 'nothing' }, muted_channels: ['C9'] });
+    expect(prefs.channel_levels).toEqual({ C9: 'nothing' });
   });
 });

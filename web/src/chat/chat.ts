@@ -14,7 +14,7 @@ import { expireTyping } from './typing';
 import { initialState, type Channel, type History, type Message, type Presence, type State, type User } from './types';
 import { firstUnreadAfter, markedRead } from './unread';
 import { encodeMentions } from './mentions';
-import { notificationFor, notificationPrefs, type ServerPrefs } from './notifications';
+import { notificationFor, notificationPrefs, withChannelPrefs, type ServerPrefs } from './notifications';
 import { Uploads } from './uploads';
 
 /*
@@ -470,8 +470,16 @@ export class Chat {
 
   /** A conversation's level (`default`: the reader's own) and mute. */
   async setChannelPrefs(channel: string, change: { level?: 'all' | 'mentions' | 'nothing' | 'default'; muted?: boolean }): Promise<void> {
-    const { prefs } = await this.api.call('users.prefs.set', { channel, ...change });
-    this.set({ prefs: prefs as ServerPrefs });
+    const before = this.state.prefs;
+    // Shown at once (controls follow it); the server's answer, or the old preferences after a failure, settle it.
+    if (before) this.set({ prefs: withChannelPrefs(before, channel, change) });
+    try {
+      const { prefs } = await this.api.call('users.prefs.set', { channel, ...change });
+      this.set({ prefs: prefs as ServerPrefs });
+    } catch (error) {
+      this.set({ prefs: before });
+      throw error;
+    }
   }
 
   async snooze(minutes: number): Promise<void> {

@@ -22,6 +22,16 @@ export interface ServerPrefs {
   snooze_enabled?: boolean;
 }
 
+/** The preferences with one conversation's level (`default`: none of its own) and mute changed. */
+export function withChannelPrefs(prefs: ServerPrefs, channel: string, change: { level?: NotifyLevel | 'default'; muted?: boolean }): ServerPrefs {
+  const channel_levels = { ...prefs.channel_levels };
+  if (change.level === 'default') delete channel_levels[channel];
+  else if (change.level) channel_levels[channel] = change.level;
+  const others = prefs.muted_channels.filter((c) => c !== channel);
+  const muted_channels = change.muted === undefined ? prefs.muted_channels : change.muted ? [...others, channel].sort() : others;
+  return { ...prefs, channel_levels, muted_channels };
+}
+
 const minuteOf = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number);
   return (h || 0) * 60 + (m || 0);
