@@ -1,6 +1,7 @@
 import { broadcastAllowed, BROADCAST_OPEN_MEMBERS, MAX_MENTIONS, mentionsUser, parseMentions } from '../../lambdas/core/mentions';
 import { DEFAULT_PREFS, dndActive, inDndWindow, nextDndWindow, shouldNotify, type MessageForNotify, type NotificationPrefs } from '../../lambdas/core/notify';
 import { prefsOf } from '../../lambdas/model/prefs';
+import { messageForNotify } from '../../lambdas/core/notify-input';
 
 const ME = 'UME0000000';
 const OTHER = 'UOTHER0000';
@@ -154,5 +155,22 @@ describe('prefsOf (the stored item as shouldNotify reads it)', () => {
       level: 'all', hideContent: true, muted: ['C3', 'C9'], perChannel: { C5: 'nothing', C6: 'all' },
       dnd: { snoozeUntil: 5, startMinute: 60, endMinute: 120, timezoneOffsetMinutes: -60 },
     });
+  });
+});
+
+describe('messageForNotify (a stored message for one recipient)', () => {
+  const stored = { channelId: 'C1', userId: OTHER, text: `<@${ME}>`, ts: 'T2', threadTs: 'T1', mentions: [ME], broadcast: 'here' as const };
+  it('carries the stored mentions and the recipient\'s part in the thread', () => {
+    expect(messageForNotify(stored, 'private', ME, { userId: 'UX', replyUsers: [ME, OTHER] })).toEqual({
+      channelId: 'C1', channelKind: 'private', userId: OTHER, text: `<@${ME}>`, ts: 'T2', threadTs: 'T1',
+      mentionedUserIds: [ME], broadcast: 'here', threadParticipant: true,
+    });
+    expect(messageForNotify(stored, 'public', 'UZ', { userId: 'UZ' }).threadParticipant).toBe(true);
+    expect(messageForNotify(stored, 'public', 'UY', { userId: 'UZ', replyUsers: [OTHER] }).threadParticipant).toBe(false);
+  });
+  it('a top-level message has no thread', () => {
+    const top = messageForNotify({ ...stored, threadTs: 'T2', mentions: undefined, broadcast: undefined }, 'public', ME);
+    expect(top).toEqual({ channelId: 'C1', channelKind: 'public', userId: OTHER, text: `<@${ME}>`, ts: 'T2', mentionedUserIds: [] });
+    expect(shouldNotify(ME, top, DEFAULT_PREFS, NOON).notify).toBe(false);
   });
 });
