@@ -32,6 +32,15 @@ const METHODS: Record<string, string[]> = {
   'chat.delete': ['channel', 'ts'],
   'reactions.add': ['channel', 'timestamp', 'name'],
   'reactions.remove': ['channel', 'timestamp', 'name'],
+  // Mentions, notification preferences and Do Not Disturb
+  'conversations.setTopic': ['channel', 'topic'],
+  'conversations.setPurpose': ['channel', 'purpose'],
+  'users.prefs.get': [],
+  'users.prefs.set': ['channel', 'level', 'muted', 'hide_content', 'dnd_enabled', 'dnd_start_hour', 'dnd_end_hour', 'tz_offset'],
+  'dnd.info': ['user'],
+  'dnd.setSnooze': ['num_minutes'],
+  'dnd.endSnooze': [],
+  'dnd.endDnd': [],
 };
 const ACTIONS = ['ping', 'sync', 'message', 'typing', 'presence_sub', 'nope', ''];
 const NASTY_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', ''];
