@@ -194,6 +194,23 @@ suite('web client: mentions, topic, members, notifications', () => {
     await page.getByRole('button', { name: 'Pause notifications' }).waitFor();
     expect((await call(alice.token, 'dnd.info')).snooze_enabled).toBe(false);
   });
+
+  test('the reader\'s own preferences: level, hidden text and a daily quiet time, in the browser\'s time zone', async () => {
+    await page.getByRole('button', { name: 'Notification preferences' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Notification preferences' });
+    await dialog.getByRole('radio', { name: 'All new messages' }).check();
+    await dialog.getByLabel('Hide message text in notifications').check();
+    await dialog.getByLabel('Pause notifications every day').check();
+    await dialog.getByLabel('From').fill('21:30');
+    await dialog.getByLabel('to', { exact: true }).fill('07:00');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const offset = Number(await page.evaluate('(0 - new Date().getTimezoneOffset()) * 60'));
+    expect((await call(alice.token, 'users.prefs.get')).prefs).toMatchObject({
+      level: 'all', hide_content: true, dnd_enabled: true, dnd_start_hour: '21:30', dnd_end_hour: '07:00', tz_offset: offset,
+    });
+    expect((await call(alice.token, 'dnd.info')).dnd_enabled).toBe(true);
+  });
 });
 
 async function expectGone(locator: ReturnType<Page['locator']>): Promise<void> {

@@ -482,6 +482,14 @@ export class Chat {
     }
   }
 
+  /** The reader's own level, hide-content and daily DND window (users.prefs.set without a channel). */
+  async setPrefs(change: { level?: 'all' | 'mentions' | 'nothing'; hide_content?: boolean; dnd_enabled?: boolean; dnd_start_hour?: string; dnd_end_hour?: string }): Promise<void> {
+    // The window is in the browser's time zone: tz_offset is seconds east of UTC.
+    const tz = change.dnd_enabled || change.dnd_start_hour || change.dnd_end_hour ? { tz_offset: (0 - new Date().getTimezoneOffset()) * 60 } : {};
+    const { prefs } = await this.api.call('users.prefs.set', { ...change, ...tz });
+    this.set({ prefs: prefs as ServerPrefs });
+  }
+
   async snooze(minutes: number): Promise<void> {
     const res = await this.api.call('dnd.setSnooze', { num_minutes: minutes });
     this.set({ snoozeEnd: Number(res.snooze_endtime) });

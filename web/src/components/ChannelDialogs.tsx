@@ -102,7 +102,8 @@ const LEVELS = [
 
 export function NotificationsDialog({ chat, state, channel, onClose }: { chat: Chat; state: State; channel: Channel; onClose: () => void }) {
   const [error, setError] = useState<string>();
-  useEffect(() => void chat.loadPrefs().catch(() => undefined), [chat]);
+  // Read once if they were not (a later read could land after a change made here and undo it on screen).
+  useEffect(() => void (state.prefs ? undefined : chat.loadPrefs().catch(() => undefined)), [chat, state.prefs]);
   const level = state.prefs?.channel_levels[channel.id] ?? 'default';
   const muted = !!state.prefs?.muted_channels.includes(channel.id);
   const change = (c: Parameters<Chat['setChannelPrefs']>[1]) => void chat.setChannelPrefs(channel.id, c).catch((e) => setError(message(e)));

@@ -51,6 +51,7 @@ export function Sidebar({ chat, state, onDialog, onSignOut }: { chat: Chat; stat
         </div>
       </section>
       <footer>
+        <button className="side-action" onClick={() => onDialog('prefs')}>Notification preferences</button>
         <button className="side-action" onClick={onSignOut}>Sign out</button>
       </footer>
     </nav>
