@@ -12,6 +12,8 @@ import { inParallel } from './parallel';
 import { table } from './ports';
 import { requireUsers } from './users';
 import { mentionsUser } from './mentions';
+import { storeMessage } from './messages';
+import { takeMessageToken } from './rate-limit';
 
 export interface Access {
   channel: ChannelItem;
@@ -146,13 +148,21 @@ export async function kickFromChannel(caller: Caller, channelId: string, userId:
 /** Slack's limit for a topic or purpose. */
 const MAX_ABOUT = 250;
 
-/** conversations.setTopic / setPurpose: members set them (empty clears); the channel as it is now. */
+/**
+ * conversations.setTopic / setPurpose: members set them (empty clears); the channel as it is now.
+ * As in Slack, a `channel_topic` / `channel_purpose` message by the caller announces the change to
+ * the members (live, in sync and in history). Its rate token is taken first, so a refused
+ * announcement never leaves a change unannounced.
+ */
 export async function setChannelAbout(caller: Caller, channelId: string, field: 'topic' | 'purpose', value: string) {
   const found = await memberAccess(caller, channelId);
   if (found.channel.archived === true) throw new ClientError('is_archived');
   if ([...value].length > MAX_ABOUT) throw new ClientError('too_long');
+  await takeMessageToken(caller.userId, channelId);
   const channel = await table().channels.setAbout(channelId, field, value, caller.userId, Math.floor(Date.now() / 1000));
   if (!channel) throw new ClientError('channel_not_found');
+  const text = value ? `set the channel ${field}: ${value}` : `cleared the channel ${field}`;
+  await storeMessage(caller, { channelId, text, tokenTaken: true, subtype: { name: field === 'topic' ? 'channel_topic' : 'channel_purpose', about: value } });
   return { channel: view({ channel, membership: found.membership }) };
 }
 

@@ -25,6 +25,9 @@ export interface SlackMessage {
   reactions?: Array<{ name: string; count: number; users: string[] }>;
   files?: unknown[];
   client_msg_id?: string;
+  /** channel_topic / channel_purpose: what was set. */
+  topic?: string;
+  purpose?: string;
 }
 
 /** A message's stored fields, as read or as a send writes them. */
@@ -53,6 +56,8 @@ export function toSlackMessage(item: MessageFields): SlackMessage {
     message.reply_users_count = users.length;
     if (item.latestReply) message.latest_reply = item.latestReply;
   }
+  if (item.subtype === 'channel_topic') Object.assign(message, { subtype: item.subtype, topic: item.about ?? '' });
+  if (item.subtype === 'channel_purpose') Object.assign(message, { subtype: item.subtype, purpose: item.about ?? '' });
   if (item.editedBy && item.editedTs) message.edited = { user: item.editedBy, ts: item.editedTs };
   const reactions = reactionsOf(item);
   if (reactions.length > 0) message.reactions = reactions;

@@ -34,6 +34,8 @@ export interface PostInput {
    * file records). If one of their conditions fails, the post throws TransactionCancelled with their reasons.
    */
   alsoWrite?: TransactItem[];
+  /** A message the system posts for the caller (channel_topic / channel_purpose): its mentions are not resolved. */
+  subtype?: { name: 'channel_topic' | 'channel_purpose'; about: string };
 }
 
 export interface Posted {
@@ -117,7 +119,7 @@ export async function storeMessage(caller: Caller, input: PostInput): Promise<Po
   // Charged only for a new message: retrying a send that already went through is never refused.
   if (!input.tokenTaken) await takeMessageToken(caller.userId, input.channelId);
 
-  const mentioned = await resolveMentions(channel, caller.userId, input.text);
+  const mentioned = input.subtype ? {} : await resolveMentions(channel, caller.userId, input.text);
 
   let threadTs: string | undefined;
   if (input.threadTs !== undefined) {
@@ -137,6 +139,7 @@ export async function storeMessage(caller: Caller, input: PostInput): Promise<Po
       ...(input.clientMsgId ? { clientMsgId: input.clientMsgId } : {}),
       ...(input.files?.length ? { files: input.files } : {}),
       ...mentioned,
+      ...(input.subtype ? { subtype: input.subtype.name, about: input.subtype.about } : {}),
     };
     const now = Math.floor(Date.now() / 1000);
     const refused = await table().messages.commit({

@@ -24,6 +24,7 @@ export const CHANNEL_KINDS = ['public', 'private', 'mpim', 'im'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 export const BROADCASTS = ['here', 'channel', 'everyone'] as const;
 export const NOTIFY_LEVELS = ['all', 'mentions', 'nothing'] as const;
+export const MESSAGE_SUBTYPES = ['channel_topic', 'channel_purpose'] as const;
 
 // A workspace (Slack's team). Created on first use.
 export const Workspace = new Entity({
@@ -165,6 +166,10 @@ export const Message = new Entity({
     mentions: { type: 'list', items: { type: 'string' } },
     /** An allowed `<!here>`, `<!channel>` or `<!everyone>` (see resolveMentions). */
     broadcast: { type: BROADCASTS },
+    /** Slack's subtype of a message the system posts for a member (a topic or purpose set). */
+    subtype: { type: MESSAGE_SUBTYPES },
+    /** The topic or purpose a channel_topic / channel_purpose message set. */
+    about: { type: 'string' },
     createdAt,
   },
   indexes: {

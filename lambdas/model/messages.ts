@@ -16,6 +16,8 @@ export interface NewMessage {
   files?: unknown[];
   mentions?: string[];
   broadcast?: 'here' | 'channel' | 'everyone';
+  subtype?: 'channel_topic' | 'channel_purpose';
+  about?: string;
 }
 
 export interface CommitInput {

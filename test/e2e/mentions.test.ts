@@ -66,7 +66,7 @@ describe('mentions, notification preferences and Do Not Disturb', () => {
       const ack = await ws.request({ action: 'message', channel: channel.id, text: `<@${bob.userId}> and <@${carol.userId}>` });
       expect(ack).toMatchObject({ type: 'ack', channel: channel.id });
     } finally {
-      ws.close();
+      await ws.close();
     }
     expect(countsOf((await call(bob.token, 'conversations.info', { channel: channel.id })).channel)).toEqual({ unread_count: 1, mention_count: 1 });
     await call(carol.token, 'conversations.join', { channel: channel.id });
@@ -153,15 +153,29 @@ describe('mentions, notification preferences and Do Not Disturb', () => {
 
   test('conversations.setTopic / setPurpose: members set them, everyone reading the channel sees who and when', async () => {
     const { channel } = await call(alice.token, 'conversations.create', { name: 'topics' });
+    await call(carol.token, 'conversations.join', { channel: channel.id });
+    const { ws: carolLive } = await online(carol, 'carol-topics');
     const web = clientFor(alice);
     const set = await web.conversations.setTopic({ channel: channel.id, topic: 'Launch on Friday' });
     expect(set.channel).toMatchObject({ id: channel.id, topic: { value: 'Launch on Friday', creator: alice.userId } });
     expect((set.channel as any).topic.last_set).toBeGreaterThan(0);
+    // As in Slack, a channel_topic message announces it: live, and in history.
+    try {
+      const announced = await carolLive.waitFor((e) => e.type === 'message' && e.subtype === 'channel_topic', 20_000);
+      expect(announced).toMatchObject({ channel: channel.id, user: alice.userId, topic: 'Launch on Friday', text: 'set the channel topic: Launch on Friday' });
+    } finally {
+      await carolLive.close();
+    }
     await web.conversations.setPurpose({ channel: channel.id, purpose: 'Ship it' });
+    const { messages } = await call(carol.token, 'conversations.history', { channel: channel.id });
+    expect(messages.map((m: any) => [m.subtype, m.topic ?? m.purpose])).toEqual([['channel_purpose', 'Ship it'], ['channel_topic', 'Launch on Friday']]);
     const info = await call(bob.token, 'conversations.info', { channel: channel.id });
     expect(info.channel).toMatchObject({ topic: { value: 'Launch on Friday', creator: alice.userId }, purpose: { value: 'Ship it', creator: alice.userId } });
     expect(await callFails(bob.token, 'conversations.setTopic', { channel: channel.id, topic: 'hijack' })).toBe('not_in_channel');
     expect(await callFails(alice.token, 'conversations.setTopic', { channel: channel.id, topic: 'x'.repeat(251) })).toBe('too_long');
+    // A topic naming someone is no mention of them.
+    await call(alice.token, 'conversations.setTopic', { channel: channel.id, topic: `ask <@${carol.userId}>` });
+    expect((await call(carol.token, 'conversations.info', { channel: channel.id })).channel.mention_count).toBe(0);
     const foreigner = await person('foreigner', newTeam());
     expect(await callFails(foreigner.token, 'conversations.setTopic', { channel: channel.id, topic: 'x' })).toBe('channel_not_found');
   });

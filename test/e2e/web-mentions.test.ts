@@ -135,6 +135,10 @@ suite('web client: mentions, topic, members, notifications', () => {
     await page.locator('.conv-header').getByLabel('Topic').filter({ hasText: 'Q3 launch plans' }).waitFor();
     expect((await call(bob.token, 'conversations.info', { channel: sharedId })).channel.topic).toMatchObject({ value: 'Q3 launch plans', creator: alice.userId });
     expect(await page.getByRole('button', { name: 'Edit topic' }).isVisible()).toBe(true);
+    await page.locator('.main .messages article.message.system', { hasText: 'set the channel topic: Q3 launch plans' }).waitFor({ timeout: 20_000 });
+    // Someone else's change reaches the header live.
+    await call(bob.token, 'conversations.setTopic', { channel: sharedId, topic: 'Q3 launch: moved to Monday' });
+    await page.locator('.conv-header').getByLabel('Topic').filter({ hasText: 'Q3 launch: moved to Monday' }).waitFor({ timeout: 20_000 });
   });
 
   test('Add people invites someone; the member list shows everyone by name', async () => {

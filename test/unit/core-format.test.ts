@@ -37,6 +37,12 @@ describe('toSlackMessage', () => {
     expect(out.client_msg_id).toBe('c1');
   });
 
+  it('keeps resolved mentions inside and gives topic and purpose messages their subtype and value', () => {
+    expect(toSlackMessage(stored({ threadTs: TS, mentions: ['U2'], broadcast: 'here' }))).toEqual({ type: 'message', user: 'U1', text: 'hello', ts: TS });
+    expect(toSlackMessage(stored({ threadTs: TS, subtype: 'channel_topic', about: 'Q3' }))).toMatchObject({ subtype: 'channel_topic', topic: 'Q3' });
+    expect(toSlackMessage(stored({ threadTs: TS, subtype: 'channel_purpose', about: 'ship' }))).toMatchObject({ subtype: 'channel_purpose', purpose: 'ship' });
+  });
+
   it('gives a reply its thread_ts', () => {
     const out = toSlackMessage(stored({ ts: REPLY_TS, threadTs: TS }));
     expect(out.ts).toBe(REPLY_TS);

@@ -92,6 +92,9 @@ function applyMessageEvent(state: State, e: MessageEvent, context: EventContext)
   }
   const m = toMessage({ ...e, ts: String(e.ts) }, channel);
   let next: State = { ...state, typing: stopTyping(state.typing, channel, m.user) };
+  // A topic or purpose set: the header shows it at once.
+  if (e.subtype === 'channel_topic') next = patchChannel(next, channel, (c) => ({ ...c, topic: { value: e.topic ?? '', creator: m.user } }));
+  if (e.subtype === 'channel_purpose') next = patchChannel(next, channel, (c) => ({ ...c, purpose: { value: e.purpose ?? '', creator: m.user } }));
   if (isReply(m)) {
     const key = threadKey(channel, m.thread_ts!);
     const thread = next.threads[key];
