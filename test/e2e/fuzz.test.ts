@@ -68,6 +68,8 @@ describe('fuzzing', () => {
   let channel: string;
   /** The ts of every message the system acknowledged (a retried client_msg_id acknowledges the same ts). */
   const acked = new Set<string>();
+  /** How many topic and purpose changes were acknowledged: each posts one channel_topic / channel_purpose message. */
+  let announced = 0;
 
   // Hundreds of acknowledged fuzz messages fan out after the last test; let them drain before the next suite.
   afterAll(async () => {
@@ -96,6 +98,7 @@ describe('fuzzing', () => {
           if (res.status === 200 || res.status === 429) expect(typeof res.body.ok).toBe('boolean');
           else expect([413, 414, 431]).toContain(res.status);
           if (method === 'chat.postMessage' && res.body.ok) acked.add(res.body.ts);
+          if ((method === 'conversations.setTopic' || method === 'conversations.setPurpose') && res.body.ok) announced++;
           expect(({} as Record<string, unknown>).polluted).toBeUndefined();
         }),
         { numRuns: RUNS },
@@ -160,13 +163,15 @@ describe('fuzzing', () => {
   });
 
   test('no partial writes: the channel holds exactly the messages that were acknowledged', async () => {
-    const seen: Array<{ ts: string }> = [];
+    const seen: Array<{ ts: string; subtype?: string }> = [];
     let cursor = '';
     do {
       const page = await call(alice.token, 'conversations.history', { channel, limit: 999, cursor });
       seen.push(...page.messages);
       cursor = page.response_metadata.next_cursor;
     } while (cursor);
-    expect(seen.map((m) => m.ts).sort()).toEqual([...acked].sort());
+    const isAnnouncement = (m: { subtype?: string }) => m.subtype === 'channel_topic' || m.subtype === 'channel_purpose';
+    expect(seen.filter((m) => !isAnnouncement(m)).map((m) => m.ts).sort()).toEqual([...acked].sort());
+    expect(seen.filter(isAnnouncement)).toHaveLength(announced);
   });
 });
