@@ -25,6 +25,9 @@ export interface SlackMessage {
   reactions?: Array<{ name: string; count: number; users: string[] }>;
   files?: unknown[];
   client_msg_id?: string;
+  /** channel_topic / channel_purpose: what was set. */
+  topic?: string;
+  purpose?: string;
 }
 
 /** A message's stored fields, as read or as a send writes them. */
@@ -53,6 +56,8 @@ export function toSlackMessage(item: MessageFields): SlackMessage {
     message.reply_users_count = users.length;
     if (item.latestReply) message.latest_reply = item.latestReply;
   }
+  if (item.subtype === 'channel_topic') Object.assign(message, { subtype: item.subtype, topic: item.about ?? '' });
+  if (item.subtype === 'channel_purpose') Object.assign(message, { subtype: item.subtype, purpose: item.about ?? '' });
   if (item.editedBy && item.editedTs) message.edited = { user: item.editedBy, ts: item.editedTs };
   const reactions = reactionsOf(item);
   if (reactions.length > 0) message.reactions = reactions;
@@ -80,6 +85,8 @@ export interface ChannelView {
 /** What conversations.info/list count as unread: the count, and the newest ts that count considered. */
 export interface Unread {
   count: number;
+  /** Of those, the ones that mention the member (mention_count). */
+  mentions: number;
   through: string;
 }
 
@@ -103,12 +110,15 @@ export function toSlackChannel(channel: Readonly<Partial<ChannelItem>>, view: Ch
     is_member: view.membership !== undefined,
   };
   if (kind === 'im' || kind === 'mpim') out.members = strings(channel.dmUsers);
-  if (channel.topic !== undefined) out.topic = { value: channel.topic, creator: '', last_set: 0 };
-  if (channel.purpose !== undefined) out.purpose = { value: channel.purpose, creator: '', last_set: 0 };
+  if (channel.topic !== undefined) out.topic = { value: channel.topic, creator: channel.topicCreator ?? '', last_set: channel.topicLastSet ?? 0 };
+  if (channel.purpose !== undefined) out.purpose = { value: channel.purpose, creator: channel.purposeCreator ?? '', last_set: channel.purposeLastSet ?? 0 };
   if (view.membership) {
     out.last_read = view.membership.lastRead ?? '0'.repeat(26);
     if (view.unread) {
       out.unread_count = view.unread.count;
+      out.unread_count_display = view.unread.count;
+      out.mention_count = view.unread.mentions;
+      out.mention_count_display = view.unread.mentions;
       // Not Slack's: a client that counts live messages on top skips those at or before this ts.
       out.unread_through = view.unread.through;
     }

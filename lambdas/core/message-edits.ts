@@ -5,7 +5,7 @@ import type { Caller } from './caller';
 import { memberAccess } from './channels';
 import { ClientError } from './errors';
 import { toSlackMessage } from './format';
-import { checkText } from './messages';
+import { checkText, resolveMentions } from './messages';
 import { table } from './ports';
 import { isTs } from './ts';
 
@@ -19,11 +19,11 @@ export async function liveMessage(channelId: string, ts: string): Promise<Messag
 
 /** chat.update: the author changes the text; members get message_changed with the previous message. */
 export async function updateMessage(caller: Caller, channelId: string, ts: string, text: string) {
-  await memberAccess(caller, channelId);
+  const { channel } = await memberAccess(caller, channelId);
   const message = await liveMessage(channelId, ts);
   if (message.userId !== caller.userId) throw new ClientError('cant_update_message');
   checkText(text, Array.isArray(message.files) && message.files.length > 0);
-  const updated = await table().messages.updateText(channelId, ts, caller.userId, text, ulid());
+  const updated = await table().messages.updateText(channelId, ts, caller.userId, text, ulid(), await resolveMentions(channel, caller.userId, text));
   if (!updated) throw new ClientError('message_not_found');
   return withFileUrls({ channel: channelId, ts, text, message: toSlackMessage(updated) });
 }

@@ -11,6 +11,8 @@ import { toSlackMessage, type SlackMessage } from './format';
 import { table } from './ports';
 import { takeMessageToken } from './rate-limit';
 import { isTs, nextTs, tsBound } from './ts';
+import { broadcastAllowed, parseMentions, type Broadcast } from './mentions';
+import type { ChannelItem } from '../model/service';
 
 export const MAX_TEXT = 40_000;
 const IDEMPOTENCY_SECONDS = 24 * 60 * 60;
@@ -32,6 +34,8 @@ export interface PostInput {
    * file records). If one of their conditions fails, the post throws TransactionCancelled with their reasons.
    */
   alsoWrite?: TransactItem[];
+  /** A message the system posts for the caller (channel_topic / channel_purpose): its mentions are not resolved. */
+  subtype?: { name: 'channel_topic' | 'channel_purpose'; about: string };
 }
 
 export interface Posted {
@@ -43,6 +47,26 @@ export interface Posted {
 export function checkText(text: string, hasFiles: boolean): void {
   if (text.trim().length === 0 && !hasFiles) throw new ClientError('no_text');
   if ([...text].length > MAX_TEXT) throw new ClientError('msg_too_long');
+}
+
+/** The mentions of a message that count: stored on it, read by mention_count and the push consumer. */
+export interface ResolvedMentions {
+  mentions?: string[];
+  broadcast?: Broadcast;
+}
+
+/**
+ * A text's mentions as they count in this conversation: mentioned users who are members (anyone
+ * else's mention stays in the text but counts and notifies no one), and a broadcast if the author
+ * may make one there (broadcastAllowed). One consistent batch read, only when the text mentions someone.
+ */
+export async function resolveMentions(channel: Pick<ChannelItem, 'channelId' | 'memberCount' | 'creator'>, authorId: string, text: string): Promise<ResolvedMentions> {
+  const parsed = parseMentions(text);
+  const others = parsed.userIds.filter((u) => u !== authorId);
+  const members = await table().memberships.membersAmong(channel.channelId, others);
+  const mentions = others.filter((u) => members.has(u));
+  const broadcast = parsed.broadcast && broadcastAllowed(channel, authorId) ? parsed.broadcast : undefined;
+  return { ...(mentions.length ? { mentions } : {}), ...(broadcast ? { broadcast } : {}) };
 }
 
 async function getMessage(channelId: string, ts: string): Promise<MessageItem | undefined> {
@@ -95,6 +119,8 @@ export async function storeMessage(caller: Caller, input: PostInput): Promise<Po
   // Charged only for a new message: retrying a send that already went through is never refused.
   if (!input.tokenTaken) await takeMessageToken(caller.userId, input.channelId);
 
+  const mentioned = input.subtype ? {} : await resolveMentions(channel, caller.userId, input.text);
+
   let threadTs: string | undefined;
   if (input.threadTs !== undefined) {
     const parent = await getMessage(input.channelId, input.threadTs);
@@ -112,6 +138,8 @@ export async function storeMessage(caller: Caller, input: PostInput): Promise<Po
       ...(threadTs && input.replyBroadcast ? { replyBroadcast: true } : {}),
       ...(input.clientMsgId ? { clientMsgId: input.clientMsgId } : {}),
       ...(input.files?.length ? { files: input.files } : {}),
+      ...mentioned,
+      ...(input.subtype ? { subtype: input.subtype.name, about: input.subtype.about } : {}),
     };
     const now = Math.floor(Date.now() / 1000);
     const refused = await table().messages.commit({

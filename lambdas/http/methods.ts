@@ -10,8 +10,11 @@ import { addReaction, removeReaction } from '../core/reactions';
 import { getPresence } from '../core/presence';
 import { markRead } from '../core/read-markers';
 import { listUsers, userInfo } from '../core/users';
+import { getPrefs, setPrefs } from '../core/prefs';
+import { dndInfo, endDnd, endSnooze, setSnooze } from '../core/dnd';
+import { setChannelAbout } from '../core/channels';
 import type { Caller } from '../core/caller';
-import { cursor, flag, id, idList, limit, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
+import { cursor, flag, id, idList, limit, optionalFlag, optionalInteger, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
 
 /** A byte count as a JSON number or a form field's digits. */
 const byteCount = z.pipe(
@@ -148,6 +151,31 @@ export const METHODS: Record<string, Method<Schema>> = {
       files: a.files, channelId: a.channel_id || undefined, initialComment: a.initial_comment, threadTs: a.thread_ts || undefined,
     }),
   }),
+
+  // Mentions, notification preferences and Do Not Disturb (README: Mentions and notifications)
+  'conversations.setTopic': method({
+    args: z.object({ channel: id, topic: textOrEmpty(4000) }),
+    run: (caller, a) => setChannelAbout(caller, a.channel, 'topic', a.topic),
+  }),
+  'conversations.setPurpose': method({
+    args: z.object({ channel: id, purpose: textOrEmpty(4000) }),
+    run: (caller, a) => setChannelAbout(caller, a.channel, 'purpose', a.purpose),
+  }),
+  'users.prefs.get': method({ args: none, read: true, run: (caller) => getPrefs(caller) }),
+  'users.prefs.set': method({
+    args: z.object({
+      channel: optionalText(64), level: z.optional(z.enum(['all', 'mentions', 'nothing', 'default'])), muted: optionalFlag,
+      hide_content: optionalFlag, dnd_enabled: optionalFlag, dnd_start_hour: optionalText(5), dnd_end_hour: optionalText(5), tz_offset: optionalInteger,
+    }),
+    run: (caller, a) => setPrefs(caller, {
+      channel: a.channel || undefined, level: a.level, muted: a.muted, hideContent: a.hide_content,
+      dndEnabled: a.dnd_enabled, dndStartHour: a.dnd_start_hour || undefined, dndEndHour: a.dnd_end_hour || undefined, tzOffset: a.tz_offset,
+    }),
+  }),
+  'dnd.info': method({ args: z.object({ user: optionalText(64) }), read: true, run: (caller, a) => dndInfo(caller, a.user || undefined) }),
+  'dnd.setSnooze': method({ args: z.object({ num_minutes: optionalInteger }), run: (caller, a) => setSnooze(caller, a.num_minutes) }),
+  'dnd.endSnooze': method({ args: none, run: (caller) => endSnooze(caller) }),
+  'dnd.endDnd': method({ args: none, run: (caller) => endDnd(caller) }),
 };
 
 export function argsFor(m: Method<Schema>, raw: Record<string, unknown>) {

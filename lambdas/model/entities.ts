@@ -22,6 +22,9 @@ const expiresAt = { type: 'number', field: TTL_ATTRIBUTE } as const;
 
 export const CHANNEL_KINDS = ['public', 'private', 'mpim', 'im'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+export const BROADCASTS = ['here', 'channel', 'everyone'] as const;
+export const NOTIFY_LEVELS = ['all', 'mentions', 'nothing'] as const;
+export const MESSAGE_SUBTYPES = ['channel_topic', 'channel_purpose'] as const;
 
 // A workspace (Slack's team). Created on first use.
 export const Workspace = new Entity({
@@ -67,7 +70,12 @@ export const Channel = new Entity({
     memberCount: { type: 'number', required: true, default: 0 },
     archived: { type: 'boolean', required: true, default: false },
     topic: { type: 'string' },
+    topicCreator: { type: 'string' },
+    /** Epoch seconds. */
+    topicLastSet: { type: 'number' },
     purpose: { type: 'string' },
+    purposeCreator: { type: 'string' },
+    purposeLastSet: { type: 'number' },
     createdAt,
   },
   indexes: {
@@ -154,6 +162,14 @@ export const Message = new Entity({
     reactions: { type: 'any' },
     files: { type: 'any' },
     clientMsgId: { type: 'string' },
+    /** The mentioned users who were members when it was sent or last edited (others stay in the text only). */
+    mentions: { type: 'list', items: { type: 'string' } },
+    /** An allowed `<!here>`, `<!channel>` or `<!everyone>` (see resolveMentions). */
+    broadcast: { type: BROADCASTS },
+    /** Slack's subtype of a message the system posts for a member (a topic or purpose set). */
+    subtype: { type: MESSAGE_SUBTYPES },
+    /** The topic or purpose a channel_topic / channel_purpose message set. */
+    about: { type: 'string' },
     createdAt,
   },
   indexes: {
@@ -272,5 +288,31 @@ export const UploadedFile = new Entity({
   indexes: {
     // A file by id
     primary: primary('F#${fileId}', ['fileId'], 'FILE', []),
+  },
+});
+
+// A user's notification preferences and Do Not Disturb: one item, so reading them is one get.
+// Muted channels and the channels of each level are string sets, so each change is one atomic update.
+export const NotificationPrefs = new Entity({
+  model: { entity: 'notificationPrefs', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    userId: { type: 'string', required: true },
+    level: { type: NOTIFY_LEVELS },
+    hideContent: { type: 'boolean' },
+    muted: { type: 'set', items: 'string' },
+    /** The channels given each level (a channel is in at most one; the update that adds it to one deletes it from the others). */
+    levelAll: { type: 'set', items: 'string' },
+    levelMentions: { type: 'set', items: 'string' },
+    levelNothing: { type: 'set', items: 'string' },
+    /** Snoozed until (epoch ms). */
+    snoozeUntil: { type: 'number' },
+    /** The daily DND window in the user's local minutes of the day, and their UTC offset in minutes. */
+    dndStartMinute: { type: 'number' },
+    dndEndMinute: { type: 'number' },
+    timezoneOffsetMinutes: { type: 'number' },
+  },
+  indexes: {
+    // A user's preferences
+    primary: primary('U#${userId}', ['userId'], 'PREFS', []),
   },
 });

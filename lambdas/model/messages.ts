@@ -14,6 +14,10 @@ export interface NewMessage {
   replyBroadcast?: boolean;
   clientMsgId?: string;
   files?: unknown[];
+  mentions?: string[];
+  broadcast?: 'here' | 'channel' | 'everyone';
+  subtype?: 'channel_topic' | 'channel_purpose';
+  about?: string;
 }
 
 export interface CommitInput {
@@ -118,15 +122,27 @@ export function messageAccess(t: TableContext) {
     },
 
     // The author's new text; undefined when the message is gone, a tombstone or not theirs
-    updateText: async (channelId: string, ts: string, userId: string, text: string, editedTs: string): Promise<MessageItem | undefined> => {
+    // (with the mentions of the new text: those absent are removed)
+    updateText: async (channelId: string, ts: string, userId: string, text: string, editedTs: string, mentioned: { mentions?: string[]; broadcast?: string } = {}): Promise<MessageItem | undefined> => {
+      const sets = ['#text = :text', 'editedBy = :user', 'editedTs = :edited'];
+      const removes: string[] = [];
+      const values: Record<string, unknown> = { ':text': text, ':user': userId, ':edited': editedTs, ':no': false };
+      if (mentioned.mentions?.length) {
+        sets.push('mentions = :mentions');
+        values[':mentions'] = mentioned.mentions;
+      } else removes.push('mentions');
+      if (mentioned.broadcast) {
+        sets.push('broadcast = :broadcast');
+        values[':broadcast'] = mentioned.broadcast;
+      } else removes.push('broadcast');
       try {
         const out = await t.client.send(new UpdateCommand({
           TableName: t.table,
           Key: messageKey(channelId, ts),
-          UpdateExpression: 'SET #text = :text, editedBy = :user, editedTs = :edited',
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: 'attribute_exists(pk) AND userId = :user AND (attribute_not_exists(deleted) OR deleted = :no)',
           ExpressionAttributeNames: { '#text': 'text' },
-          ExpressionAttributeValues: { ':text': text, ':user': userId, ':edited': editedTs, ':no': false },
+          ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }));
         return message.parse({ Attributes: out.Attributes }).data ?? undefined;

@@ -5,6 +5,7 @@ import { fileAccess } from './files';
 import { inboxAccess } from './inbox';
 import { membershipAccess } from './memberships';
 import { messageAccess } from './messages';
+import { prefsAccess } from './prefs';
 import { presenceAccess } from './presence';
 import { rateBucketAccess } from './rate-buckets';
 import { createChatService } from './service';
@@ -31,6 +32,7 @@ export function createChatTable(client: DynamoDBDocumentClient, table: string) {
     inbox: inboxAccess(t),
     files: fileAccess(t),
     rateBuckets: rateBucketAccess(t),
+    prefs: prefsAccess(t),
   };
 }
 

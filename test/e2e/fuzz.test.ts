@@ -32,6 +32,15 @@ const METHODS: Record<string, string[]> = {
   'chat.delete': ['channel', 'ts'],
   'reactions.add': ['channel', 'timestamp', 'name'],
   'reactions.remove': ['channel', 'timestamp', 'name'],
+  // Mentions, notification preferences and Do Not Disturb
+  'conversations.setTopic': ['channel', 'topic'],
+  'conversations.setPurpose': ['channel', 'purpose'],
+  'users.prefs.get': [],
+  'users.prefs.set': ['channel', 'level', 'muted', 'hide_content', 'dnd_enabled', 'dnd_start_hour', 'dnd_end_hour', 'tz_offset'],
+  'dnd.info': ['user'],
+  'dnd.setSnooze': ['num_minutes'],
+  'dnd.endSnooze': [],
+  'dnd.endDnd': [],
 };
 const ACTIONS = ['ping', 'sync', 'message', 'typing', 'presence_sub', 'nope', ''];
 const NASTY_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', ''];
@@ -59,6 +68,8 @@ describe('fuzzing', () => {
   let channel: string;
   /** The ts of every message the system acknowledged (a retried client_msg_id acknowledges the same ts). */
   const acked = new Set<string>();
+  /** How many topic and purpose changes were acknowledged: each posts one channel_topic / channel_purpose message. */
+  let announced = 0;
 
   // Hundreds of acknowledged fuzz messages fan out after the last test; let them drain before the next suite.
   afterAll(async () => {
@@ -87,6 +98,7 @@ describe('fuzzing', () => {
           if (res.status === 200 || res.status === 429) expect(typeof res.body.ok).toBe('boolean');
           else expect([413, 414, 431]).toContain(res.status);
           if (method === 'chat.postMessage' && res.body.ok) acked.add(res.body.ts);
+          if ((method === 'conversations.setTopic' || method === 'conversations.setPurpose') && res.body.ok) announced++;
           expect(({} as Record<string, unknown>).polluted).toBeUndefined();
         }),
         { numRuns: RUNS },
@@ -151,13 +163,15 @@ describe('fuzzing', () => {
   });
 
   test('no partial writes: the channel holds exactly the messages that were acknowledged', async () => {
-    const seen: Array<{ ts: string }> = [];
+    const seen: Array<{ ts: string; subtype?: string }> = [];
     let cursor = '';
     do {
       const page = await call(alice.token, 'conversations.history', { channel, limit: 999, cursor });
       seen.push(...page.messages);
       cursor = page.response_metadata.next_cursor;
     } while (cursor);
-    expect(seen.map((m) => m.ts).sort()).toEqual([...acked].sort());
+    const isAnnouncement = (m: { subtype?: string }) => m.subtype === 'channel_topic' || m.subtype === 'channel_purpose';
+    expect(seen.filter((m) => !isAnnouncement(m)).map((m) => m.ts).sort()).toEqual([...acked].sort());
+    expect(seen.filter(isAnnouncement)).toHaveLength(announced);
   });
 });
