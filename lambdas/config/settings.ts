@@ -67,6 +67,15 @@ export const NUMBER_SETTINGS = {
   uploadUrlSeconds: { env: 'FILES_UPLOAD_URL_SECONDS', default: 5 * MINUTE, min: 1, max: 7 * 24 * HOUR, integer: true },
   /** How long a minted url_private works. */
   mediaUrlSeconds: { env: 'MEDIA_URL_TTL_SECONDS', default: HOUR, min: 1, integer: true },
+
+  /** How long a device's push subscription lasts unless it subscribes again (the web client does at every start). */
+  pushSubscriptionSeconds: { env: 'PUSH_SUBSCRIPTION_SECONDS', default: 30 * 24 * HOUR, min: 60, integer: true },
+  /** How long a push service keeps an undelivered push (the Web Push `TTL` header). */
+  pushTtlSeconds: { env: 'PUSH_TTL_SECONDS', default: 24 * HOUR, min: 0, max: 28 * 24 * HOUR, integer: true },
+  /** One request to a push service, connect to answer. */
+  pushTimeoutMs: { env: 'PUSH_TIMEOUT_MS', default: 5_000, min: 100, max: 20_000, integer: true },
+  /** Pushes in flight per function instance. */
+  pushConcurrency: { env: 'PUSH_CONCURRENCY', default: 16, min: 1, max: 256, integer: true },
 } as const satisfies Record<string, NumberSetting>;
 
 export const TEXT_SETTINGS = {
@@ -83,6 +92,13 @@ export const TEXT_SETTINGS = {
   logLevel: { env: 'LOG_LEVEL', default: 'info' },
   /** Where search permalinks point (the web client's base URL); empty: a path only. */
   permalinkBase: { env: 'PERMALINK_BASE', default: '' },
+  /** The VAPID `sub` claim: a contact for push services (`mailto:` or `https:`; CDK context `vapidSubject`). */
+  vapidSubject: { env: 'VAPID_SUBJECT', default: 'mailto:push@example.invalid' },
+  /**
+   * 'true' lets subscriptions name `http://127.0.0.1:<port>/…` (and only that private address): set by
+   * the local cloud alone, for its local push service. Never in a deployment (SSRF).
+   */
+  pushAllowLoopback: { env: 'PUSH_ALLOW_LOOPBACK', default: '' },
 } as const satisfies Record<string, TextSetting>;
 
 /**
@@ -99,7 +115,16 @@ export const BINDINGS = {
   deadLetterQueueUrl: 'FANOUT_DEAD_LETTER_QUEUE_URL',
   jwtIssuer: 'JWT_ISSUER',
   searchIndexPath: 'SEARCH_INDEX_PATH',
+  /** The VAPID public key (base64url, not secret): push.vapidPublicKey serves it; the push function signs with its pair. */
+  vapidPublicKey: 'VAPID_PUBLIC_KEY',
+  /** The secret holding the VAPID key pair (JSON {publicKey, privateKey}, base64url). */
+  vapidKeysSecretArn: 'VAPID_KEYS_SECRET_ARN',
 } as const;
+
+/** Set by the local cloud only: the VAPID private key inline, in place of the secret. */
+export const LOCAL_VAPID_PRIVATE_KEY = 'VAPID_PRIVATE_KEY';
+/** Set only with the mobile push opt-in: the SNS platform application's ARN (push.subscribe with a device token). */
+export const MOBILE_PUSH_APPLICATION_ARN = 'MOBILE_PUSH_APPLICATION_ARN';
 
 /** Set by the local cloud only: the signing key inline, in place of the secret. */
 export const LOCAL_MEDIA_SIGNING_KEY_PEM = 'MEDIA_SIGNING_KEY_PEM';

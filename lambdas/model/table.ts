@@ -5,7 +5,9 @@ import { fileAccess } from './files';
 import { inboxAccess } from './inbox';
 import { membershipAccess } from './memberships';
 import { messageAccess } from './messages';
+import { prefsAccess } from './prefs';
 import { presenceAccess } from './presence';
+import { pushAccess } from './push';
 import { rateBucketAccess } from './rate-buckets';
 import { createChatService } from './service';
 import { userAccess } from './users';
@@ -31,6 +33,8 @@ export function createChatTable(client: DynamoDBDocumentClient, table: string) {
     inbox: inboxAccess(t),
     files: fileAccess(t),
     rateBuckets: rateBucketAccess(t),
+    prefs: prefsAccess(t),
+    push: pushAccess(t),
   };
 }
 
