@@ -139,7 +139,7 @@ export class LocalPushService {
     const held = this.subscriptions.get(id);
     if (req.method !== 'POST') return this.answer(res, id, 405, 'only POST');
     if (!held) return this.answer(res, id, 404, 'no such subscription');
-    if (held.status !== 201) return this.answer(res, id, held.status);
+    if (held.status !== 201) return this.answer(res, id, held.status, `answered ${held.status} as the test asked`);
 
     const ttl = Number(req.headers.ttl);
     if (req.headers.ttl === undefined || !Number.isInteger(ttl) || ttl < 0) return this.answer(res, id, 400, 'TTL header missing');
