@@ -37,3 +37,19 @@ export function parseMentions(text: string): ParsedMentions {
   }
   return broadcast ? { userIds, broadcast } : { userIds };
 }
+
+/**
+ * Who may broadcast: anyone in a conversation of up to this many members; past it, only the
+ * conversation's creator (a `<!channel>` there stays in the text but notifies and counts for no one).
+ */
+export const BROADCAST_OPEN_MEMBERS = 100;
+
+export function broadcastAllowed(channel: { memberCount?: number; creator?: string }, authorId: string): boolean {
+  return (channel.memberCount ?? 0) <= BROADCAST_OPEN_MEMBERS || channel.creator === authorId;
+}
+
+/** Whether a message's stored mentions reach this user (their own messages never do). */
+export function mentionsUser(message: { userId: string; mentions?: string[]; broadcast?: Broadcast }, userId: string): boolean {
+  if (message.userId === userId) return false;
+  return message.broadcast !== undefined || (message.mentions ?? []).includes(userId);
+}

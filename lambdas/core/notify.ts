@@ -1,10 +1,12 @@
-import type { ChannelKind } from '../model/entities';
-
 /*
  * Whether one user should be notified of one message: a pure function of the message (with its
  * mentions already resolved against the conversation's members), the user's preferences and the
- * time. The push consumer and the web client's notification both decide with it.
+ * time. The push consumer and the web client's notification both decide with it, so this module
+ * imports nothing (the web client bundles it).
  */
+
+/** The conversation kinds of lambdas/model/entities.ts (CHANNEL_KINDS). */
+export type ChannelKind = 'public' | 'private' | 'im' | 'mpim';
 
 export type NotifyLevel = 'all' | 'mentions' | 'nothing';
 
@@ -93,4 +95,21 @@ export function shouldNotify(
   if (isReply && message.threadParticipant) return { notify: true, reason: 'thread' };
   if (level === 'all') return { notify: true, reason: 'all' };
   return no;
+}
+
+/**
+ * The daily DND window holding `now`, or else the next one (epoch ms); undefined without a window.
+ * dnd.info reports it as next_dnd_start_ts / next_dnd_end_ts.
+ */
+export function nextDndWindow(dnd: DndPrefs | undefined, now: number): { start: number; end: number } | undefined {
+  if (!dnd || dnd.startMinute === undefined || dnd.endMinute === undefined || dnd.startMinute === dnd.endMinute) return undefined;
+  const offset = (dnd.timezoneOffsetMinutes ?? 0) * 60_000;
+  const day = MINUTES_PER_DAY * 60_000;
+  const localMidnight = Math.floor((now + offset) / day) * day - offset;
+  const length = (((dnd.endMinute - dnd.startMinute) % MINUTES_PER_DAY) + MINUTES_PER_DAY) % MINUTES_PER_DAY * 60_000;
+  for (const d of [-1, 0, 1]) {
+    const start = localMidnight + d * day + dnd.startMinute * 60_000;
+    if (start + length > now) return { start, end: start + length };
+  }
+  return undefined;
 }
