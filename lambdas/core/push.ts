@@ -120,6 +120,15 @@ async function candidatesFor(channel: ChannelItem, message: MessageItem, change:
   return { userIds, forNotify };
 }
 
+/** For a reply: who has written in its thread (the parent's author and repliers), one read per reply. */
+async function threadParticipants(message: MessageItem): Promise<Set<string> | undefined> {
+  if (message.threadTs === message.ts) return undefined;
+  const parent = await table().messages.get(message.channelId, message.threadTs);
+  const repliers: unknown = parent?.replyUsers;
+  const list = Array.isArray(repliers) ? repliers : repliers instanceof Set ? [...repliers] : [];
+  return new Set([...(parent ? [parent.userId] : []), ...list.filter((u): u is string => typeof u === 'string')]);
+}
+
 /** The words on the device: who wrote, where; the text unless the recipient hides it. */
 function notificationFor(channel: ChannelItem, message: MessageItem, authorName: string, prefs: NotificationPrefs): PushNotification {
   const direct = channel.kind === 'im' || channel.kind === 'mpim';
@@ -151,6 +160,7 @@ export async function pushForChange(change: Change, ctx: PushContext, stats: Pus
   const { userIds, forNotify } = await candidatesFor(channel, message, change);
   if (userIds.length === 0) return stats;
   const now = (ctx.now ?? Date.now)();
+  const participants = await threadParticipants(message);
   let authorName: Promise<string> | undefined;
   let retries = 0;
 
@@ -160,7 +170,8 @@ export async function pushForChange(change: Change, ctx: PushContext, stats: Pus
     const subscriptions = await table().push.ofUser(userId);
     if (subscriptions.length === 0) return;
     const prefs = await table().prefs.notificationPrefs(userId);
-    if (!shouldNotify(userId, forNotify, prefs, now).notify) return;
+    const decision = shouldNotify(userId, participants ? { ...forNotify, threadParticipant: participants.has(userId) } : forNotify, prefs, now);
+    if (!decision.notify) return;
     // Offline: no live connection at all (a connected device got the event from the fan-out).
     if ((await table().connections.ofUser(userId)).length > 0) return;
     stats.notified++;

@@ -52,6 +52,7 @@ function install() {
       },
     },
     connections: { ofUser: async (u: string) => (state.online.has(u) ? [{ connectionId: `c-${u}` }] : []) },
+    messages: { get: async (_c: string, ts: string) => (ts === 'PARENT' ? { userId: 'UCAROL', replyUsers: ['UBOB'] } : undefined) },
     users: { get: async (_t: string, u: string) => ({ userId: u, name: u.slice(1).toLowerCase() }) },
     prefs: { notificationPrefs: async (u: string) => state.prefs.get(u) ?? DEFAULT_PREFS },
     push: {
@@ -131,6 +132,12 @@ test('in a hot channel the member list is not read: only mentioned members (each
   expect(state.memberListReads).toBe(0);
   expect(state.membershipReads).toBe(2);
   expect(sent.map((s) => s.to).sort()).toEqual(['UBOB/laptop', 'UBOB/phone']);
+});
+
+test('a thread reply notifies those who wrote in the thread (parent author, repliers), not other members', async () => {
+  await pushForChange(messageChange('CGEN', 'agreed', { threadTs: 'PARENT' }), ctx);
+  expect(sent.map((s) => s.to).sort()).toEqual(['UBOB/laptop', 'UBOB/phone', 'UCAROL/laptop']);
+  expect(sent[0].n.thread_ts).toBe('PARENT');
 });
 
 test('a replayed record pushes nothing twice', async () => {
