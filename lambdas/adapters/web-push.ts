@@ -44,7 +44,7 @@ export function vapidKeys(): Promise<VapidKeys> {
 const allowLoopback = () => textSetting('pushAllowLoopback') === 'true';
 
 /** dns.lookup that refuses private addresses (all of them when `all` is asked: Node's happy eyeballs). */
-function guardedLookup(loopback: boolean): LookupFunction {
+export function guardedLookup(loopback: boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);

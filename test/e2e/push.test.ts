@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isLocal, target } from './harness/target';
+import { api, isLocal, target } from './harness/target';
 import { call, callFails, Devices, eventually, LIVE_MS, newTeam, person, sleep, type Person } from './support';
 import { LocalPushService, type LocalSubscription } from '../../local/push/push-service';
 
@@ -68,6 +68,18 @@ localOnly('push notifications (local push service, real encryption)', () => {
     expect(await bad({ ...json, keys: { ...json.keys, p256dh: Buffer.alloc(65, 1).toString('base64url') } })).toBe('invalid_arguments');
     expect(await bad({ ...json, keys: { ...json.keys, auth: 'c2hvcnQ' } })).toBe('invalid_arguments');
     expect(await callFails(bob.token, 'push.subscribe', { device_id: 'bad device id!', subscription: json })).toBe('invalid_arguments');
+    expect(await callFails(bob.token, 'push.subscribe', { device_id: 'bob-x' })).toBe('invalid_arguments');
+  });
+
+  test('push.subscribe takes the subscription as JSON text in a form body; a user has at most 20 devices', async () => {
+    const gina = await person('gina', team);
+    const form = await api(gina.token, 'push.subscribe', { device_id: 'gina-0', subscription: JSON.stringify(service.subscribe(vapidKey).json) }, { form: true });
+    expect(form.body).toMatchObject({ ok: true, device_id: 'gina-0' });
+    for (let i = 1; i < 20; i++) await call(gina.token, 'push.subscribe', { device_id: `gina-${i}`, subscription: service.subscribe(vapidKey).json });
+    const res = await api(gina.token, 'push.subscribe', { device_id: 'gina-20', subscription: service.subscribe(vapidKey).json });
+    expect(res.body).toMatchObject({ ok: false, error: 'invalid_arguments', detail: 'device_id' });
+    // The same device subscribing again replaces its subscription and is not refused.
+    await call(gina.token, 'push.subscribe', { device_id: 'gina-3', subscription: service.subscribe(vapidKey).json });
   });
 
   test('a DM to a user with no live connection is pushed to their device, encrypted for it, with who, where and the text', async () => {
@@ -89,6 +101,7 @@ localOnly('push notifications (local push service, real encryption)', () => {
     const ts = await post(channel, `<@${bob.userId}> <@${carol.userId}> standup in 5`);
     const push = await onePush(bobSub, ts);
     expect(push.payload).toMatchObject({ title: expect.stringContaining('alice in #push-'), body: expect.stringContaining('standup in 5'), channel });
+    expect(push.urgency).toBe('high');
     await sleep(SETTLE_MS);
     expect(pushesOf(carolSub, ts)).toEqual([]);
     expect(pushesOf(bobSub, quiet)).toEqual([]);

@@ -3,6 +3,10 @@ import { decryptAes128gcm, LocalPushService } from '../../local/push/push-servic
 import type { PushSubscriptionItem } from '../../lambdas/model/service';
 import { createECDH, randomBytes } from 'node:crypto';
 import { encrypt } from 'web-push';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadOrCreateVapidKeys } from '../../local/push/vapid-keys';
 
 /*
  * The Web Push adapter against the local push service on loopback: web-push's real encryption and
@@ -17,7 +21,7 @@ process.env.PUSH_ALLOW_LOOPBACK = 'true';
 process.env.VAPID_SUBJECT = 'mailto:ops@example.com';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- after the environment is set
-const { sendWebPush, outcomeOf } = require('../../lambdas/adapters/web-push') as typeof import('../../lambdas/adapters/web-push');
+const { sendWebPush, outcomeOf, guardedLookup } = require('../../lambdas/adapters/web-push') as typeof import('../../lambdas/adapters/web-push');
 
 const options = { ttlSeconds: 60, urgency: 'high' as const, topic: 'abcdefghijklmnopqrstuvwxyz012345', timeoutMs: 2000 };
 const notification = { title: 'alice in #general', body: 'hello ünïcödé 👋', channel: 'C1', ts: '01J00000000000000000000000' };
@@ -67,6 +71,26 @@ describe('Web Push adapter and the local push service', () => {
     for (const endpoint of ['http://10.0.0.1/push', 'https://169.254.169.254/latest/meta-data', 'https://[::1]/x', 'http://localhost:1/x', 'https://127.0.0.2/x']) {
       expect(await sendWebPush(item({ endpoint, keys }), notification, options)).toBe('failed');
     }
+  });
+
+  test("the connection's own lookup refuses a name that resolves to a private address; with loopback allowed only 127.0.0.1 passes", async () => {
+    const lookup = (loopback: boolean, all: boolean) => new Promise<unknown>((resolve) => {
+      guardedLookup(loopback)('localhost', { all } as never, (error: Error | null, address: unknown) => resolve(error ? `refused: ${error.message}` : address));
+    });
+    expect(await lookup(false, false)).toMatch(/^refused: .*no public address/);
+    expect(await lookup(false, true)).toMatch(/^refused/);
+    expect(await lookup(true, false)).toBe('127.0.0.1');
+    expect(await lookup(true, true)).toEqual([{ address: '127.0.0.1', family: 4 }]);
+  });
+
+  test('the local VAPID pair is made once into the data dir, readable by its owner only, and kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vapid-'));
+    const file = join(dir, 'vapid-keys.json');
+    const first = loadOrCreateVapidKeys(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(loadOrCreateVapidKeys(file)).toEqual(first);
+    expect(Buffer.from(first.privateKey, 'base64url')).toHaveLength(32);
+    rmSync(dir, { recursive: true });
   });
 
   test('the decryption refuses a payload encrypted for other keys', () => {
