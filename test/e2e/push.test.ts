@@ -156,6 +156,19 @@ localOnly('push notifications (local push service, real encryption)', () => {
     expect(pushesOf(sub, next)).toEqual([]);
   });
 
+  test('a push service that fails (503) gets the push again when the event source retries the record, and only once it answers 201', async () => {
+    const hank = await person('hank', team);
+    const sub = await subscribe(hank, 'hank-laptop');
+    service.answerWith(sub.id, 503);
+    const dm = String(((await call(alice.token, 'conversations.open', { users: hank.userId })).channel as { id: string }).id);
+    const ts = await post(dm, 'try again');
+    await eventually(async () => (service.refused.filter((r) => r.subscriptionId === sub.id).length >= 2 ? true : undefined), LIVE_MS);
+    service.answerWith(sub.id, 201);
+    await onePush(sub, ts);
+    await sleep(SETTLE_MS);
+    expect(pushesOf(sub, ts)).toHaveLength(1);
+  });
+
   test('push.unsubscribe stops pushes to that device', async () => {
     const frank = await person('frank', team);
     const sub = await subscribe(frank, 'frank-laptop');
