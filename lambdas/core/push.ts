@@ -99,10 +99,11 @@ function mentionsOf(change: Change, text: string, isMember: (userId: string) => 
 async function candidatesFor(channel: ChannelItem, message: MessageItem, change: Change): Promise<{ userIds: string[]; forNotify: MessageForNotify }> {
   const hot = isHot(channel.memberCount);
   const members = hot ? undefined : new Set(await table().memberships.allMembers(channel.channelId));
-  const parsed = parseMentions(message.text);
+  // In a hot channel, mentions the send path did not store already checked are checked one by one.
+  const toCheck = members || Array.isArray(change.newItem?.mentions) ? [] : parseMentions(message.text).userIds;
   const mentionedMembers = members
     ? undefined
-    : new Set((await Promise.all(parsed.userIds.map(async (u) => ((await table().memberships.get(channel.channelId, u)) ? u : undefined)))).filter((u): u is string => !!u));
+    : new Set((await Promise.all(toCheck.map(async (u) => ((await table().memberships.get(channel.channelId, u)) ? u : undefined)))).filter((u): u is string => !!u));
   const isMember = (u: string) => (members ?? mentionedMembers ?? new Set()).has(u);
   const mentions = mentionsOf(change, message.text, isMember);
   const forNotify: MessageForNotify = {

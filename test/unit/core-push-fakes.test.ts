@@ -140,6 +140,12 @@ test('a thread reply notifies those who wrote in the thread (parent author, repl
   expect(sent[0].n.thread_ts).toBe('PARENT');
 });
 
+test('mentions the send path stored on the message (members only) are taken as they are, with no membership reads', async () => {
+  await pushForChange(messageChange('CHOT', 'hi <@UBOB> <@UCAROL>', { mentions: ['UCAROL'] }), ctx);
+  expect(state.membershipReads).toBe(0);
+  expect(sent.map((s) => s.to)).toEqual(['UCAROL/laptop']);
+});
+
 test('a replayed record pushes nothing twice', async () => {
   await pushForChange(messageChange('DAB', 'once'), ctx);
   const again = await pushForChange(messageChange('DAB', 'once'), ctx);
