@@ -61,6 +61,7 @@ describe('authorization matrix', () => {
   const allMethods = [
     'auth.test', 'users.info', 'users.list', 'conversations.create', 'conversations.list', 'conversations.open',
     ...channelMethods('C0').map(([m]) => m), 'conversations.join',
+    'push.vapidPublicKey', 'push.subscribe', 'push.unsubscribe',
   ];
 
   test.each([

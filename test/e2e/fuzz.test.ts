@@ -32,6 +32,10 @@ const METHODS: Record<string, string[]> = {
   'chat.delete': ['channel', 'ts'],
   'reactions.add': ['channel', 'timestamp', 'name'],
   'reactions.remove': ['channel', 'timestamp', 'name'],
+  // Push notifications (README: Push notifications)
+  'push.vapidPublicKey': [],
+  'push.subscribe': ['device_id', 'subscription', 'mobile_token'],
+  'push.unsubscribe': ['device_id'],
 };
 const ACTIONS = ['ping', 'sync', 'message', 'typing', 'presence_sub', 'nope', ''];
 const NASTY_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', ''];
