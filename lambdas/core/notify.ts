@@ -49,11 +49,12 @@ export interface MessageForNotify {
 
 export type NotifyReason = 'dm' | 'mention' | 'broadcast' | 'thread' | 'all';
 
+/** A user who never set any: mentions and DMs notify. Frozen all the way down: copy it to change it. */
 export const DEFAULT_PREFS: NotificationPrefs = Object.freeze({
   level: 'mentions',
   hideContent: false,
-  muted: [],
-  perChannel: {},
+  muted: Object.freeze([]) as unknown as string[],
+  perChannel: Object.freeze({}) as Record<string, NotifyLevel>,
 }) as NotificationPrefs;
 
 const MINUTES_PER_DAY = 24 * 60;
