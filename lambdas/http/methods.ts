@@ -8,6 +8,7 @@ import { deleteMessage, updateMessage } from '../core/message-edits';
 import { completeUpload, getUploadUrl } from '../core/files';
 import { addReaction, removeReaction } from '../core/reactions';
 import { getPresence } from '../core/presence';
+import { subscribeMobile, subscribeWebPush, unsubscribePush, vapidPublicKey } from '../core/push-subscriptions';
 import { markRead } from '../core/read-markers';
 import { listUsers, userInfo } from '../core/users';
 import { getPrefs, setPrefs } from '../core/prefs';
@@ -15,6 +16,7 @@ import { dndInfo, endDnd, endSnooze, setSnooze } from '../core/dnd';
 import { setChannelAbout } from '../core/channels';
 import type { Caller } from '../core/caller';
 import { cursor, flag, id, idList, limit, optionalFlag, optionalInteger, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
+import { ClientError } from '../core/errors';
 
 /** A byte count as a JSON number or a form field's digits. */
 const byteCount = z.pipe(
@@ -35,6 +37,24 @@ const fileRefs = z.pipe(
     }),
   ),
   z.array(z.object({ id, title: optionalText(1000) })).check(z.minLength(1), z.maxLength(10)),
+);
+
+/** A device id as the WebSocket's `device_id` takes it. */
+const deviceId = z.string().check(z.regex(/^[\w.:-]{1,64}$/));
+/** A Web Push subscription as PushSubscription.toJSON() gives it; in form bodies, that JSON as a string. */
+const webPushSubscription = z.pipe(
+  z.pipe(
+    z.union([text(4_000), z.record(z.string(), z.unknown())]),
+    z.transform((v): unknown => {
+      if (typeof v !== 'string') return v;
+      try {
+        return JSON.parse(v);
+      } catch {
+        return undefined;
+      }
+    }),
+  ),
+  z.object({ endpoint: text(1024), keys: z.object({ p256dh: text(200), auth: text(200) }) }),
 );
 
 /** What a method may know of the request beyond its arguments. */
@@ -176,6 +196,19 @@ export const METHODS: Record<string, Method<Schema>> = {
   'dnd.setSnooze': method({ args: z.object({ num_minutes: optionalInteger }), run: (caller, a) => setSnooze(caller, a.num_minutes) }),
   'dnd.endSnooze': method({ args: none, run: (caller) => endSnooze(caller) }),
   'dnd.endDnd': method({ args: none, run: (caller) => endDnd(caller) }),
+  // Push notifications (this API's own methods; README: Push notifications)
+  'push.vapidPublicKey': method({ args: none, read: true, run: () => vapidPublicKey() }),
+  'push.subscribe': method({
+    args: z.object({ device_id: deviceId, subscription: z.optional(webPushSubscription), mobile_token: optionalText(4096) }),
+    run: async (caller, a) => {
+      if (a.subscription) {
+        return subscribeWebPush(caller, { deviceId: a.device_id, endpoint: a.subscription.endpoint, p256dh: a.subscription.keys.p256dh, auth: a.subscription.keys.auth });
+      }
+      if (a.mobile_token) return subscribeMobile(caller, { deviceId: a.device_id, token: a.mobile_token });
+      throw new ClientError('invalid_arguments', 'subscription');
+    },
+  }),
+  'push.unsubscribe': method({ args: z.object({ device_id: deviceId }), run: (caller, a) => unsubscribePush(caller, a.device_id) }),
 };
 
 export function argsFor(m: Method<Schema>, raw: Record<string, unknown>) {

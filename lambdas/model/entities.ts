@@ -316,3 +316,46 @@ export const NotificationPrefs = new Entity({
     primary: primary('U#${userId}', ['userId'], 'PREFS', []),
   },
 });
+
+export const PUSH_KINDS = ['webpush', 'sns'] as const;
+export type PushKind = (typeof PUSH_KINDS)[number];
+
+// A device's push subscription (Web Push: the push service's endpoint and the browser's keys; or an
+// SNS platform endpoint ARN). One per user and device; it expires unless the device renews it.
+export const PushSubscription = new Entity({
+  model: { entity: 'pushSubscription', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    userId: { type: 'string', required: true },
+    deviceId: { type: 'string', required: true },
+    teamId: { type: 'string', required: true },
+    kind: { type: PUSH_KINDS, required: true },
+    /** The push service URL (Web Push) or the SNS endpoint ARN. */
+    endpoint: { type: 'string', required: true },
+    /** Web Push only: the browser's P-256 public key and auth secret (base64url). */
+    p256dh: { type: 'string' },
+    auth: { type: 'string' },
+    createdAt,
+    expiresAt,
+  },
+  indexes: {
+    // A user's push subscriptions, one per device (the sort key's DEV# keeps device ids clear of the stream filters' MSG#/MEM#/META)
+    primary: primary('PUSH#${userId}', ['userId'], 'DEV#${deviceId}', ['deviceId']),
+  },
+});
+
+// A push already sent for a message to one device: written (conditionally) before the send, so a
+// replayed stream record never pushes twice. Kept past the stream's 24 h retention.
+export const PushSent = new Entity({
+  model: { entity: 'pushSent', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    channelId: { type: 'string', required: true },
+    ts: { type: 'string', required: true },
+    userId: { type: 'string', required: true },
+    deviceId: { type: 'string', required: true },
+    expiresAt,
+  },
+  indexes: {
+    // The push of one message to one device of one user
+    primary: primary('PUSHED#${channelId}#${ts}', ['channelId', 'ts'], '${userId}#${deviceId}', ['userId', 'deviceId']),
+  },
+});

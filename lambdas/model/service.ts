@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   Channel, ChannelHead, ChannelName, Connection, InboxEntry, LiveSubscription, Membership, Message,
   SentMessage, UploadedFile, User, Workspace, NotificationPrefs,
+  PushSubscription, PushSent,
 } from './entities';
 
 /** Builds the service over a document client and a table; one per process. */
@@ -13,6 +14,7 @@ export function createChatService(client: DynamoDBDocumentClient, table: string)
       membership: Membership, message: Message, sentMessage: SentMessage, connection: Connection,
       liveSubscription: LiveSubscription, inboxEntry: InboxEntry, file: UploadedFile,
       notificationPrefs: NotificationPrefs,
+      pushSubscription: PushSubscription, pushSent: PushSent,
     },
     { client, table },
   );
@@ -29,3 +31,4 @@ export type LiveSubscriptionItem = EntityItem<typeof LiveSubscription>;
 export type InboxEntryItem = EntityItem<typeof InboxEntry>;
 export type FileItem = EntityItem<typeof UploadedFile>;
 export type NotificationPrefsItem = EntityItem<typeof NotificationPrefs>;
+export type PushSubscriptionItem = EntityItem<typeof PushSubscription>;

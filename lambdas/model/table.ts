@@ -7,6 +7,7 @@ import { membershipAccess } from './memberships';
 import { messageAccess } from './messages';
 import { prefsAccess } from './prefs';
 import { presenceAccess } from './presence';
+import { pushAccess } from './push';
 import { rateBucketAccess } from './rate-buckets';
 import { createChatService } from './service';
 import { userAccess } from './users';
@@ -33,6 +34,7 @@ export function createChatTable(client: DynamoDBDocumentClient, table: string) {
     files: fileAccess(t),
     rateBuckets: rateBucketAccess(t),
     prefs: prefsAccess(t),
+    push: pushAccess(t),
   };
 }
 

@@ -65,6 +65,7 @@ describe('authorization matrix', () => {
     'auth.test', 'users.info', 'users.list', 'conversations.create', 'conversations.list', 'conversations.open',
     ...channelMethods('C0').map(([m]) => m), 'conversations.join',
     'users.prefs.get', 'dnd.info', 'dnd.setSnooze', 'dnd.endSnooze', 'dnd.endDnd',
+    'push.vapidPublicKey', 'push.subscribe', 'push.unsubscribe',
   ];
 
   test.each([

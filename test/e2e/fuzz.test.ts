@@ -41,6 +41,10 @@ const METHODS: Record<string, string[]> = {
   'dnd.setSnooze': ['num_minutes'],
   'dnd.endSnooze': [],
   'dnd.endDnd': [],
+  // Push notifications (README: Push notifications)
+  'push.vapidPublicKey': [],
+  'push.subscribe': ['device_id', 'subscription', 'mobile_token'],
+  'push.unsubscribe': ['device_id'],
 };
 const ACTIONS = ['ping', 'sync', 'message', 'typing', 'presence_sub', 'nope', ''];
 const NASTY_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', ''];

@@ -16,6 +16,7 @@ import { firstUnreadAfter, markedRead } from './unread';
 import { encodeMentions } from './mentions';
 import { notificationFor, notificationPrefs, withChannelPrefs, type ServerPrefs } from './notifications';
 import { Uploads } from './uploads';
+import { channelFromLocation, startPush, stopPush, subscribeDevice, type PushSetup } from '../push';
 
 /*
  * The coordinator: initial loads over HTTP, the realtime connection, and the modules that hold the
@@ -107,8 +108,30 @@ export class Chat {
     this.typingSweep = setInterval(() => this.sweepTyping(), 1000);
     void this.loadPrefs().catch(() => undefined);
     await Promise.all([this.loadUsers(), this.loadChannels()]);
-    const first = this.sortedChannels().find((c) => c.is_member);
+    // A notification that opened this window names its conversation.
+    const named = channelFromLocation();
+    const first = named && this.state.channels[named]?.is_member ? this.state.channels[named] : this.sortedChannels().find((c) => c.is_member);
     if (first && !this.state.current) await this.open(first.id);
+    void this.startPush();
+  }
+
+  /* --- push notifications (web/src/push.ts) --- */
+
+  private get pushSetup(): PushSetup {
+    return { api: this.api, deviceId: this.realtime.deviceId, open: (id) => void this.open(id) };
+  }
+
+  private async startPush(): Promise<void> {
+    const state = await startPush(this.pushSetup).catch(() => 'failed' as const);
+    if (state !== 'registered') return;
+    // Not granted yet: subscribe as soon as the user grants notifications (wherever they are asked).
+    const status = await navigator.permissions?.query({ name: 'notifications' }).catch(() => undefined);
+    if (status) status.onchange = () => void (status.state === 'granted' && subscribeDevice(this.pushSetup));
+  }
+
+  /** Sign-out: this device stops getting this user's pushes. */
+  async signOutDevice(): Promise<void> {
+    await stopPush(this.pushSetup).catch(() => undefined);
   }
 
   stop(): void {
