@@ -2,6 +2,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { MOBILE_PUSH_PLATFORMS, type MobilePushPlatform, type MobilePushProps } from '../lib/push';
 import { TeamChatStack } from '../lib/team-chat-stack';
 
 const app = new App();
@@ -50,6 +51,16 @@ function retention(key: string): RetentionDays | undefined {
   return days as RetentionDays;
 }
 
+/** `-c mobilePush=true -c mobilePushPlatform=GCM|APNS|APNS_SANDBOX -c mobilePushCredentialsSecret=<name or ARN>`. */
+function mobilePush(): MobilePushProps | undefined {
+  if (!flag('mobilePush')) return undefined;
+  const platform = text('mobilePushPlatform') ?? 'GCM';
+  if (!(MOBILE_PUSH_PLATFORMS as readonly string[]).includes(platform)) throw new Error(`context mobilePushPlatform must be one of ${MOBILE_PUSH_PLATFORMS.join(', ')}, got ${platform}`);
+  const credentialsSecret = text('mobilePushCredentialsSecret');
+  if (!credentialsSecret) throw new Error('context mobilePush=true needs mobilePushCredentialsSecret: the secret holding the APNs/FCM credentials');
+  return { platform: platform as MobilePushPlatform, credentialsSecret };
+}
+
 new TeamChatStack(app, 'TeamChat', {
   description: 'Team chat: a Slack-shaped messaging backend',
   defaultTeam: text('defaultTeam'),
@@ -68,6 +79,9 @@ new TeamChatStack(app, 'TeamChat', {
   webSocketRouteResponses: flag('webSocketRouteResponses'),
   connectionsEndpoint: text('connectionsEndpoint'),
   executeApiPathBase: text('executeApiPathBase'),
+  push: flag('push'),
+  vapidSubject: text('vapidSubject'),
+  mobilePush: mobilePush(),
   rateLimits: {
     messagesPerSecond: positive('messagesPerSecond'),
     messageBurst: whole('messageBurst'),

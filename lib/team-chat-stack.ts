@@ -7,6 +7,7 @@ import { Fanout } from './fanout';
 import { ChatHttpApi } from './http-api';
 import { Identity } from './identity';
 import { Media } from './media';
+import { Push, type MobilePushProps } from './push';
 import { pathStyleApiUrl } from './emulator-endpoints';
 import { applyNagSuppressions } from './nag-suppressions';
 import { Realtime } from './realtime';
@@ -109,6 +110,21 @@ export interface TeamChatStackProps extends StackProps {
    * @default the APIs' own endpoints
    */
   readonly executeApiPathBase?: string;
+  /**
+   * Push notifications to offline devices (Web Push; its VAPID key pair, its stream consumer).
+   * @default true
+   */
+  readonly push?: boolean;
+  /**
+   * The VAPID `sub` claim push services may contact (`mailto:` or `https:`).
+   * @default 'mailto:push@example.invalid'
+   */
+  readonly vapidSubject?: string;
+  /**
+   * Mobile push through an SNS platform application (APNs or FCM), with the operator's credentials.
+   * @default none
+   */
+  readonly mobilePush?: MobilePushProps;
 }
 
 /** The whole backend: table, identity, WebSocket and HTTP APIs, stream fan-out, media CDN. */
@@ -153,6 +169,17 @@ export class TeamChatStack extends Stack {
     });
     const fanout = new Fanout(this, 'Fanout', { table: data.table, stage: realtime.stage, connectionsUrl: realtime.connectionsUrl, media, hotChannelThreshold, logRetention });
     new ScheduledMessages(this, 'ScheduledMessages', { table: data.table, logRetention });
+    if (props.push ?? true) {
+      const push = new Push(this, 'Push', {
+        table: data.table,
+        publicKeyReaders: [httpApi.handler],
+        vapidSubject: props.vapidSubject,
+        mobilePush: props.mobilePush,
+        logRetention,
+      });
+      push.bindMobileSubscribe(httpApi.handler);
+      push.acknowledgeNagFindings();
+    }
     if (props.search ?? true) {
       const engine = props.search === 'opensearch' ? 'opensearch' : 'sqlite';
       new Search(this, 'Search', { engine, table: data.table, httpApi: httpApi.api, authorizer: httpApi.authorizer, defaultTeam, rateLimits: props.rateLimits, logRetention })

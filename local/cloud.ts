@@ -15,6 +15,7 @@ import { FunctionRuntime, type FunctionDefinition } from './functions/runtime';
 import { HttpGateway } from './gateway/http/http-gateway';
 import { JwtIssuer } from './identity/jwt-issuer';
 import { loadOrCreateRsaKeyPair } from './cdn/key-store';
+import { loadOrCreateVapidKeys } from './push/vapid-keys';
 import { acquireLock } from './lock-file';
 import { startMediaEndpoint } from './cdn/media-endpoint';
 import { mediaResponseHeaders } from './cdn/media-response-headers';
@@ -121,6 +122,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(s3.stop);
     log(`✓ S3 (s3rver) on ${HOST}:${s3.port}, bucket ${LOCAL_BUCKET}`);
 
+    const vapidKeys = loadOrCreateVapidKeys(join(dataDir, 'vapid-keys.json'));
     const mediaKey = loadOrCreateRsaKeyPair(join(dataDir, 'media-signing-key.pem'), join(dataDir, 'media-signing-key.pub.pem'));
     const s3Client = new S3Client({ endpoint: s3.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
     const media = await startMediaEndpoint({ port: ports.media, s3: s3Client, bucket: LOCAL_BUCKET, keyPairId: LOCAL_KEY_PAIR_ID, publicKeyPem: mediaKey.publicKeyPem, responseHeaders: mediaResponseHeaders(template), log });
@@ -152,6 +154,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       MEDIA_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:local-media-signing-key',
       FANOUT_DEAD_LETTER_QUEUE_URL: deadLetters.queueUrl,
       SEARCH_INDEX_PATH: searchIndexPath,
+      VAPID_PUBLIC_KEY: vapidKeys.publicKey,
+      VAPID_KEYS_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:local-vapid-keys',
     } satisfies Record<(typeof OVERRIDABLE)[number], string>;
     const definitions: FunctionDefinition[] = [...view.functions.values()].map((f) => ({
       logicalId: f.logicalId,
@@ -162,6 +166,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       env: {
         ...resolveEnvironment(f.logicalId, f.environment, overrides),
         ...('MEDIA_SIGNING_KEY_SECRET_ARN' in f.environment ? { MEDIA_SIGNING_KEY_PEM: mediaKey.privateKeyPem } : {}),
+        ...('VAPID_KEYS_SECRET_ARN' in f.environment ? { VAPID_PRIVATE_KEY: vapidKeys.privateKey } : {}),
+        // Push endpoints on 127.0.0.1 (the local push service of the tests): local only, never in a deployment.
+        ...('VAPID_PUBLIC_KEY' in f.environment ? { PUSH_ALLOW_LOOPBACK: 'true' } : {}),
         // LOCAL_FUNCTION_ENV (local only, explicit, printed below): over the template's values.
         ...options.functionEnv,
         AWS_REGION: REGION,
@@ -209,6 +216,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         }),
         () => ws.list(),
         faults,
+        async (functionPart, keys) => {
+          const out = [];
+          for (const { source, poller } of pollers.filter((p) => p.source.functionId.includes(functionPart))) {
+            const key = (v: unknown) => (v as { S?: string } | undefined)?.S;
+            const done = await poller.replay((k) => key(k.pk) === keys.pk && key(k.sk) === keys.sk);
+            if (done) out.push({ functionId: source.functionId, records: done.records, ...(done.result.ok ? {} : { error: done.result.error?.errorMessage ?? 'failed' }) });
+          }
+          return out;
+        },
       ),
       log,
     });

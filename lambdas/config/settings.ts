@@ -72,6 +72,14 @@ export const NUMBER_SETTINGS = {
   searchRequestTimeoutMs: { env: 'SEARCH_REQUEST_TIMEOUT_MS', default: 10_000, min: 100, max: 60_000, integer: true },
   /** One `_bulk` body at most this many bytes (a larger batch is split); the smallest domains accept 10 MiB. */
   searchBulkMaxBytes: { env: 'SEARCH_BULK_MAX_BYTES', default: 5 * 1024 * 1024, min: 64 * 1024, max: 10 * 1024 * 1024, integer: true },
+  /** How long a device's push subscription lasts unless it subscribes again (the web client does at every start). */
+  pushSubscriptionSeconds: { env: 'PUSH_SUBSCRIPTION_SECONDS', default: 30 * 24 * HOUR, min: 60, integer: true },
+  /** How long a push service keeps an undelivered push (the Web Push `TTL` header). */
+  pushTtlSeconds: { env: 'PUSH_TTL_SECONDS', default: 24 * HOUR, min: 0, max: 28 * 24 * HOUR, integer: true },
+  /** One request to a push service, connect to answer. */
+  pushTimeoutMs: { env: 'PUSH_TIMEOUT_MS', default: 5_000, min: 100, max: 20_000, integer: true },
+  /** Pushes in flight per function instance. */
+  pushConcurrency: { env: 'PUSH_CONCURRENCY', default: 16, min: 1, max: 256, integer: true },
 } as const satisfies Record<string, NumberSetting>;
 
 export const TEXT_SETTINGS = {
@@ -92,6 +100,13 @@ export const TEXT_SETTINGS = {
   searchEngine: { env: 'SEARCH_ENGINE', default: 'sqlite' },
   /** The OpenSearch index that holds the messages (lib/ scopes the functions' IAM grants to it). */
   searchIndexName: { env: 'SEARCH_INDEX_NAME', default: 'messages' },
+  /** The VAPID `sub` claim: a contact for push services (`mailto:` or `https:`; CDK context `vapidSubject`). */
+  vapidSubject: { env: 'VAPID_SUBJECT', default: 'mailto:push@example.invalid' },
+  /**
+   * 'true' lets subscriptions name `http://127.0.0.1:<port>/…` (and only that private address): set by
+   * the local cloud alone, for its local push service. Never in a deployment (SSRF).
+   */
+  pushAllowLoopback: { env: 'PUSH_ALLOW_LOOPBACK', default: '' },
 } as const satisfies Record<string, TextSetting>;
 
 /**
@@ -110,7 +125,16 @@ export const BINDINGS = {
   searchIndexPath: 'SEARCH_INDEX_PATH',
   /** The OpenSearch domain's endpoint, https://… (search engine 'opensearch' only). */
   searchEndpoint: 'SEARCH_ENDPOINT',
+  /** The VAPID public key (base64url, not secret): push.vapidPublicKey serves it; the push function signs with its pair. */
+  vapidPublicKey: 'VAPID_PUBLIC_KEY',
+  /** The secret holding the VAPID key pair (JSON {publicKey, privateKey}, base64url). */
+  vapidKeysSecretArn: 'VAPID_KEYS_SECRET_ARN',
 } as const;
+
+/** Set by the local cloud only: the VAPID private key inline, in place of the secret. */
+export const LOCAL_VAPID_PRIVATE_KEY = 'VAPID_PRIVATE_KEY';
+/** Set only with the mobile push opt-in: the SNS platform application's ARN (push.subscribe with a device token). */
+export const MOBILE_PUSH_APPLICATION_ARN = 'MOBILE_PUSH_APPLICATION_ARN';
 
 /** Set by the local cloud only: the signing key inline, in place of the secret. */
 export const LOCAL_MEDIA_SIGNING_KEY_PEM = 'MEDIA_SIGNING_KEY_PEM';

@@ -2,37 +2,16 @@ import type { Caller } from './caller';
 import { access, checkChannelName, memberAccess } from './channels';
 import { ClientError } from './errors';
 import { toSlackChannel } from './format';
-import { storeMessage } from './messages';
 import { table } from './ports';
 
 /*
- * A channel's settings: topic, purpose, name, archived. Members change them (Slack's default
- * permissions); each change is one write to the channel's META item, and the fan-out turns that
- * write into channel_rename / channel_archive / channel_unarchive (group_* for private channels) for
- * the members (lambdas/core/events.ts). A topic or purpose change is also a message in the channel
- * (subtype channel_topic / channel_purpose), as in Slack, so history shows it.
+ * A channel's name and archived state (topic and purpose: setChannelAbout in ./channels.ts). Members
+ * change them (Slack's default permissions); each change is one write to the channel's META item,
+ * and the fan-out turns that write into channel_rename / channel_archive / channel_unarchive
+ * (group_* for private channels) for the members (lambdas/core/events.ts).
  */
 
-/** Slack's limit on a topic or a purpose, in characters. */
-export const MAX_TOPIC = 250;
-
 const isDm = (kind: string) => kind === 'im' || kind === 'mpim';
-
-async function setTopicOrPurpose(caller: Caller, channelId: string, field: 'topic' | 'purpose', value: string) {
-  if ([...value].length > MAX_TOPIC) throw new ClientError('too_long');
-  const { channel } = await memberAccess(caller, channelId);
-  if (channel.archived === true) throw new ClientError('is_archived');
-  const updated = await table().channels.setTopicOrPurpose(channelId, field, value, caller.userId, Math.floor(Date.now() / 1000));
-  if (!updated) throw new ClientError('channel_not_found');
-  const text = value === '' ? `cleared the channel ${field}` : `set the channel ${field}: ${value}`;
-  await storeMessage(caller, { channelId, text, subtype: `channel_${field}`, tokenTaken: true });
-  return { channel: toSlackChannel(updated, { membership: {} }) };
-}
-
-/** conversations.setTopic */
-export const setTopic = (caller: Caller, channelId: string, topic: string) => setTopicOrPurpose(caller, channelId, 'topic', topic);
-/** conversations.setPurpose */
-export const setPurpose = (caller: Caller, channelId: string, purpose: string) => setTopicOrPurpose(caller, channelId, 'purpose', purpose);
 
 /** conversations.rename: Slack's name rules and `name_taken`; DMs have no name to change. */
 export async function renameChannel(caller: Caller, channelId: string, name: string) {

@@ -11,6 +11,9 @@ import { subscribeUsers, unsubscribeUser } from './live';
 import { inParallel } from './parallel';
 import { table } from './ports';
 import { requireUsers } from './users';
+import { mentionsUser } from './mentions';
+import { storeMessage } from './messages';
+import { takeMessageToken } from './rate-limit';
 
 export interface Access {
   channel: ChannelItem;
@@ -80,20 +83,29 @@ export async function createChannel(caller: Caller, name: string, isPrivate: boo
 export async function channelInfo(caller: Caller, channelId: string) {
   const found = await access(caller, channelId);
   if (!found.membership) return { channel: view(found) };
-  return { channel: view(found, await unreadCount(channelId, found.membership.lastRead)) };
+  return { channel: view(found, await unreadCount(channelId, found.membership)) };
 }
 
-/** Unread messages after the read marker, counted up to a cap (Slack shows "99+" past that too). */
+/**
+ * Unread messages after the read marker, counted up to a cap (Slack shows "99+" past that too), and
+ * among them those that mention the member (mention_count): a member or broadcast mention resolved
+ * at send, or in a DM or group DM any message of another's. Both come from the same consistent read
+ * of the messages after the marker, so conversations.mark moves them together and a mention after
+ * the marked ts always still counts: no counter to keep in step with the marker.
+ */
 const UNREAD_CAP = 1000;
-export async function unreadCount(channelId: string, lastRead: string | undefined): Promise<Unread> {
+export async function unreadCount(channelId: string, member: Pick<MembershipItem, 'userId' | 'kind' | 'lastRead'>): Promise<Unread> {
+  const { lastRead } = member;
   const unread = await table().messages.oldestFirst(channelId, { lowest: lastRead || undefined, lowestExclusive: true }, {
     limit: UNREAD_CAP,
     // Strongly consistent, so `through` is exact: every message up to it is in the count or not unread.
     consistent: true,
     keep: (m) => (m.threadTs === m.ts || m.replyBroadcast === true) && m.deleted !== true,
   });
+  const direct = member.kind === 'im' || member.kind === 'mpim';
+  const mentions = unread.filter((m) => (direct ? m.userId !== member.userId : mentionsUser(m, member.userId))).length;
   const newest = unread[unread.length - 1];
-  return { count: unread.length, through: newest ? newest.ts : (lastRead ?? '0'.repeat(26)) };
+  return { count: unread.length, mentions, through: newest ? newest.ts : (lastRead ?? '0'.repeat(26)) };
 }
 
 export async function joinChannel(caller: Caller, channelId: string) {
@@ -131,6 +143,27 @@ export async function kickFromChannel(caller: Caller, channelId: string, userId:
   if (userId === caller.userId) throw new ClientError('cant_kick_self');
   if (!(await removeMember(found.channel, userId))) throw new ClientError('not_in_channel');
   return {};
+}
+
+/** Slack's limit for a topic or purpose. */
+const MAX_ABOUT = 250;
+
+/**
+ * conversations.setTopic / setPurpose: members set them (empty clears); the channel as it is now.
+ * As in Slack, a `channel_topic` / `channel_purpose` message by the caller announces the change to
+ * the members (live, in sync and in history). Its rate token is taken first, so a refused
+ * announcement never leaves a change unannounced.
+ */
+export async function setChannelAbout(caller: Caller, channelId: string, field: 'topic' | 'purpose', value: string) {
+  const found = await memberAccess(caller, channelId);
+  if (found.channel.archived === true) throw new ClientError('is_archived');
+  if ([...value].length > MAX_ABOUT) throw new ClientError('too_long');
+  await takeMessageToken(caller.userId, channelId);
+  const channel = await table().channels.setAbout(channelId, field, value, caller.userId, Math.floor(Date.now() / 1000));
+  if (!channel) throw new ClientError('channel_not_found');
+  const text = value ? `set the channel ${field}: ${value}` : `cleared the channel ${field}`;
+  await storeMessage(caller, { channelId, text, tokenTaken: true, subtype: { name: field === 'topic' ? 'channel_topic' : 'channel_purpose', about: value } });
+  return { channel: view({ channel, membership: found.membership }) };
 }
 
 // The members of a conversation, a page at a time, by user id
@@ -190,7 +223,7 @@ export async function listConversations(caller: Caller, types: string[], limit: 
     const channels = await table().channels.byIds(page.map((m) => m.channelId));
     const unread = new Map<string, Unread>();
     await inParallel(page, 8, async (m) => {
-      unread.set(m.channelId, await unreadCount(m.channelId, m.lastRead));
+      unread.set(m.channelId, await unreadCount(m.channelId, m));
     });
     for (const m of page) {
       const channel = channels.get(m.channelId);

@@ -12,7 +12,9 @@ export type ErrorCode =
   | 'invalid_blocks' | 'invalid_blocks_format' | 'invalid_attachments' | 'too_many_attachments' | 'msg_blocks_too_long'
   | 'user_not_in_channel' | 'already_archived' | 'not_archived' | 'cant_archive_general' | 'too_long'
   | 'already_pinned' | 'no_pin' | 'users_not_found' | 'team_not_found' | 'bot_not_found' | 'cant_delete_file'
-  | 'time_in_past' | 'time_too_far' | 'invalid_time' | 'invalid_scheduled_message_id';
+  | 'time_in_past' | 'time_too_far' | 'invalid_time' | 'invalid_scheduled_message_id'
+  // Mentions, notification preferences and Do Not Disturb
+  | 'missing_duration' | 'snooze_not_active';
 
 /** A client error: mapped to `{ok:false, error}` (HTTP) or `{type:"error", error}` (WebSocket) at the edge. */
 export class ClientError extends Error {

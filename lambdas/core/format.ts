@@ -28,6 +28,9 @@ export interface SlackMessage {
   blocks?: unknown[];
   attachments?: unknown[];
   client_msg_id?: string;
+  /** channel_topic / channel_purpose: what was set. */
+  topic?: string;
+  purpose?: string;
 }
 
 /** A message's stored fields, as read or as a send writes them. */
@@ -38,7 +41,6 @@ export function toSlackMessage(item: MessageFields): SlackMessage {
   const threadTs = item.threadTs;
   const replyCount = item.replyCount ?? 0;
   const message: SlackMessage = { type: 'message', user: item.userId ?? '', text: item.text ?? '', ts };
-  if (item.subtype) message.subtype = item.subtype;
   if (item.deleted === true) {
     message.subtype = 'tombstone';
     message.text = 'This message was deleted.';
@@ -57,6 +59,8 @@ export function toSlackMessage(item: MessageFields): SlackMessage {
     message.reply_users_count = users.length;
     if (item.latestReply) message.latest_reply = item.latestReply;
   }
+  if (item.subtype === 'channel_topic') Object.assign(message, { subtype: item.subtype, topic: item.about ?? '' });
+  if (item.subtype === 'channel_purpose') Object.assign(message, { subtype: item.subtype, purpose: item.about ?? '' });
   if (item.editedBy && item.editedTs) message.edited = { user: item.editedBy, ts: item.editedTs };
   const reactions = reactionsOf(item);
   if (reactions.length > 0) message.reactions = reactions;
@@ -90,6 +94,8 @@ export interface ChannelView {
 /** What conversations.info/list count as unread: the count, and the newest ts that count considered. */
 export interface Unread {
   count: number;
+  /** Of those, the ones that mention the member (mention_count). */
+  mentions: number;
   through: string;
 }
 
@@ -119,6 +125,9 @@ export function toSlackChannel(channel: Readonly<Partial<ChannelItem>>, view: Ch
     out.last_read = view.membership.lastRead ?? '0'.repeat(26);
     if (view.unread) {
       out.unread_count = view.unread.count;
+      out.unread_count_display = view.unread.count;
+      out.mention_count = view.unread.mentions;
+      out.mention_count_display = view.unread.mentions;
       // Not Slack's: a client that counts live messages on top skips those at or before this ts.
       out.unread_through = view.unread.through;
     }

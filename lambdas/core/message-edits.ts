@@ -6,7 +6,7 @@ import { memberAccess } from './channels';
 import { ClientError } from './errors';
 import { toSlackMessage } from './format';
 import { checkRichContent } from './blocks';
-import { checkText, hasRich, storedText } from './messages';
+import { checkText, hasRich, resolveMentions, storedText } from './messages';
 import { table } from './ports';
 import { isTs } from './ts';
 
@@ -42,7 +42,7 @@ export async function updateMessage(caller: Caller, channelId: string, ts: strin
     text: newText,
     blocks: given(blocks) ? (rich.blocksJson ?? null) : undefined,
     attachments: given(attachments) ? (rich.attachmentsJson ?? null) : undefined,
-  }, ulid());
+  }, ulid(), await resolveMentions(channel, caller.userId, newText));
   if (!updated) throw new ClientError('message_not_found');
   return withFileUrls({ channel: channelId, ts, text: newText, message: toSlackMessage(updated) });
 }

@@ -12,6 +12,8 @@ import { toSlackMessage, type SlackMessage } from './format';
 import { table } from './ports';
 import { takeMessageToken } from './rate-limit';
 import { isTs, nextTs, tsBound } from './ts';
+import { broadcastAllowed, parseMentions, type Broadcast } from './mentions';
+import type { ChannelItem } from '../model/service';
 
 export const MAX_TEXT = 40_000;
 const IDEMPOTENCY_SECONDS = 24 * 60 * 60;
@@ -29,8 +31,6 @@ export interface PostInput {
   /** Block Kit blocks and legacy attachments, as the request gave them (a JSON array or a string of one). */
   blocks?: unknown;
   attachments?: unknown;
-  /** A system message's subtype (channel_topic…); the API never takes one from a client. */
-  subtype?: string;
   /** The caller already took this message's rate token (files.completeUploadExternal takes it before any file moves). */
   tokenTaken?: boolean;
   /**
@@ -38,6 +38,8 @@ export interface PostInput {
    * file records). If one of their conditions fails, the post throws TransactionCancelled with their reasons.
    */
   alsoWrite?: TransactItem[];
+  /** A message the system posts for the caller (channel_topic / channel_purpose): its mentions are not resolved. */
+  subtype?: { name: 'channel_topic' | 'channel_purpose'; about: string };
 }
 
 export interface Posted {
@@ -56,6 +58,25 @@ export const hasRich = (rich: RichContent) => rich.blocksJson !== undefined || r
 
 /** The text stored: as given, or (none given, blocks or attachments present) their plain-text fallback. */
 export const storedText = (text: string, rich: RichContent) => (text.trim().length === 0 && hasRich(rich) ? fallbackText(rich) : text);
+/** The mentions of a message that count: stored on it, read by mention_count and the push consumer. */
+export interface ResolvedMentions {
+  mentions?: string[];
+  broadcast?: Broadcast;
+}
+
+/**
+ * A text's mentions as they count in this conversation: mentioned users who are members (anyone
+ * else's mention stays in the text but counts and notifies no one), and a broadcast if the author
+ * may make one there (broadcastAllowed). One consistent batch read, only when the text mentions someone.
+ */
+export async function resolveMentions(channel: Pick<ChannelItem, 'channelId' | 'memberCount' | 'creator'>, authorId: string, text: string): Promise<ResolvedMentions> {
+  const parsed = parseMentions(text);
+  const others = parsed.userIds.filter((u) => u !== authorId);
+  const members = await table().memberships.membersAmong(channel.channelId, others);
+  const mentions = others.filter((u) => members.has(u));
+  const broadcast = parsed.broadcast && broadcastAllowed(channel, authorId) ? parsed.broadcast : undefined;
+  return { ...(mentions.length ? { mentions } : {}), ...(broadcast ? { broadcast } : {}) };
+}
 
 async function getMessage(channelId: string, ts: string): Promise<MessageItem | undefined> {
   if (!isTs(ts)) return undefined;
@@ -109,6 +130,8 @@ export async function storeMessage(caller: Caller, input: PostInput): Promise<Po
   // Charged only for a new message: retrying a send that already went through is never refused.
   if (!input.tokenTaken) await takeMessageToken(caller.userId, input.channelId);
 
+  const mentioned = input.subtype ? {} : await resolveMentions(channel, caller.userId, text);
+
   let threadTs: string | undefined;
   if (input.threadTs !== undefined) {
     const parent = await getMessage(input.channelId, input.threadTs);
@@ -125,10 +148,11 @@ export async function storeMessage(caller: Caller, input: PostInput): Promise<Po
       threadTs: threadTs ?? ts,
       ...(rich.blocksJson ? { blocks: rich.blocksJson } : {}),
       ...(rich.attachmentsJson ? { attachments: rich.attachmentsJson } : {}),
-      ...(input.subtype ? { subtype: input.subtype } : {}),
       ...(threadTs && input.replyBroadcast ? { replyBroadcast: true } : {}),
       ...(input.clientMsgId ? { clientMsgId: input.clientMsgId } : {}),
       ...(input.files?.length ? { files: input.files } : {}),
+      ...mentioned,
+      ...(input.subtype ? { subtype: input.subtype.name, about: input.subtype.about } : {}),
     };
     const now = Math.floor(Date.now() / 1000);
     const refused = await table().messages.commit({

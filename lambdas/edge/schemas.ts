@@ -18,6 +18,16 @@ export const flag = z.pipe(
   z.optional(z.union([z.boolean(), z.enum(['true', 'false', '1', '0', ''])])),
   z.transform((v) => v === true || v === 'true' || v === '1'),
 );
+/** A flag that may be absent (undefined: leave the setting as it is). */
+export const optionalFlag = z.pipe(
+  z.optional(z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])])),
+  z.transform((v) => (v === undefined ? undefined : v === true || v === 'true' || v === '1')),
+);
+/** A whole number as JSON or a form field's digits (optionally negative), or absent. */
+export const optionalInteger = z.pipe(
+  z.optional(z.union([z.number().check(z.refine(Number.isSafeInteger)), z.string().check(z.regex(/^-?\d{1,9}$/))])),
+  z.transform((v) => (v === undefined ? undefined : Number(v))),
+);
 /** A page size: missing or 0 means the default, past the maximum means the maximum (as Slack does). */
 export const limit = (max: number, fallback: number) =>
   z.pipe(

@@ -8,12 +8,16 @@ import { deleteMessage, updateMessage } from '../core/message-edits';
 import { completeUpload, getUploadUrl } from '../core/files';
 import { addReaction, removeReaction } from '../core/reactions';
 import { getPresence } from '../core/presence';
+import { subscribeMobile, subscribeWebPush, unsubscribePush, vapidPublicKey } from '../core/push-subscriptions';
 import { markRead } from '../core/read-markers';
 import { listUsers, userInfo } from '../core/users';
-import { cursor, flag, id, idList, limit, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
+import { getPrefs, setPrefs } from '../core/prefs';
+import { dndInfo, endDnd, endSnooze, setSnooze } from '../core/dnd';
+import { resolveChannel, setChannelAbout } from '../core/channels';
+import { cursor, flag, id, idList, limit, optionalFlag, optionalInteger, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
+import { ClientError } from '../core/errors';
 import { method, type Method } from './method';
 import { channelRef, richArg, WEB_API_METHODS } from './web-api-methods';
-import { resolveChannel } from '../core/channels';
 
 /** A byte count as a JSON number or a form field's digits. */
 const byteCount = z.pipe(
@@ -34,6 +38,24 @@ const fileRefs = z.pipe(
     }),
   ),
   z.array(z.object({ id, title: optionalText(1000) })).check(z.minLength(1), z.maxLength(10)),
+);
+
+/** A device id as the WebSocket's `device_id` takes it. */
+const deviceId = z.string().check(z.regex(/^[\w.:-]{1,64}$/));
+/** A Web Push subscription as PushSubscription.toJSON() gives it; in form bodies, that JSON as a string. */
+const webPushSubscription = z.pipe(
+  z.pipe(
+    z.union([text(4_000), z.record(z.string(), z.unknown())]),
+    z.transform((v): unknown => {
+      if (typeof v !== 'string') return v;
+      try {
+        return JSON.parse(v);
+      } catch {
+        return undefined;
+      }
+    }),
+  ),
+  z.object({ endpoint: text(1024), keys: z.object({ p256dh: text(200), auth: text(200) }) }),
 );
 
 export type { RequestContext } from './method';
@@ -138,6 +160,46 @@ export const METHODS: Record<string, Method<Schema>> = {
       files: a.files, channelId: a.channel_id || undefined, initialComment: a.initial_comment, threadTs: a.thread_ts || undefined,
     }),
   }),
+
+  // Mentions, notification preferences and Do Not Disturb (README: Mentions and notifications)
+  'conversations.setTopic': method({
+    args: z.object({ channel: id, topic: textOrEmpty(4000) }),
+    run: (caller, a) => setChannelAbout(caller, a.channel, 'topic', a.topic),
+  }),
+  'conversations.setPurpose': method({
+    args: z.object({ channel: id, purpose: textOrEmpty(4000) }),
+    run: (caller, a) => setChannelAbout(caller, a.channel, 'purpose', a.purpose),
+  }),
+  'users.prefs.get': method({ args: none, read: true, run: (caller) => getPrefs(caller) }),
+  'users.prefs.set': method({
+    args: z.object({
+      channel: optionalText(64), level: z.optional(z.enum(['all', 'mentions', 'nothing', 'default'])), muted: optionalFlag,
+      hide_content: optionalFlag, dnd_enabled: optionalFlag, dnd_start_hour: optionalText(5), dnd_end_hour: optionalText(5), tz_offset: optionalInteger,
+    }),
+    run: (caller, a) => setPrefs(caller, {
+      channel: a.channel || undefined, level: a.level, muted: a.muted, hideContent: a.hide_content,
+      dndEnabled: a.dnd_enabled, dndStartHour: a.dnd_start_hour || undefined, dndEndHour: a.dnd_end_hour || undefined, tzOffset: a.tz_offset,
+    }),
+  }),
+  'dnd.info': method({ args: z.object({ user: optionalText(64) }), read: true, run: (caller, a) => dndInfo(caller, a.user || undefined) }),
+  'dnd.setSnooze': method({ args: z.object({ num_minutes: optionalInteger }), run: (caller, a) => setSnooze(caller, a.num_minutes) }),
+  'dnd.endSnooze': method({ args: none, run: (caller) => endSnooze(caller) }),
+  'dnd.endDnd': method({ args: none, run: (caller) => endDnd(caller) }),
+  // Push notifications (this API's own methods; README: Push notifications)
+  'push.vapidPublicKey': method({ args: none, read: true, run: () => vapidPublicKey() }),
+  'push.subscribe': method({
+    args: z.object({ device_id: deviceId, subscription: z.optional(webPushSubscription), mobile_token: optionalText(4096) }),
+    run: async (caller, a) => {
+      if (a.subscription) {
+        return subscribeWebPush(caller, { deviceId: a.device_id, endpoint: a.subscription.endpoint, p256dh: a.subscription.keys.p256dh, auth: a.subscription.keys.auth });
+      }
+      if (a.mobile_token) return subscribeMobile(caller, { deviceId: a.device_id, token: a.mobile_token });
+      throw new ClientError('invalid_arguments', 'subscription');
+    },
+  }),
+  'push.unsubscribe': method({ args: z.object({ device_id: deviceId }), run: (caller, a) => unsubscribePush(caller, a.device_id) }),
+
+  // Apps and bots (README: The Web API for apps and bots; lambdas/http/web-api-methods.ts)
   ...WEB_API_METHODS,
 };
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { archiveChannel, renameChannel, setPurpose, setTopic, unarchiveChannel } from '../core/channel-settings';
+import { archiveChannel, renameChannel, unarchiveChannel } from '../core/channel-settings';
 import { resolveChannel, userConversations } from '../core/channels';
 import { postEphemeral } from '../core/ephemeral';
 import { deleteFile, fileInfo } from '../core/file-info';
@@ -13,7 +13,7 @@ import { method, type Method } from './method';
 
 /*
  * The Slack Web API methods that SDKs and apps reach for beyond messaging: permalinks, channel
- * settings, reactions.get, users.conversations, team/bots/lookupByEmail, files.info/delete, pins.
+ * rename and archive, reactions.get, users.conversations, team/bots/lookupByEmail, files.info/delete, pins.
  * Grouped here (and merged into the method table in ./methods.ts) so they change apart from it.
  */
 
@@ -56,14 +56,6 @@ export const WEB_API_METHODS: Record<string, Method<Schema>> = {
   'chat.getPermalink': method({
     args: z.object({ channel: id, message_ts: text(64) }), read: true,
     run: (caller, a) => getPermalink(caller, a.channel, a.message_ts),
-  }),
-  'conversations.setTopic': method({
-    args: z.object({ channel: id, topic: textOrEmpty(4000) }),
-    run: (caller, a) => setTopic(caller, a.channel, a.topic),
-  }),
-  'conversations.setPurpose': method({
-    args: z.object({ channel: id, purpose: textOrEmpty(4000) }),
-    run: (caller, a) => setPurpose(caller, a.channel, a.purpose),
   }),
   'conversations.rename': method({
     args: z.object({ channel: id, name: text(1000) }),

@@ -1,7 +1,7 @@
 import type { ChannelKind } from './entities';
 import { endOf, justAfter, keyOf, queryStart } from './entity-keys';
 import type { ChannelItem } from './service';
-import { asTransactItem, batchGet, entityItems, isConditionFailure, queryRange, transact, TransactionCancelled, type TableContext } from './store';
+import { asTransactItem, batchGet, isConditionFailure, entityItems, queryRange, transact, TransactionCancelled, type TableContext } from './store';
 
 /** A conversation as it is created. */
 export interface NewChannel {
@@ -84,17 +84,6 @@ export function channelAccess(t: TableContext) {
       }
     },
 
-    // A conversation's topic or purpose, with who set it and when (epoch seconds); the item as it now is
-    setTopicOrPurpose: async (channelId: string, field: 'topic' | 'purpose', value: string, userId: string, at: number): Promise<ChannelItem | undefined> => {
-      const set = field === 'topic' ? { topic: value, topicCreator: userId, topicLastSet: at } : { purpose: value, purposeCreator: userId, purposeLastSet: at };
-      try {
-        return (await channel.patch({ channelId }).set(set).go({ response: 'all_new' })).data as ChannelItem;
-      } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        throw error;
-      }
-    },
-
     /*
      * A channel's new name, all or nothing: the old name's reservation released (only if it is still
      * this channel's), the new one taken (only if free), and the channel's name (and, for a public
@@ -140,5 +129,17 @@ export function channelAccess(t: TableContext) {
         asTransactItem('Delete', { ...(membership.delete({ channelId, userId }).params() as object), ConditionExpression: 'attribute_exists(pk)' }),
         memberCountChange(channelId, -1),
       ]),
+
+    // A conversation's topic or purpose, who set it and when (epoch seconds); the conversation as it is now
+    setAbout: async (channelId: string, field: 'topic' | 'purpose', value: string, userId: string, at: number): Promise<ChannelItem | undefined> => {
+      const set = field === 'topic' ? { topic: value, topicCreator: userId, topicLastSet: at } : { purpose: value, purposeCreator: userId, purposeLastSet: at };
+      try {
+        const out = await channel.patch({ channelId }).set(set).go({ response: 'all_new' });
+        return out.data as ChannelItem;
+      } catch (error) {
+        if (isConditionFailure(error)) return undefined;
+        throw error;
+      }
+    },
   };
 }

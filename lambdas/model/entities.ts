@@ -22,6 +22,9 @@ const expiresAt = { type: 'number', field: TTL_ATTRIBUTE } as const;
 
 export const CHANNEL_KINDS = ['public', 'private', 'mpim', 'im'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+export const BROADCASTS = ['here', 'channel', 'everyone'] as const;
+export const NOTIFY_LEVELS = ['all', 'mentions', 'nothing'] as const;
+export const MESSAGE_SUBTYPES = ['channel_topic', 'channel_purpose'] as const;
 
 // A workspace (Slack's team). Created on first use.
 export const Workspace = new Entity({
@@ -67,10 +70,10 @@ export const Channel = new Entity({
     memberCount: { type: 'number', required: true, default: 0 },
     archived: { type: 'boolean', required: true, default: false },
     topic: { type: 'string' },
-    purpose: { type: 'string' },
-    /** Who set the topic and purpose, and when (epoch seconds): Slack's `creator` and `last_set`. */
     topicCreator: { type: 'string' },
+    /** Epoch seconds. */
     topicLastSet: { type: 'number' },
+    purpose: { type: 'string' },
     purposeCreator: { type: 'string' },
     purposeLastSet: { type: 'number' },
     /** Who last archived or unarchived the channel (the `user` of channel_archive and channel_unarchive). */
@@ -164,8 +167,14 @@ export const Message = new Entity({
     /** Block Kit blocks and legacy attachments, as the JSON given (a string: no nesting limit, no key of theirs unmarshalled). */
     blocks: { type: 'string' },
     attachments: { type: 'string' },
-    /** A message the system posts (channel_topic, channel_purpose, channel_name, channel_archive…). */
-    subtype: { type: 'string' },
+    /** The mentioned users who were members when it was sent or last edited (others stay in the text only). */
+    mentions: { type: 'list', items: { type: 'string' } },
+    /** An allowed `<!here>`, `<!channel>` or `<!everyone>` (see resolveMentions). */
+    broadcast: { type: BROADCASTS },
+    /** Slack's subtype of a message the system posts for a member (a topic or purpose set). */
+    subtype: { type: MESSAGE_SUBTYPES },
+    /** The topic or purpose a channel_topic / channel_purpose message set. */
+    about: { type: 'string' },
     createdAt,
   },
   indexes: {
@@ -352,5 +361,74 @@ export const UploadedFile = new Entity({
   indexes: {
     // A file by id
     primary: primary('F#${fileId}', ['fileId'], 'FILE', []),
+  },
+});
+
+// A user's notification preferences and Do Not Disturb: one item, so reading them is one get.
+// Muted channels and the channels of each level are string sets, so each change is one atomic update.
+export const NotificationPrefs = new Entity({
+  model: { entity: 'notificationPrefs', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    userId: { type: 'string', required: true },
+    level: { type: NOTIFY_LEVELS },
+    hideContent: { type: 'boolean' },
+    muted: { type: 'set', items: 'string' },
+    /** The channels given each level (a channel is in at most one; the update that adds it to one deletes it from the others). */
+    levelAll: { type: 'set', items: 'string' },
+    levelMentions: { type: 'set', items: 'string' },
+    levelNothing: { type: 'set', items: 'string' },
+    /** Snoozed until (epoch ms). */
+    snoozeUntil: { type: 'number' },
+    /** The daily DND window in the user's local minutes of the day, and their UTC offset in minutes. */
+    dndStartMinute: { type: 'number' },
+    dndEndMinute: { type: 'number' },
+    timezoneOffsetMinutes: { type: 'number' },
+  },
+  indexes: {
+    // A user's preferences
+    primary: primary('U#${userId}', ['userId'], 'PREFS', []),
+  },
+});
+
+export const PUSH_KINDS = ['webpush', 'sns'] as const;
+export type PushKind = (typeof PUSH_KINDS)[number];
+
+// A device's push subscription (Web Push: the push service's endpoint and the browser's keys; or an
+// SNS platform endpoint ARN). One per user and device; it expires unless the device renews it.
+export const PushSubscription = new Entity({
+  model: { entity: 'pushSubscription', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    userId: { type: 'string', required: true },
+    deviceId: { type: 'string', required: true },
+    teamId: { type: 'string', required: true },
+    kind: { type: PUSH_KINDS, required: true },
+    /** The push service URL (Web Push) or the SNS endpoint ARN. */
+    endpoint: { type: 'string', required: true },
+    /** Web Push only: the browser's P-256 public key and auth secret (base64url). */
+    p256dh: { type: 'string' },
+    auth: { type: 'string' },
+    createdAt,
+    expiresAt,
+  },
+  indexes: {
+    // A user's push subscriptions, one per device (the sort key's DEV# keeps device ids clear of the stream filters' MSG#/MEM#/META)
+    primary: primary('PUSH#${userId}', ['userId'], 'DEV#${deviceId}', ['deviceId']),
+  },
+});
+
+// A push already sent for a message to one device: written (conditionally) before the send, so a
+// replayed stream record never pushes twice. Kept past the stream's 24 h retention.
+export const PushSent = new Entity({
+  model: { entity: 'pushSent', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    channelId: { type: 'string', required: true },
+    ts: { type: 'string', required: true },
+    userId: { type: 'string', required: true },
+    deviceId: { type: 'string', required: true },
+    expiresAt,
+  },
+  indexes: {
+    // The push of one message to one device of one user
+    primary: primary('PUSHED#${channelId}#${ts}', ['channelId', 'ts'], '${userId}#${deviceId}', ['userId', 'deviceId']),
   },
 });

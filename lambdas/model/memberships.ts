@@ -65,6 +65,13 @@ export function membershipAccess(t: TableContext) {
       return new Set(entityItems(items, (Item) => membership.parse({ Item }).data).map((m) => m.channelId));
     },
 
+    // Which of these users are members of the conversation, read consistently
+    membersAmong: async (channelId: string, userIds: string[]): Promise<Set<string>> => {
+      if (userIds.length === 0) return new Set();
+      const items = await batchGet(t, userIds.map((userId) => keyOf(membership.get({ channelId, userId }).params())), { consistent: true });
+      return new Set(entityItems(items, (Item) => membership.parse({ Item }).data).map((m) => m.userId));
+    },
+
     // Moves a member's read marker (and names the device that moved it); false when not a member
     markRead: async (channelId: string, userId: string, ts: string, device?: string): Promise<boolean> => {
       try {

@@ -17,7 +17,10 @@ export interface NewMessage {
   /** Blocks and attachments as JSON (lambdas/core/blocks.ts). */
   blocks?: string;
   attachments?: string;
-  subtype?: string;
+  mentions?: string[];
+  broadcast?: 'here' | 'channel' | 'everyone';
+  subtype?: 'channel_topic' | 'channel_purpose';
+  about?: string;
 }
 
 /** What chat.update changes: the text, and blocks or attachments (undefined: kept; null: removed). */
@@ -135,10 +138,19 @@ export function messageAccess(t: TableContext) {
     },
 
     // The author's new content; undefined when the message is gone, a tombstone or not theirs
-    updateContent: async (channelId: string, ts: string, userId: string, content: ContentUpdate, editedTs: string): Promise<MessageItem | undefined> => {
+    // (with the mentions of the new text: those absent are removed; blocks and attachments: undefined kept, null removed)
+    updateContent: async (channelId: string, ts: string, userId: string, content: ContentUpdate, editedTs: string, mentioned: { mentions?: string[]; broadcast?: string } = {}): Promise<MessageItem | undefined> => {
       const sets = ['#text = :text', 'editedBy = :user', 'editedTs = :edited'];
       const removes: string[] = [];
       const values: Record<string, unknown> = { ':text': content.text, ':user': userId, ':edited': editedTs, ':no': false };
+      if (mentioned.mentions?.length) {
+        sets.push('mentions = :mentions');
+        values[':mentions'] = mentioned.mentions;
+      } else removes.push('mentions');
+      if (mentioned.broadcast) {
+        sets.push('broadcast = :broadcast');
+        values[':broadcast'] = mentioned.broadcast;
+      } else removes.push('broadcast');
       for (const field of ['blocks', 'attachments'] as const) {
         const value = content[field];
         if (value === null) removes.push(field);

@@ -2,7 +2,8 @@ import { Service, type EntityItem } from 'electrodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   Channel, ChannelHead, ChannelName, Connection, InboxEntry, LiveSubscription, Membership, Message,
-  SentMessage, UploadedFile, User, Workspace, Pin, EphemeralMessage, ScheduledMessage,
+  SentMessage, UploadedFile, User, Workspace, Pin, EphemeralMessage, ScheduledMessage, NotificationPrefs,
+  PushSubscription, PushSent,
 } from './entities';
 
 /** Builds the service over a document client and a table; one per process. */
@@ -12,6 +13,8 @@ export function createChatService(client: DynamoDBDocumentClient, table: string)
       workspace: Workspace, user: User, channel: Channel, channelName: ChannelName, channelHead: ChannelHead,
       membership: Membership, message: Message, sentMessage: SentMessage, connection: Connection,
       liveSubscription: LiveSubscription, inboxEntry: InboxEntry, file: UploadedFile, pin: Pin, ephemeral: EphemeralMessage, scheduledMessage: ScheduledMessage,
+      notificationPrefs: NotificationPrefs,
+      pushSubscription: PushSubscription, pushSent: PushSent,
     },
     { client, table },
   );
@@ -30,3 +33,5 @@ export type FileItem = EntityItem<typeof UploadedFile>;
 export type PinItem = EntityItem<typeof Pin>;
 export type EphemeralItem = EntityItem<typeof EphemeralMessage>;
 export type ScheduledMessageItem = EntityItem<typeof ScheduledMessage>;
+export type NotificationPrefsItem = EntityItem<typeof NotificationPrefs>;
+export type PushSubscriptionItem = EntityItem<typeof PushSubscription>;

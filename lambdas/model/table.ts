@@ -7,7 +7,9 @@ import { inboxAccess } from './inbox';
 import { membershipAccess } from './memberships';
 import { messageAccess } from './messages';
 import { pinAccess } from './pins';
+import { prefsAccess } from './prefs';
 import { presenceAccess } from './presence';
+import { pushAccess } from './push';
 import { rateBucketAccess } from './rate-buckets';
 import { scheduledMessageAccess } from './scheduled-messages';
 import { createChatService } from './service';
@@ -37,6 +39,8 @@ export function createChatTable(client: DynamoDBDocumentClient, table: string) {
     pins: pinAccess(t),
     ephemeral: ephemeralAccess(t),
     scheduledMessages: scheduledMessageAccess(t),
+    prefs: prefsAccess(t),
+    push: pushAccess(t),
   };
 }
 

@@ -13,11 +13,16 @@ import { looksLikeJsonObject } from '../../lambdas/edge/json-body';
  *   GET  /dev/stats                       per-function invocation counts and event-source counters (for tests)
  *   GET  /dev/connections                 open WebSocket connections with their principal (for tests)
  *   POST /dev/faults                      replace the fault rates (only when started with LOCAL_FAULTS)
+ *   POST /dev/replay                      {function, pk, sk}: the stream records of that item the event
+ *                                         source last delivered, handed to that function again (replays)
  */
+
+/** Re-delivers recent stream records of an item to the event-source functions whose id contains `functionPart`. */
+export type Replay = (functionPart: string, keys: { pk: string; sk: string }) => Promise<Array<{ functionId: string; records: number; error?: string }>>;
 
 export const ISSUER_PATH = '/dev/issuer';
 
-export function devEndpoints(issuer: JwtIssuer, stats: () => object, connections: () => object[], faults?: Faults) {
+export function devEndpoints(issuer: JwtIssuer, stats: () => object, connections: () => object[], faults?: Faults, replay?: Replay) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     if (url.pathname === `${ISSUER_PATH}/.well-known/jwks.json` && req.method === 'GET') {
       send(res, 200, issuer.jwks());
@@ -37,6 +42,15 @@ export function devEndpoints(issuer: JwtIssuer, stats: () => object, connections
         send(res, 200, { ok: true, faults: faults.stats() });
       } catch (error) {
         send(res, 400, { ok: false, error: 'invalid_arguments', detail: (error as Error).message });
+      }
+      return true;
+    }
+    if (url.pathname === '/dev/replay' && req.method === 'POST' && replay) {
+      const f = await readFields(req);
+      if (typeof f.function !== 'string' || !f.function || typeof f.pk !== 'string' || typeof f.sk !== 'string') {
+        send(res, 400, { ok: false, error: 'invalid_arguments' });
+      } else {
+        send(res, 200, { ok: true, replayed: await replay(f.function, { pk: f.pk, sk: f.sk }) });
       }
       return true;
     }

@@ -20,6 +20,8 @@ export const OVERRIDABLE = [
   'MEDIA_SIGNING_KEY_SECRET_ARN',
   'FANOUT_DEAD_LETTER_QUEUE_URL',
   'SEARCH_INDEX_PATH',
+  'VAPID_PUBLIC_KEY',
+  'VAPID_KEYS_SECRET_ARN',
 ] as const;
 
 export class UnresolvableVariableError extends Error {

@@ -50,10 +50,13 @@ export interface RecentRecord {
   outcome: 'filtered' | 'delivered';
 }
 const RECENT_LIMIT = 500;
+/** Delivered records kept whole for /dev/replay. */
+const REPLAYABLE_LIMIT = 200;
 
 export class StreamPoller {
   readonly stats: PollerStats = { received: 0, filteredOut: 0, delivered: 0, discarded: 0 };
   readonly recent: RecentRecord[] = [];
+  private readonly replayable: LambdaStreamRecord[] = [];
   private stopped = false;
   private readonly running = new Map<string, Promise<void>>();
   private readonly finished = new Set<string>();
@@ -202,12 +205,25 @@ export class StreamPoller {
       await deliverBatch(lane.slice(i, i + source.batchSize), source, {
         invoke: (event) => {
           this.stats.delivered += event.Records.length;
+          this.replayable.push(...event.Records);
+          if (this.replayable.length > REPLAYABLE_LIMIT) this.replayable.splice(0, this.replayable.length - REPLAYABLE_LIMIT);
           return this.options.invoke(source.functionId, event);
         },
         discard: (failed, condition, invokeCount, lastError) => this.discard(shardId, failed, condition, invokeCount, lastError),
         sleep: (ms) => this.sleep(ms),
       });
     }
+  }
+
+  /**
+   * Hands the function again, in one batch, the delivered records whose keys match (dev tooling:
+   * /dev/replay): the same records, ids and sequence numbers, as Lambda redelivers a retried batch.
+   * Undefined when none of the last ones delivered matches.
+   */
+  async replay(matches: (keys: Record<string, unknown>) => boolean): Promise<{ records: number; result: InvokeResult } | undefined> {
+    const records = this.replayable.filter((r) => matches(r.dynamodb.Keys ?? {}));
+    if (records.length === 0) return undefined;
+    return { records: records.length, result: await this.options.invoke(this.options.source.functionId, { Records: records }) };
   }
 
   private remember(record: LambdaStreamRecord, outcome: RecentRecord['outcome']): void {

@@ -231,6 +231,8 @@ describe('HTTP API', () => {
       'RATE_MESSAGE_BURST',
       'RATE_MESSAGE_PER_SECOND',
       'TABLE_NAME',
+      // push.vapidPublicKey (lib/push.ts); the public half only
+      'VAPID_PUBLIC_KEY',
     ]);
     const statements = statementsOfRole(roleOfFunction(fnId));
     const actions = statements.flatMap(actionsOf);
@@ -419,8 +421,9 @@ describe('functions', () => {
   test('every function: nodejs22.x on arm64, traced, logging to its own log group with retention', () => {
     // BucketDeployment's CDK-provided singleton (web client upload) is the one function not built by the project.
     const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
-    // 12, Slack's upload URL, search's indexer and query function (lib/search.ts), and the scheduled-message deliverer.
-    expect(functions.length).toBe(16);
+    // 12, Slack's upload URL, search's indexer and query function (lib/search.ts), push's function
+    // and its VAPID key custom resource (lib/push.ts), and the scheduled-message deliverer.
+    expect(functions.length).toBe(18);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: expect.any(Number) });
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');

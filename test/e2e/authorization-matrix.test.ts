@@ -57,10 +57,15 @@ describe('authorization matrix', () => {
     ['conversations.invite', { channel, users: 'U0000000000' }],
     ['conversations.kick', { channel, user: 'U0000000000' }],
     ['conversations.leave', { channel }],
+    ['conversations.setTopic', { channel, topic: 'probe' }],
+    ['conversations.setPurpose', { channel, purpose: 'probe' }],
+    ['users.prefs.set', { channel, muted: true }],
   ];
   const allMethods = [
     'auth.test', 'users.info', 'users.list', 'conversations.create', 'conversations.list', 'conversations.open',
     ...channelMethods('C0').map(([m]) => m), 'conversations.join',
+    'users.prefs.get', 'dnd.info', 'dnd.setSnooze', 'dnd.endSnooze', 'dnd.endDnd',
+    'push.vapidPublicKey', 'push.subscribe', 'push.unsubscribe',
   ];
 
   test.each([
@@ -108,6 +113,9 @@ describe('authorization matrix', () => {
       'conversations.mark': 'not_in_channel', 'chat.postMessage': 'not_in_channel', 'chat.update': 'not_in_channel',
       'chat.delete': 'not_in_channel', 'reactions.add': 'not_in_channel', 'reactions.remove': 'not_in_channel',
       'conversations.invite': 'not_in_channel', 'conversations.kick': 'not_in_channel', 'conversations.leave': 'not_in_channel',
+      'conversations.setTopic': 'not_in_channel', 'conversations.setPurpose': 'not_in_channel',
+      // Muting a public channel one can see is one's own preference.
+      'users.prefs.set': true,
     };
     for (const [method, args] of channelMethods(publicChannel)) {
       const res = await api(nonMember.token, method, args);

@@ -37,6 +37,12 @@ describe('toSlackMessage', () => {
     expect(out.client_msg_id).toBe('c1');
   });
 
+  it('keeps resolved mentions inside and gives topic and purpose messages their subtype and value', () => {
+    expect(toSlackMessage(stored({ threadTs: TS, mentions: ['U2'], broadcast: 'here' }))).toEqual({ type: 'message', user: 'U1', text: 'hello', ts: TS });
+    expect(toSlackMessage(stored({ threadTs: TS, subtype: 'channel_topic', about: 'Q3' }))).toMatchObject({ subtype: 'channel_topic', topic: 'Q3' });
+    expect(toSlackMessage(stored({ threadTs: TS, subtype: 'channel_purpose', about: 'ship' }))).toMatchObject({ subtype: 'channel_purpose', purpose: 'ship' });
+  });
+
   it('gives a reply its thread_ts', () => {
     const out = toSlackMessage(stored({ ts: REPLY_TS, threadTs: TS }));
     expect(out.ts).toBe(REPLY_TS);
@@ -160,18 +166,20 @@ describe('toSlackChannel', () => {
   });
 
   it('has no membership fields without a membership', () => {
-    const out = toSlackChannel(channel('public'), { unread: { count: 3, through: TS } });
+    const out = toSlackChannel(channel('public'), { unread: { count: 3, mentions: 1, through: TS } });
     expect(out.is_member).toBe(false);
     expect(out).not.toHaveProperty('last_read');
     expect(out).not.toHaveProperty('unread_count');
     expect(out).not.toHaveProperty('unread_through');
+    expect(out).not.toHaveProperty('mention_count');
   });
 
   it('has is_member, last_read and unread_count with a membership', () => {
-    const out = toSlackChannel(channel('public'), { membership: { lastRead: TS }, unread: { count: 2, through: TS2 } });
+    const out = toSlackChannel(channel('public'), { membership: { lastRead: TS }, unread: { count: 2, mentions: 1, through: TS2 } });
     expect(out.is_member).toBe(true);
     expect(out.last_read).toBe(TS);
     expect(out.unread_count).toBe(2);
+    expect(out.mention_count).toBe(1);
     expect(out.unread_through).toBe(TS2);
   });
 

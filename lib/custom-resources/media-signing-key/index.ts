@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { request } from 'node:https';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { respond, type Outcome } from '../cfn-response';
 
 /*
  * Custom resource behind the media CDN's trusted key group. On Create it makes an RSA-2048 key
@@ -16,8 +16,6 @@ const secrets = new SecretsManagerClient({});
 interface Properties {
   SecretArn: string;
 }
-
-type Outcome = { status: 'SUCCESS'; physicalId: string; data?: Record<string, string> } | { status: 'FAILED'; physicalId: string; reason: string };
 
 function toPublicPem(privateKeyPem: string): string {
   return createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
@@ -54,31 +52,6 @@ async function apply(event: CloudFormationCustomResourceEvent): Promise<Outcome>
     console.error('media signing key', event.RequestType, 'failed:', reason);
     return { status: 'FAILED', physicalId, reason };
   }
-}
-
-/** CloudFormation waits for this PUT to the presigned ResponseURL, success or not. */
-function respond(event: CloudFormationCustomResourceEvent, outcome: Outcome): Promise<void> {
-  const body = JSON.stringify({
-    Status: outcome.status,
-    Reason: outcome.status === 'FAILED' ? outcome.reason : 'OK',
-    PhysicalResourceId: outcome.physicalId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-    Data: outcome.status === 'SUCCESS' ? outcome.data : undefined,
-  });
-  const url = new URL(event.ResponseURL);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { hostname: url.hostname, path: `${url.pathname}${url.search}`, method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve());
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 export async function handler(event: CloudFormationCustomResourceEvent, _context: Context): Promise<void> {

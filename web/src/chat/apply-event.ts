@@ -1,4 +1,5 @@
 import type { ChatEvent, MessageEvent } from './events';
+import { mentionsMe } from './mentions';
 import { isReply, patchMessage, threadKey, toMessage, upsert } from './messages';
 import { withReaction } from './reactions';
 import { startTyping, stopTyping } from './typing';
@@ -54,14 +55,14 @@ export function applyEvent(state: State, event: ChatEvent, context: EventContext
       return { state, followUps };
     }
     case 'member_left_channel':
-      if (event.user === me) return { state: patchChannel(state, event.channel, (c) => ({ ...c, is_member: false, unread: 0 })), followUps: [] };
+      if (event.user === me) return { state: patchChannel(state, event.channel, (c) => ({ ...c, is_member: false, unread: 0, mentions: 0 })), followUps: [] };
       return { state, followUps: state.channels[event.channel] ? [{ kind: 'refresh-channel', channel: event.channel }] : [] };
     case 'channel_created': {
       const id = event.channel?.id;
       return { state, followUps: id && !state.channels[id] ? [{ kind: 'refresh-channel', channel: id }] : [] };
     }
     case 'channel_marked':
-      return { state: patchChannel(state, event.channel, (c) => ({ ...c, last_read: event.ts, unread: 0 })), followUps: [] };
+      return { state: patchChannel(state, event.channel, (c) => ({ ...c, last_read: event.ts, unread: 0, mentions: 0 })), followUps: [] };
     case 'user_typing':
       if (event.user === me) return { state, followUps: [] };
       return { state: { ...state, typing: startTyping(state.typing, event.channel, event.user, context.now) }, followUps: [] };
@@ -91,6 +92,9 @@ function applyMessageEvent(state: State, e: MessageEvent, context: EventContext)
   }
   const m = toMessage({ ...e, ts: String(e.ts) }, channel);
   let next: State = { ...state, typing: stopTyping(state.typing, channel, m.user) };
+  // A topic or purpose set: the header shows it at once.
+  if (e.subtype === 'channel_topic') next = patchChannel(next, channel, (c) => ({ ...c, topic: { value: e.topic ?? '', creator: m.user } }));
+  if (e.subtype === 'channel_purpose') next = patchChannel(next, channel, (c) => ({ ...c, purpose: { value: e.purpose ?? '', creator: m.user } }));
   if (isReply(m)) {
     const key = threadKey(channel, m.thread_ts!);
     const thread = next.threads[key];
@@ -112,6 +116,6 @@ function applyMessageEvent(state: State, e: MessageEvent, context: EventContext)
     case 'reread-after-listing':
       return { state: next, followUps: [{ kind: 'refresh-after-listing', channel }] };
     case 'counted':
-      return { state: patchChannel(next, channel, (c) => countedOnce(c, m.ts)), followUps: [] };
+      return { state: patchChannel(next, channel, (c) => countedOnce(c, m.ts, mentionsMe(c, m, next.me.id))), followUps: [] };
   }
 }

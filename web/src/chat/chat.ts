@@ -13,7 +13,10 @@ import { Store } from './store';
 import { expireTyping } from './typing';
 import { initialState, type Channel, type History, type Message, type Presence, type State, type User } from './types';
 import { firstUnreadAfter, markedRead } from './unread';
+import { encodeMentions } from './mentions';
+import { notificationFor, notificationPrefs, withChannelPrefs, type ServerPrefs } from './notifications';
 import { Uploads } from './uploads';
+import { channelFromLocation, startPush, stopPush, subscribeDevice, type PushSetup } from '../push';
 
 /*
  * The coordinator: initial loads over HTTP, the realtime connection, and the modules that hold the
@@ -103,9 +106,32 @@ export class Chat {
   async start(): Promise<void> {
     this.realtime.start();
     this.typingSweep = setInterval(() => this.sweepTyping(), 1000);
+    void this.loadPrefs().catch(() => undefined);
     await Promise.all([this.loadUsers(), this.loadChannels()]);
-    const first = this.sortedChannels().find((c) => c.is_member);
+    // A notification that opened this window names its conversation.
+    const named = channelFromLocation();
+    const first = named && this.state.channels[named]?.is_member ? this.state.channels[named] : this.sortedChannels().find((c) => c.is_member);
     if (first && !this.state.current) await this.open(first.id);
+    void this.startPush();
+  }
+
+  /* --- push notifications (web/src/push.ts) --- */
+
+  private get pushSetup(): PushSetup {
+    return { api: this.api, deviceId: this.realtime.deviceId, open: (id) => void this.open(id) };
+  }
+
+  private async startPush(): Promise<void> {
+    const state = await startPush(this.pushSetup).catch(() => 'failed' as const);
+    if (state !== 'registered') return;
+    // Not granted yet: subscribe as soon as the user grants notifications (wherever they are asked).
+    const status = await navigator.permissions?.query({ name: 'notifications' }).catch(() => undefined);
+    if (status) status.onchange = () => void (status.state === 'granted' && subscribeDevice(this.pushSetup));
+  }
+
+  /** Sign-out: this device stops getting this user's pushes. */
+  async signOutDevice(): Promise<void> {
+    await stopPush(this.pushSetup).catch(() => undefined);
   }
 
   stop(): void {
@@ -220,10 +246,10 @@ export class Chat {
     let cursor: string | undefined;
     do {
       const page = await this.api.call('conversations.list', { types: 'public_channel,private_channel,mpim,im', limit: 200, ...(cursor ? { cursor } : {}) });
-      for (const c of page.channels as Json[]) channels[c.id] = { ...(c as Channel), unread: Number(c.unread_count ?? 0) };
+      for (const c of page.channels as Json[]) channels[c.id] = { ...(c as Channel), unread: Number(c.unread_count ?? 0), mentions: Number(c.mention_count ?? 0) };
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
-    if (this.state.current && channels[this.state.current]) channels[this.state.current].unread = 0;
+    if (this.state.current && channels[this.state.current]) Object.assign(channels[this.state.current], { unread: 0, mentions: 0 });
     this.set({ channels });
     this.listing = false;
     for (const id of this.recheck) void this.refreshChannel(id).catch(() => undefined);
@@ -236,14 +262,18 @@ export class Chat {
     const { channel } = await this.api.call('conversations.info', { channel: id });
     if (this.refreshSeq.get(id) !== seq) return; // a later read of this channel is on its way
     this.refreshSeq.delete(id);
-    const unread = id === this.state.current ? 0 : Number(channel.unread_count ?? 0);
-    this.set((s) => ({ channels: { ...s.channels, [id]: { ...(channel as Channel), unread } } }));
+    const current = id === this.state.current;
+    const unread = current ? 0 : Number(channel.unread_count ?? 0);
+    const mentions = current ? 0 : Number(channel.mention_count ?? 0);
+    this.set((s) => ({ channels: { ...s.channels, [id]: { ...(channel as Channel), unread, mentions } } }));
   }
 
   async open(id: string): Promise<void> {
     const after = firstUnreadAfter(this.state.channels[id]);
     const again = id === this.state.current;
     this.set((s) => ({ current: id, newSince: again ? s.newSince : after ? { channel: id, after } : undefined, thread: s.thread?.channel === id ? s.thread : undefined }));
+    // The topic and member count as they are now (nothing live announces a topic change).
+    if (!again && this.state.channels[id]?.is_member) void this.refreshChannel(id).catch(() => undefined);
     if (!this.state.history[id]?.loaded) await this.loadOlder(id);
     this.markRead(id);
   }
@@ -350,7 +380,8 @@ export class Chat {
 
   /** Queues a message and retries it (same client_msg_id) until the server acknowledges it. */
   send(channel: string, text: string, threadTs?: string): void {
-    void this.outbox.enqueue(draftMessage(channel, this.state.me.id, text, newId(), Date.now(), threadTs));
+    const encoded = encodeMentions(text, Object.values(this.state.users));
+    void this.outbox.enqueue(draftMessage(channel, this.state.me.id, encoded, newId(), Date.now(), threadTs));
   }
 
   retry(message: Message): void {
@@ -408,6 +439,7 @@ export class Chat {
 
   private onEvent(event: ChatEvent): void {
     const context = { now: Date.now(), visible: document.visibilityState === 'visible', listing: this.listing, refreshing: this.refreshSeq };
+    if (event.type === 'message') this.notify(event, context);
     const applied = applyEvent(this.state, event, context);
     if (applied.state !== this.state) this.store.replace(applied.state);
     for (const followUp of applied.followUps) this.follow(followUp);
@@ -437,6 +469,85 @@ export class Chat {
       },
     });
     if (whole) this.onEvent(whole);
+  }
+
+  /** A browser notification for a new message, when the tab is hidden and the reader's preferences say so. */
+  private notify(event: MessageEvent, context: { now: number; visible: boolean }): void {
+    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+    const prefs = notificationPrefs(this.state.prefs, this.state.snoozeEnd);
+    const shown = notificationFor(this.state, event, { ...context, prefs, userName: (id) => this.userName(id), channelLabel: (c) => this.channelLabel(c) });
+    if (!shown) return;
+    const n = new Notification(shown.title, { body: shown.body, tag: shown.tag });
+    n.onclick = () => {
+      window.focus();
+      void this.open(event.channel);
+    };
+  }
+
+  /* --- notification preferences, Do Not Disturb --- */
+
+  async loadPrefs(): Promise<void> {
+    const [{ prefs }, dnd] = await Promise.all([this.api.call('users.prefs.get'), this.api.call('dnd.info')]);
+    this.set({ prefs: prefs as ServerPrefs, snoozeEnd: dnd.snooze_enabled ? Number(dnd.snooze_endtime) : undefined });
+  }
+
+  /** A conversation's level (`default`: the reader's own) and mute. */
+  async setChannelPrefs(channel: string, change: { level?: 'all' | 'mentions' | 'nothing' | 'default'; muted?: boolean }): Promise<void> {
+    const before = this.state.prefs;
+    // Shown at once (controls follow it); the server's answer, or the old preferences after a failure, settle it.
+    if (before) this.set({ prefs: withChannelPrefs(before, channel, change) });
+    try {
+      const { prefs } = await this.api.call('users.prefs.set', { channel, ...change });
+      this.set({ prefs: prefs as ServerPrefs });
+    } catch (error) {
+      this.set({ prefs: before });
+      throw error;
+    }
+  }
+
+  /** The reader's own level, hide-content and daily DND window (users.prefs.set without a channel). */
+  async setPrefs(change: { level?: 'all' | 'mentions' | 'nothing'; hide_content?: boolean; dnd_enabled?: boolean; dnd_start_hour?: string; dnd_end_hour?: string }): Promise<void> {
+    // The window is in the browser's time zone: tz_offset is seconds east of UTC.
+    const tz = change.dnd_enabled || change.dnd_start_hour || change.dnd_end_hour ? { tz_offset: (0 - new Date().getTimezoneOffset()) * 60 } : {};
+    const { prefs } = await this.api.call('users.prefs.set', { ...change, ...tz });
+    this.set({ prefs: prefs as ServerPrefs });
+  }
+
+  async snooze(minutes: number): Promise<void> {
+    const res = await this.api.call('dnd.setSnooze', { num_minutes: minutes });
+    this.set({ snoozeEnd: Number(res.snooze_endtime) });
+  }
+
+  async endSnooze(): Promise<void> {
+    await this.api.call('dnd.endSnooze').catch((e) => {
+      if (!(e instanceof ApiError && e.code === 'snooze_not_active')) throw e;
+    });
+    this.set({ snoozeEnd: undefined });
+  }
+
+  /* --- channel details: topic, members, invitations --- */
+
+  async setTopic(channel: string, topic: string): Promise<void> {
+    const res = await this.api.call('conversations.setTopic', { channel, topic });
+    this.set((s) => ({ channels: { ...s.channels, [channel]: { ...s.channels[channel], ...(res.channel as Channel), unread: s.channels[channel]?.unread ?? 0, mentions: s.channels[channel]?.mentions ?? 0 } } }));
+  }
+
+  /** Every member of a conversation, by id (names through users.info for anyone not known yet). */
+  async members(channel: string): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.api.call('conversations.members', { channel, limit: 200, ...(cursor ? { cursor } : {}) });
+      ids.push(...(page.members as string[]));
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    for (const id of ids) this.userName(id);
+    return ids;
+  }
+
+  async invite(channel: string, users: string[]): Promise<void> {
+    const res = await this.api.call('conversations.invite', { channel, users: users.join(',') });
+    this.set((s) => ({ channels: { ...s.channels, [channel]: { ...s.channels[channel], ...(res.channel as Channel), unread: s.channels[channel]?.unread ?? 0, mentions: s.channels[channel]?.mentions ?? 0 } } }));
   }
 
   private sweepTyping(): void {

@@ -20,6 +20,9 @@ export interface WireMessage {
   reactions?: Reaction[];
   files?: FileInfo[];
   client_msg_id?: string;
+  /** channel_topic / channel_purpose: what was set. */
+  topic?: string;
+  purpose?: string;
 }
 
 interface Delivered {

@@ -1,4 +1,5 @@
 import type { Status } from '../realtime/status';
+import type { ServerPrefs } from './notifications';
 
 /* The client's state: what components read through `useChat` (a snapshot replaced on every change). */
 
@@ -20,6 +21,10 @@ export interface Channel {
   num_members?: number;
   last_read?: string;
   unread: number;
+  /** Of the unread messages, those that mention the reader (the server's mention_count, then live ones). */
+  mentions?: number;
+  topic?: { value: string; creator?: string; last_set?: number };
+  purpose?: { value: string; creator?: string; last_set?: number };
   /** The newest ts the server's unread count considered: live messages up to it are already in `unread`. */
   unread_through?: string;
 }
@@ -104,6 +109,10 @@ export interface State {
   typing: Record<string, Record<string, number>>;
   uploads: Upload[];
   notice?: string;
+  /** The reader's notification preferences (users.prefs.get), once read. */
+  prefs?: ServerPrefs;
+  /** Until when notifications are snoozed (epoch seconds), when they are. */
+  snoozeEnd?: number;
 }
 
 export function initialState(me: User): State {

@@ -34,7 +34,10 @@ export function unreadOutcome(channel: Channel | undefined, m: Message, me: stri
   return 'counted';
 }
 
-export const countedOnce = (c: Channel, ts: string): Channel => ({ ...c, unread: c.unread + 1, unread_through: ts });
+/** One more unread message (and one more mention when it mentions the reader). */
+export const countedOnce = (c: Channel, ts: string, mention = false): Channel => ({
+  ...c, unread: c.unread + 1, unread_through: ts, ...(mention ? { mentions: (c.mentions ?? 0) + 1 } : {}),
+});
 
 /**
  * The channel read up to its newest message (it is on screen and the tab visible): no unread, and
@@ -44,7 +47,7 @@ export function markedRead(state: State, id: string): { state: State; mark?: str
   const latest = newestSent(state.history[id]?.list);
   const channel = state.channels[id];
   if (!channel) return { state };
-  const cleared = { ...channel, unread: 0 };
+  const cleared = { ...channel, unread: 0, mentions: 0 };
   if (!latest || !channel.is_member || (channel.last_read && channel.last_read >= latest)) return { state: withChannel(state, id, cleared) };
   return { state: withChannel(state, id, { ...cleared, last_read: latest }), mark: latest };
 }

@@ -4,12 +4,13 @@ import { BrowseDialog } from './BrowseDialog';
 import { Conversation } from './Conversation';
 import { CreateChannelDialog } from './CreateChannelDialog';
 import { DmDialog } from './DmDialog';
+import { PrefsDialog } from './PrefsDialog';
 import { Sidebar } from './Sidebar';
 import { SidebarButton } from './SidebarButton';
 import { ThreadPanel } from './ThreadPanel';
 import { useChat } from './use-chat';
 
-export type Dialog = 'create' | 'browse' | 'dm' | undefined;
+export type Dialog = 'create' | 'browse' | 'dm' | 'prefs' | undefined;
 
 export function ChatLayout({ chat, onSignOut }: { chat: Chat; onSignOut: () => void }) {
   const state = useChat(chat);
@@ -70,6 +71,7 @@ export function ChatLayout({ chat, onSignOut }: { chat: Chat; onSignOut: () => v
       {dialog === 'create' && <CreateChannelDialog chat={chat} onClose={() => setDialog(undefined)} />}
       {dialog === 'browse' && <BrowseDialog chat={chat} state={state} onClose={() => setDialog(undefined)} />}
       {dialog === 'dm' && <DmDialog chat={chat} state={state} onClose={() => setDialog(undefined)} />}
+      {dialog === 'prefs' && <PrefsDialog chat={chat} state={state} onClose={() => setDialog(undefined)} />}
     </div>
   );
 }

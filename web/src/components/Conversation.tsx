@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Chat } from '../chat/chat';
 import { typingIn } from '../chat/typing';
 import type { Channel, State } from '../chat/types';
+import { InviteDialog, MembersDialog, NotificationsDialog, TopicDialog } from './ChannelDialogs';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 import { memberCount } from './plural';
@@ -13,6 +14,9 @@ export function Conversation({ chat, state, channel, onOpenSidebar }: { chat: Ch
   const typingUsers = typingIn(state.typing, channel.id, Date.now()).map((u) => chat.userName(u));
   const label = chat.channelLabel(channel);
   const uploads = state.uploads.filter((u) => u.channel === channel.id);
+  const [dialog, setDialog] = useState<'members' | 'invite' | 'topic' | 'notifications'>();
+  const close = () => setDialog(undefined);
+  const muted = !!state.prefs?.muted_channels.includes(channel.id);
   return (
     <div
       className={`conversation${dragging ? ' dragging' : ''}`}
@@ -31,12 +35,34 @@ export function Conversation({ chat, state, channel, onOpenSidebar }: { chat: Ch
     >
       <header className="conv-header">
         <SidebarButton onClick={onOpenSidebar} />
-        <h1>{channel.is_im || channel.is_mpim ? label : `${channel.is_private ? '🔒' : '#'} ${label}`}</h1>
-        {channel.num_members !== undefined && !channel.is_im && <span className="members">{memberCount(channel.num_members)}</span>}
+        <div className="conv-title">
+          <h1>{channel.is_im || channel.is_mpim ? label : `${channel.is_private ? '🔒' : '#'} ${label}`}</h1>
+          {!channel.is_im && (channel.topic?.value || channel.is_member) && (
+            <p className="topic">
+              {channel.topic?.value ? <span aria-label="Topic">{channel.topic.value}</span> : null}
+              {channel.is_member && <button className="link" onClick={() => setDialog('topic')}>{channel.topic?.value ? 'Edit topic' : 'Add a topic'}</button>}
+            </p>
+          )}
+        </div>
+        {channel.num_members !== undefined && !channel.is_im && (
+          channel.is_member
+            ? <button className="members link" aria-label={`${memberCount(channel.num_members)}: show members`} onClick={() => setDialog('members')}>{memberCount(channel.num_members)}</button>
+            : <span className="members">{memberCount(channel.num_members)}</span>
+        )}
+        {channel.is_member && !channel.is_im && !channel.is_mpim && (
+          <button className="link" onClick={() => setDialog('invite')}>Add people</button>
+        )}
+        {channel.is_member && (
+          <button className="link" onClick={() => setDialog('notifications')}>{muted ? 'Muted' : 'Notifications'}</button>
+        )}
         {channel.is_member && !channel.is_im && !channel.is_mpim && (
           <button className="link" onClick={() => void chat.leave(channel.id)}>Leave</button>
         )}
       </header>
+      {dialog === 'members' && <MembersDialog chat={chat} state={state} channel={channel} onClose={close} />}
+      {dialog === 'invite' && <InviteDialog chat={chat} state={state} channel={channel} onClose={close} />}
+      {dialog === 'topic' && <TopicDialog chat={chat} channel={channel} onClose={close} />}
+      {dialog === 'notifications' && <NotificationsDialog chat={chat} state={state} channel={channel} onClose={close} />}
       <MessageList chat={chat} state={state} channelId={channel.id} list={history?.list ?? []} hasOlder={!!history?.hasOlder} loading={!!history?.loading} newSince={state.newSince?.channel === channel.id ? state.newSince.after : undefined} />
       <div className="typing" aria-live="polite">{typingUsers.length ? `${typingUsers.join(', ')} ${typingUsers.length > 1 ? 'are' : 'is'} typing…` : ''}</div>
       {uploads.map((u) => (

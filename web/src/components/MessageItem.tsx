@@ -24,7 +24,7 @@ export function MessageItem({ chat, state, m, continued, inThread }: { chat: Cha
   };
   const time = when?.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
   return (
-    <article className={`message${continued ? ' continued' : ''}${m.pending ? ` ${m.pending}` : ''}${m.deleted ? ' deleted' : ''}`} data-ts={m.ts} aria-label={`${name}${time ? ` at ${time}` : ''}`}>
+    <article className={`message${continued ? ' continued' : ''}${m.pending ? ` ${m.pending}` : ''}${m.deleted ? ' deleted' : ''}${m.subtype === 'channel_topic' || m.subtype === 'channel_purpose' ? ' system' : ''}`} data-ts={m.ts} aria-label={`${name}${time ? ` at ${time}` : ''}`}>
       <div className="gutter">{continued ? <span className="hover-time">{time}</span> : <Avatar name={name} />}</div>
       <div className="body">
         {!continued && (

@@ -29,5 +29,5 @@ export function Workspace({ config, session, onSignOut }: { config: WebConfig; s
   }, [config, session, onSignOut]);
   if (error) return <div className="center"><p role="alert">Could not start: {error}</p><button onClick={onSignOut}>Sign out</button></div>;
   if (!chat) return <div className="center">Connecting…</div>;
-  return <ChatLayout chat={chat} onSignOut={onSignOut} />;
+  return <ChatLayout chat={chat} onSignOut={() => void chat.signOutDevice().finally(onSignOut)} />;
 }
