@@ -270,6 +270,20 @@ describe('channel events', () => {
     expect(apply(stateWith({ channels: [] }), { type: 'member_joined_channel', channel: C, user: BOB }).followUps).toEqual([]);
   });
 
+  it('an ephemeral message is shown but neither counted unread nor marked read', () => {
+    const { state, followUps } = apply(stateWith({ history: [msg('0002')] }), newMessage('0003', { is_ephemeral: true }), { visible: false });
+    expect(texts(state)).toEqual(['text 0002', 'text 0003']);
+    expect(state.channels[C].unread).toBe(0);
+    expect(followUps).toEqual([]);
+    expect(apply(stateWith({ history: [msg('0002')] }), newMessage('0003', { is_ephemeral: true })).followUps).toEqual([]);
+  });
+
+  it('a rename, archive or unarchive reads a channel it knows again', () => {
+    expect(apply(stateWith(), { type: 'channel_rename', channel: { id: C, name: 'renamed' } } as ChatEvent).followUps).toEqual([{ kind: 'refresh-channel', channel: C }]);
+    expect(apply(stateWith(), { type: 'group_archive', channel: C, user: BOB } as ChatEvent).followUps).toEqual([{ kind: 'refresh-channel', channel: C }]);
+    expect(apply(stateWith(), { type: 'channel_unarchive', channel: 'C_UNKNOWN' } as ChatEvent).followUps).toEqual([]);
+  });
+
   it('channel_created reads a channel it does not know', () => {
     expect(apply(stateWith(), { type: 'channel_created', channel: { id: 'C2' } }).followUps).toEqual([{ kind: 'refresh-channel', channel: 'C2' }]);
     expect(apply(stateWith(), { type: 'channel_created', channel: { id: C } }).followUps).toEqual([]);

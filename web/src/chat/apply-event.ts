@@ -61,6 +61,16 @@ export function applyEvent(state: State, event: ChatEvent, context: EventContext
       const id = event.channel?.id;
       return { state, followUps: id && !state.channels[id] ? [{ kind: 'refresh-channel', channel: id }] : [] };
     }
+    case 'channel_rename':
+    case 'group_rename':
+    case 'channel_archive':
+    case 'group_archive':
+    case 'channel_unarchive':
+    case 'group_unarchive': {
+      // The new name or archived state: conversations.info has it (rename events carry the channel as an object).
+      const id = typeof event.channel === 'string' ? event.channel : event.channel?.id;
+      return { state, followUps: id && state.channels[id] ? [{ kind: 'refresh-channel', channel: id }] : [] };
+    }
     case 'channel_marked':
       return { state: patchChannel(state, event.channel, (c) => ({ ...c, last_read: event.ts, unread: 0, mentions: 0 })), followUps: [] };
     case 'user_typing':
@@ -104,6 +114,8 @@ function applyMessageEvent(state: State, e: MessageEvent, context: EventContext)
   const h = next.history[channel];
   const known = !!h?.list.some((x) => x.ts === m.ts);
   if (h?.loaded) next = { ...next, history: { ...next.history, [channel]: { ...h, list: upsert(h.list, m) } } };
+  // Shown where it was posted, but not a message of the channel: no read marker, no unread count.
+  if (e.is_ephemeral) return { state: next, followUps: [] };
   if (channel === next.current && context.visible) {
     const read = markedRead(next, channel);
     return { state: read.state, followUps: read.mark ? [{ kind: 'mark-read', channel, ts: read.mark }] : [] };

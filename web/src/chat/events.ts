@@ -42,6 +42,8 @@ export interface MessageEvent extends Delivered, Partial<Omit<WireMessage, 'type
   previous_message?: WireMessage;
   deleted_ts?: string;
   body_omitted?: boolean;
+  /** chat.postEphemeral: for this user only, never in history (gone on reload), never unread. */
+  is_ephemeral?: boolean;
 }
 
 export interface ReactionEvent extends Delivered {
@@ -60,6 +62,12 @@ export interface MembershipEvent extends Delivered {
 export interface ChannelCreatedEvent extends Delivered {
   type: 'channel_created';
   channel?: { id?: string };
+}
+
+/** A channel renamed, archived or unarchived (group_* for private channels): read it again. */
+export interface ChannelChangedEvent extends Delivered {
+  type: 'channel_rename' | 'group_rename' | 'channel_archive' | 'group_archive' | 'channel_unarchive' | 'group_unarchive';
+  channel: string | { id?: string };
 }
 
 /** The caller's read marker moved on another of its devices. */
@@ -83,4 +91,4 @@ export interface PresenceChangeEvent extends Delivered {
 }
 
 /** The events the client acts on; frames of any other type are ignored. */
-export type ChatEvent = MessageEvent | ReactionEvent | MembershipEvent | ChannelCreatedEvent | ChannelMarkedEvent | UserTypingEvent | PresenceChangeEvent;
+export type ChatEvent = MessageEvent | ReactionEvent | MembershipEvent | ChannelCreatedEvent | ChannelChangedEvent | ChannelMarkedEvent | UserTypingEvent | PresenceChangeEvent;
