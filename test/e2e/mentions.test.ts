@@ -101,6 +101,10 @@ describe('mentions, notification preferences and Do Not Disturb', () => {
     await call(carol.token, 'users.prefs.set', { channel: channel.id, level: 'default', muted: false });
     prefs = (await call(carol.token, 'users.prefs.get')).prefs;
     expect(prefs).toMatchObject({ muted_channels: [], channel_levels: {} });
+    // Both in one call, one update.
+    await call(carol.token, 'users.prefs.set', { channel: channel.id, level: 'all', muted: 'true' });
+    expect((await call(carol.token, 'users.prefs.get')).prefs).toMatchObject({ muted_channels: [channel.id], channel_levels: { [channel.id]: 'all' } });
+    await call(carol.token, 'users.prefs.set', { channel: channel.id, level: 'default', muted: false });
 
     await call(carol.token, 'users.prefs.set', { dnd_enabled: true, dnd_start_hour: '21:30', dnd_end_hour: '07:15', tz_offset: 3600 });
     expect((await call(carol.token, 'users.prefs.get')).prefs).toMatchObject({ dnd_enabled: true, dnd_start_hour: '21:30', dnd_end_hour: '07:15', tz_offset: 3600 });
