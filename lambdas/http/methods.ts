@@ -12,7 +12,7 @@ import { markRead } from '../core/read-markers';
 import { listUsers, userInfo } from '../core/users';
 import { getPrefs, setPrefs } from '../core/prefs';
 import { dndInfo, endDnd, endSnooze, setSnooze } from '../core/dnd';
-import { setChannelAbout } from '../core/channels';
+import { clientCounts, setChannelAbout } from '../core/channels';
 import type { Caller } from '../core/caller';
 import { cursor, flag, id, idList, limit, optionalFlag, optionalInteger, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
 
@@ -176,6 +176,7 @@ export const METHODS: Record<string, Method<Schema>> = {
   'dnd.setSnooze': method({ args: z.object({ num_minutes: optionalInteger }), run: (caller, a) => setSnooze(caller, a.num_minutes) }),
   'dnd.endSnooze': method({ args: none, run: (caller) => endSnooze(caller) }),
   'dnd.endDnd': method({ args: none, run: (caller) => endDnd(caller) }),
+  'client.counts': method({ args: none, read: true, run: (caller) => clientCounts(caller) }),
 };
 
 export function argsFor(m: Method<Schema>, raw: Record<string, unknown>) {

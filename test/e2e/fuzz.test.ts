@@ -41,6 +41,7 @@ const METHODS: Record<string, string[]> = {
   'dnd.setSnooze': ['num_minutes'],
   'dnd.endSnooze': [],
   'dnd.endDnd': [],
+  'client.counts': [],
 };
 const ACTIONS = ['ping', 'sync', 'message', 'typing', 'presence_sub', 'nope', ''];
 const NASTY_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', ''];

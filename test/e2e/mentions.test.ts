@@ -45,6 +45,12 @@ describe('mentions, notification preferences and Do Not Disturb', () => {
     // A mention after the marker counts again.
     await call(alice.token, 'chat.postMessage', { channel: channel.id, text: `again <@${bob.userId}>` });
     expect(countsOf((await call(bob.token, 'conversations.info', { channel: channel.id })).channel)).toEqual({ unread_count: 2, mention_count: 1 });
+    // client.counts gives the same, with every other conversation of bob's, in one call.
+    const counts = await call(bob.token, 'client.counts');
+    expect(counts.channels.find((c: any) => c.id === channel.id)).toEqual({
+      id: channel.id, last_read: third.ts, latest: expect.any(String), has_unreads: true, unread_count: 2, mention_count: 1,
+    });
+    expect(counts).toMatchObject({ mpims: [], ims: expect.any(Array) });
   });
 
   test('chat.update re-resolves mentions: an edit that removes one uncounts it, one that adds a member counts it', async () => {
