@@ -103,7 +103,7 @@ export async function unreadCount(channelId: string, member: Pick<MembershipItem
     keep: (m) => (m.threadTs === m.ts || m.replyBroadcast === true) && m.deleted !== true,
   });
   const direct = member.kind === 'im' || member.kind === 'mpim';
-  const mentions = unread.filter((m) => (direct ? m.userId !== member.userId : mentionsUser(m, member.userId))).length;
+  const mentions = unread.filter((m) => (direct ? m.userId !== member.userId && m.subtype === undefined : mentionsUser(m, member.userId))).length;
   const newest = unread[unread.length - 1];
   return { count: unread.length, mentions, through: newest ? newest.ts : (lastRead ?? '0'.repeat(26)) };
 }

@@ -179,6 +179,7 @@ describe('mentions, notification preferences and Do Not Disturb', () => {
     await web.conversations.setPurpose({ channel: channel.id, purpose: 'Ship it' });
     const { messages } = await call(carol.token, 'conversations.history', { channel: channel.id });
     expect(messages.map((m: any) => [m.subtype, m.topic ?? m.purpose])).toEqual([['channel_purpose', 'Ship it'], ['channel_topic', 'Launch on Friday']]);
+    expect(await callFails(alice.token, 'chat.update', { channel: channel.id, ts: messages[0].ts, text: 'rewritten' })).toBe('cant_update_message');
     const info = await call(bob.token, 'conversations.info', { channel: channel.id });
     expect(info.channel).toMatchObject({ topic: { value: 'Launch on Friday', creator: alice.userId }, purpose: { value: 'Ship it', creator: alice.userId } });
     expect(await callFails(bob.token, 'conversations.setTopic', { channel: channel.id, topic: 'hijack' })).toBe('not_in_channel');
