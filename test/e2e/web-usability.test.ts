@@ -184,7 +184,7 @@ suite('web client usability', () => {
     const badge = page.getByRole('navigation').getByRole('button', { name: new RegExp(quiet) }).getByLabel('2 unread');
     await badge.waitFor({ timeout: 20_000 });
     // The title follows the badge on React's next effect pass, not in the same frame.
-    await page.waitForFunction((t) => document.title === t, `(2) ${longName}`, { timeout: 5_000 }).catch(() => undefined);
+    await page.waitForFunction(`document.title === ${JSON.stringify(`(2) ${longName}`)}`, undefined, { timeout: 5_000 }).catch(() => undefined);
     expect(await page.title()).toBe(`(2) ${longName}`);
     await page.getByRole('navigation').getByRole('button', { name: new RegExp(quiet) }).click();
     const line = page.getByRole('separator', { name: 'New messages' });
