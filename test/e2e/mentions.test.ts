@@ -29,6 +29,7 @@ describe('mentions, notification preferences and Do Not Disturb', () => {
 
     const info = await call(bob.token, 'conversations.info', { channel: channel.id });
     expect(countsOf(info.channel)).toEqual({ unread_count: 4, mention_count: 2 });
+    expect(info.channel).toMatchObject({ unread_count_display: 4, mention_count_display: 2 });
     // alice sees bob's <!channel> as a mention of her.
     expect(countsOf((await call(alice.token, 'conversations.info', { channel: channel.id })).channel)).toEqual({ unread_count: 4, mention_count: 1 });
 
@@ -62,6 +63,9 @@ describe('mentions, notification preferences and Do Not Disturb', () => {
     expect((await call(bob.token, 'conversations.info', { channel: channel.id })).channel.mention_count).toBe(0);
     await call(alice.token, 'chat.update', { channel: channel.id, ts: posted.ts, text: `<@${bob.userId}> after all` });
     expect((await call(bob.token, 'conversations.info', { channel: channel.id })).channel.mention_count).toBe(1);
+    // There is no general channel: <!everyone> counts as <!channel> does.
+    await call(alice.token, 'chat.postMessage', { channel: channel.id, text: '<!everyone> heads up' });
+    expect((await call(bob.token, 'conversations.info', { channel: channel.id })).channel.mention_count).toBe(2);
   });
 
   test('a WebSocket send resolves mentions as chat.postMessage does', async () => {
@@ -150,6 +154,7 @@ describe('mentions, notification preferences and Do Not Disturb', () => {
 
     expect(await callFails(bob.token, 'dnd.setSnooze', {})).toBe('missing_duration');
     expect(await callFails(bob.token, 'dnd.setSnooze', { num_minutes: 7 * 24 * 60 + 1 })).toBe('too_long');
+    expect(await callFails(bob.token, 'dnd.setSnooze', { num_minutes: 0 })).toBe('invalid_arguments');
 
     // A window: dnd.info gives the window holding now or the next one; endDnd ends it and any snooze.
     await call(bob.token, 'users.prefs.set', { dnd_enabled: true, dnd_start_hour: '00:00', dnd_end_hour: '23:59' });
