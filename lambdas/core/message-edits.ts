@@ -21,7 +21,8 @@ export async function liveMessage(channelId: string, ts: string): Promise<Messag
 export async function updateMessage(caller: Caller, channelId: string, ts: string, text: string) {
   const { channel } = await memberAccess(caller, channelId);
   const message = await liveMessage(channelId, ts);
-  if (message.userId !== caller.userId) throw new ClientError('cant_update_message');
+  // A topic or purpose announcement is the system's record of the change, not the author's text.
+  if (message.userId !== caller.userId || message.subtype !== undefined) throw new ClientError('cant_update_message');
   checkText(text, Array.isArray(message.files) && message.files.length > 0);
   const updated = await table().messages.updateText(channelId, ts, caller.userId, text, ulid(), await resolveMentions(channel, caller.userId, text));
   if (!updated) throw new ClientError('message_not_found');

@@ -13,7 +13,7 @@ import { markRead } from '../core/read-markers';
 import { listUsers, userInfo } from '../core/users';
 import { getPrefs, setPrefs } from '../core/prefs';
 import { dndInfo, endDnd, endSnooze, setSnooze } from '../core/dnd';
-import { setChannelAbout } from '../core/channels';
+import { clientCounts, setChannelAbout } from '../core/channels';
 import type { Caller } from '../core/caller';
 import { cursor, flag, id, idList, limit, optionalFlag, optionalInteger, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
 import { ClientError } from '../core/errors';
@@ -209,6 +209,7 @@ export const METHODS: Record<string, Method<Schema>> = {
     },
   }),
   'push.unsubscribe': method({ args: z.object({ device_id: deviceId }), run: (caller, a) => unsubscribePush(caller, a.device_id) }),
+  'client.counts': method({ args: none, read: true, run: (caller) => clientCounts(caller) }),
 };
 
 export function argsFor(m: Method<Schema>, raw: Record<string, unknown>) {

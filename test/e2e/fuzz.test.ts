@@ -45,6 +45,7 @@ const METHODS: Record<string, string[]> = {
   'push.vapidPublicKey': [],
   'push.subscribe': ['device_id', 'subscription', 'mobile_token'],
   'push.unsubscribe': ['device_id'],
+  'client.counts': [],
 };
 const ACTIONS = ['ping', 'sync', 'message', 'typing', 'presence_sub', 'nope', ''];
 const NASTY_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', ''];
