@@ -103,7 +103,7 @@ export async function unreadCount(channelId: string, member: Pick<MembershipItem
     keep: (m) => (m.threadTs === m.ts || m.replyBroadcast === true) && m.deleted !== true,
   });
   const direct = member.kind === 'im' || member.kind === 'mpim';
-  const mentions = unread.filter((m) => (direct ? m.userId !== member.userId : mentionsUser(m, member.userId))).length;
+  const mentions = unread.filter((m) => (direct ? m.userId !== member.userId && m.subtype === undefined : mentionsUser(m, member.userId))).length;
   const newest = unread[unread.length - 1];
   return { count: unread.length, mentions, through: newest ? newest.ts : (lastRead ?? '0'.repeat(26)) };
 }
@@ -252,6 +252,33 @@ export async function listConversations(caller: Caller, types: string[], limit: 
   }
   const next = publicChannels.length > room ? encodeScopedCursor(scope, { phase: 'public', after: page[page.length - 1].name }) : '';
   return page1(out, next);
+}
+
+/** client.counts reads at most this many of the caller's conversations. */
+const COUNTS_MAX = 1000;
+
+/**
+ * client.counts (Slack's, undocumented): for each of the caller's conversations (up to 1,000) its
+ * read marker, `has_unreads`, `unread_count` and `mention_count`, split into channels, mpims and
+ * ims; a badge total in one call.
+ */
+export async function clientCounts(caller: Caller) {
+  const memberships = await table().memberships.conversationsPage(caller.userId, undefined, COUNTS_MAX, () => true);
+  const out: Record<'channels' | 'mpims' | 'ims', Record<string, unknown>[]> = { channels: [], mpims: [], ims: [] };
+  const counted = new Map<string, Unread>();
+  await inParallel(memberships, 8, async (m) => {
+    counted.set(m.channelId, await unreadCount(m.channelId, m));
+  });
+  for (const m of memberships) {
+    const unread = counted.get(m.channelId);
+    if (!unread) continue;
+    const group = m.kind === 'im' ? out.ims : m.kind === 'mpim' ? out.mpims : out.channels;
+    group.push({
+      id: m.channelId, last_read: m.lastRead ?? '0'.repeat(26), latest: unread.through,
+      has_unreads: unread.count > 0, unread_count: unread.count, mention_count: unread.mentions,
+    });
+  }
+  return out;
 }
 
 /** A conversations.list position before the first public channel. */

@@ -30,7 +30,8 @@ export async function updateMessage(caller: Caller, channelId: string, ts: strin
   const { channel } = await memberAccess(caller, channelId);
   if (channel.archived === true) throw new ClientError('is_archived');
   const message = await liveMessage(channelId, ts);
-  if (message.userId !== caller.userId) throw new ClientError('cant_update_message');
+  // A topic or purpose announcement is the system's record of the change, not the author's text.
+  if (message.userId !== caller.userId || message.subtype !== undefined) throw new ClientError('cant_update_message');
   const rich = checkRichContent(given(blocks) ? blocks : undefined, given(attachments) ? attachments : undefined);
   const next = {
     blocksJson: given(blocks) ? rich.blocksJson : message.blocks,

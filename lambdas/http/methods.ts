@@ -13,7 +13,7 @@ import { markRead } from '../core/read-markers';
 import { listUsers, userInfo } from '../core/users';
 import { getPrefs, setPrefs } from '../core/prefs';
 import { dndInfo, endDnd, endSnooze, setSnooze } from '../core/dnd';
-import { resolveChannel, setChannelAbout } from '../core/channels';
+import { clientCounts, resolveChannel, setChannelAbout } from '../core/channels';
 import { cursor, flag, id, idList, limit, optionalFlag, optionalInteger, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
 import { ClientError } from '../core/errors';
 import { method, type Method } from './method';
@@ -198,6 +198,7 @@ export const METHODS: Record<string, Method<Schema>> = {
     },
   }),
   'push.unsubscribe': method({ args: z.object({ device_id: deviceId }), run: (caller, a) => unsubscribePush(caller, a.device_id) }),
+  'client.counts': method({ args: none, read: true, run: (caller) => clientCounts(caller) }),
 
   // Apps and bots (README: The Web API for apps and bots; lambdas/http/web-api-methods.ts)
   ...WEB_API_METHODS,

@@ -22,8 +22,8 @@ const setValues = (value: unknown): string[] => (Array.isArray(value) ? value : 
 /** A stored item as the preferences shouldNotify reads, the defaults filling what was never set. */
 export function prefsOf(item: Partial<NotificationPrefsItem> | undefined): NotificationPrefs {
   const perChannel: Record<string, NotifyLevel> = {};
-  for (const [level, attribute] of Object.entries(LEVEL_SETS) as Array<[NotifyLevel, keyof typeof item & string]>) {
-    for (const channelId of setValues(item?.[attribute as keyof NotificationPrefsItem])) perChannel[channelId] = level;
+  for (const level of Object.keys(LEVEL_SETS) as NotifyLevel[]) {
+    for (const channelId of setValues(item?.[LEVEL_SETS[level]])) perChannel[channelId] = level;
   }
   const dnd: NonNullable<NotificationPrefs['dnd']> = {};
   if (item?.snoozeUntil !== undefined) dnd.snoozeUntil = item.snoozeUntil;

@@ -64,7 +64,7 @@ describe('authorization matrix', () => {
   const allMethods = [
     'auth.test', 'users.info', 'users.list', 'conversations.create', 'conversations.list', 'conversations.open',
     ...channelMethods('C0').map(([m]) => m), 'conversations.join',
-    'users.prefs.get', 'dnd.info', 'dnd.setSnooze', 'dnd.endSnooze', 'dnd.endDnd',
+    'users.prefs.get', 'dnd.info', 'dnd.setSnooze', 'dnd.endSnooze', 'dnd.endDnd', 'client.counts',
     'push.vapidPublicKey', 'push.subscribe', 'push.unsubscribe',
   ];
 

@@ -45,6 +45,7 @@ const METHODS: Record<string, string[]> = {
   'push.vapidPublicKey': [],
   'push.subscribe': ['device_id', 'subscription', 'mobile_token'],
   'push.unsubscribe': ['device_id'],
+  'client.counts': [],
   // lambdas/http/web-api-methods.ts
   'chat.postEphemeral': ['channel', 'user', 'text', 'blocks', 'attachments', 'thread_ts'],
   'chat.scheduleMessage': ['channel', 'post_at', 'text', 'blocks', 'thread_ts'],

@@ -29,6 +29,7 @@ describe('mentions, notification preferences and Do Not Disturb', () => {
 
     const info = await call(bob.token, 'conversations.info', { channel: channel.id });
     expect(countsOf(info.channel)).toEqual({ unread_count: 4, mention_count: 2 });
+    expect(info.channel).toMatchObject({ unread_count_display: 4, mention_count_display: 2 });
     // alice sees bob's <!channel> as a mention of her.
     expect(countsOf((await call(alice.token, 'conversations.info', { channel: channel.id })).channel)).toEqual({ unread_count: 4, mention_count: 1 });
 
@@ -45,6 +46,12 @@ describe('mentions, notification preferences and Do Not Disturb', () => {
     // A mention after the marker counts again.
     await call(alice.token, 'chat.postMessage', { channel: channel.id, text: `again <@${bob.userId}>` });
     expect(countsOf((await call(bob.token, 'conversations.info', { channel: channel.id })).channel)).toEqual({ unread_count: 2, mention_count: 1 });
+    // client.counts gives the same, with every other conversation of bob's, in one call.
+    const counts = await call(bob.token, 'client.counts');
+    expect(counts.channels.find((c: any) => c.id === channel.id)).toEqual({
+      id: channel.id, last_read: third.ts, latest: expect.any(String), has_unreads: true, unread_count: 2, mention_count: 1,
+    });
+    expect(counts).toMatchObject({ mpims: [], ims: expect.any(Array) });
   });
 
   test('chat.update re-resolves mentions: an edit that removes one uncounts it, one that adds a member counts it', async () => {
@@ -56,6 +63,9 @@ describe('mentions, notification preferences and Do Not Disturb', () => {
     expect((await call(bob.token, 'conversations.info', { channel: channel.id })).channel.mention_count).toBe(0);
     await call(alice.token, 'chat.update', { channel: channel.id, ts: posted.ts, text: `<@${bob.userId}> after all` });
     expect((await call(bob.token, 'conversations.info', { channel: channel.id })).channel.mention_count).toBe(1);
+    // There is no general channel: <!everyone> counts as <!channel> does.
+    await call(alice.token, 'chat.postMessage', { channel: channel.id, text: '<!everyone> heads up' });
+    expect((await call(bob.token, 'conversations.info', { channel: channel.id })).channel.mention_count).toBe(2);
   });
 
   test('a WebSocket send resolves mentions as chat.postMessage does', async () => {
@@ -101,6 +111,10 @@ describe('mentions, notification preferences and Do Not Disturb', () => {
     await call(carol.token, 'users.prefs.set', { channel: channel.id, level: 'default', muted: false });
     prefs = (await call(carol.token, 'users.prefs.get')).prefs;
     expect(prefs).toMatchObject({ muted_channels: [], channel_levels: {} });
+    // Both in one call, one update.
+    await call(carol.token, 'users.prefs.set', { channel: channel.id, level: 'all', muted: 'true' });
+    expect((await call(carol.token, 'users.prefs.get')).prefs).toMatchObject({ muted_channels: [channel.id], channel_levels: { [channel.id]: 'all' } });
+    await call(carol.token, 'users.prefs.set', { channel: channel.id, level: 'default', muted: false });
 
     await call(carol.token, 'users.prefs.set', { dnd_enabled: true, dnd_start_hour: '21:30', dnd_end_hour: '07:15', tz_offset: 3600 });
     expect((await call(carol.token, 'users.prefs.get')).prefs).toMatchObject({ dnd_enabled: true, dnd_start_hour: '21:30', dnd_end_hour: '07:15', tz_offset: 3600 });
@@ -140,6 +154,7 @@ describe('mentions, notification preferences and Do Not Disturb', () => {
 
     expect(await callFails(bob.token, 'dnd.setSnooze', {})).toBe('missing_duration');
     expect(await callFails(bob.token, 'dnd.setSnooze', { num_minutes: 7 * 24 * 60 + 1 })).toBe('too_long');
+    expect(await callFails(bob.token, 'dnd.setSnooze', { num_minutes: 0 })).toBe('invalid_arguments');
 
     // A window: dnd.info gives the window holding now or the next one; endDnd ends it and any snooze.
     await call(bob.token, 'users.prefs.set', { dnd_enabled: true, dnd_start_hour: '00:00', dnd_end_hour: '23:59' });
@@ -169,6 +184,7 @@ describe('mentions, notification preferences and Do Not Disturb', () => {
     await web.conversations.setPurpose({ channel: channel.id, purpose: 'Ship it' });
     const { messages } = await call(carol.token, 'conversations.history', { channel: channel.id });
     expect(messages.map((m: any) => [m.subtype, m.topic ?? m.purpose])).toEqual([['channel_purpose', 'Ship it'], ['channel_topic', 'Launch on Friday']]);
+    expect(await callFails(alice.token, 'chat.update', { channel: channel.id, ts: messages[0].ts, text: 'rewritten' })).toBe('cant_update_message');
     const info = await call(bob.token, 'conversations.info', { channel: channel.id });
     expect(info.channel).toMatchObject({ topic: { value: 'Launch on Friday', creator: alice.userId }, purpose: { value: 'Ship it', creator: alice.userId } });
     expect(await callFails(bob.token, 'conversations.setTopic', { channel: channel.id, topic: 'hijack' })).toBe('not_in_channel');

@@ -215,6 +215,20 @@ suite('web client: mentions, topic, members, notifications', () => {
     });
     expect((await call(alice.token, 'dnd.info')).dnd_enabled).toBe(true);
   });
+
+  test('without the browser\'s permission the sidebar offers to ask for it', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const other = await signInPage(context, 'dave', team);
+      // A fresh profile on a local origin has not been asked yet.
+      expect(await other.evaluate('Notification.permission')).toBe('default');
+      await other.getByRole('button', { name: 'Enable desktop notifications' }).waitFor();
+      // Where permission is granted (the reader's page above) it is not offered.
+      expect(await page.getByRole('button', { name: 'Enable desktop notifications' }).count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 async function expectGone(locator: ReturnType<Page['locator']>): Promise<void> {
