@@ -5,7 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { environmentOf } from '../lambdas/config/settings';
+import { BINDINGS, environmentOf } from '../lambdas/config/settings';
 import { jsonAccessLogFormat } from './access-log';
 import { ProjectFunction, type MediaBinding } from './project-function';
 import { apiRateEnvironment, type RateLimits } from './rate-limits';
@@ -47,6 +47,8 @@ export interface HttpApiProps {
    * @default DEFAULT_RATE_LIMITS
    */
   readonly rateLimits?: RateLimits;
+  /** The WebSocket URL apps' Socket Mode connections open (apps.connections.open). */
+  readonly appSocketUrl: string;
 }
 
 /** The Web API: `GET|POST /api/{method}`, one function for every method, which verifies the caller's token; and Slack's upload URL. */
@@ -72,6 +74,7 @@ export class ChatHttpApi extends Construct {
         ...jwtEnvironment(props.jwt),
         ...environmentOf({ defaultTeam: props.defaultTeam, hotChannelThreshold: props.hotChannelThreshold }),
         ...apiRateEnvironment(props.rateLimits),
+        [BINDINGS.appSocketUrl]: props.appSocketUrl,
       },
     })
       .bindTable(props.table, 'read-write')

@@ -1,5 +1,6 @@
 import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { FeaturePlan, type CfnUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { AppEvents } from './app-events';
 import type { IConstruct } from 'constructs';
 import type { Fanout } from './fanout';
 import type { ChatHttpApi } from './http-api';
@@ -14,6 +15,7 @@ export interface NagScope {
   readonly realtime: Realtime;
   readonly httpApi: ChatHttpApi;
   readonly fanout: Fanout;
+  readonly appEvents: AppEvents;
 }
 
 const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
@@ -26,12 +28,12 @@ const logicalId = (construct: IConstruct) => Stack.of(construct).getLogicalId(co
  * that carries it, each with the reason it is accepted. Anything not listed here fails `cdk synth`.
  */
 export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
-  const { identity, media, realtime, httpApi, fanout } = scope;
+  const { identity, media, realtime, httpApi, fanout, appEvents } = scope;
 
   // Lambda: every function, by the project's base construct.
   for (const fn of stack.node.findAll().filter((c): c is ProjectFunction => c instanceof ProjectFunction)) {
     ack(fn, 'AwsSolutions-L1', 'Node.js 22 is the runtime the team builds, tests and bundles for (esbuild target node22); moving to 24 is a deliberate upgrade, not a drift.');
-    const streamReader = fn === fanout.handler;
+    const streamReader = fn === fanout.handler || fn === appEvents.handler;
     ack(
       fn.executionRole,
       'AwsSolutions-IAM5[Resource::*]',
@@ -42,7 +44,7 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
   }
 
   // @connections: connection ids are runtime values; the grant is pinned to this API, stage v1 and POST.
-  const callbacks = [realtime.functions.$connect, realtime.functions.$disconnect, realtime.functions.typing, fanout.handler];
+  const callbacks = [realtime.functions.$connect, realtime.functions.$disconnect, realtime.functions.typing, fanout.handler, appEvents.handler];
   for (const fn of callbacks) {
     ack(
       fn.executionRole,
@@ -99,6 +101,11 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
     fanout.deadLetterQueue,
     'AwsSolutions-SQS3',
     'This queue is itself the dead-letter (on-failure) destination of the fan-out stream mapping.',
+  );
+  ack(
+    appEvents.deadLetterQueue,
+    'AwsSolutions-SQS3',
+    'This queue is itself the dead-letter (on-failure) destination of the app-events stream mapping.',
   );
 
   // Cognito

@@ -151,6 +151,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       MEDIA_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:local-media-signing-key',
       FANOUT_DEAD_LETTER_QUEUE_URL: deadLetters.queueUrl,
       SEARCH_INDEX_PATH: searchIndexPath,
+      APP_SOCKET_URL: urls.ws,
+      // Apps' request URLs on this machine (test apps listen on 127.0.0.1), nothing else internal.
+      APP_URL_ALLOWED_ADDRESSES: '127.0.0.1',
     } satisfies Record<(typeof OVERRIDABLE)[number], string>;
     const definitions: FunctionDefinition[] = [...view.functions.values()].map((f) => ({
       logicalId: f.logicalId,

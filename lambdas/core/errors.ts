@@ -7,7 +7,7 @@ export type ErrorCode =
   | 'cant_kick_self' | 'cant_leave_general' | 'restricted_action' | 'invalid_name_specials'
   | 'invalid_name_maxlength' | 'invalid_name_required' | 'too_many_users' | 'invalid_ts_latest'
   | 'invalid_ts_oldest' | 'thread_not_found' | 'invalid_reaction' | 'too_many_connections' | 'ratelimited'
-  | 'not_authed' | 'invalid_auth' | 'no_query';
+  | 'not_authed' | 'invalid_auth' | 'no_query' | 'not_allowed_token_type' | 'missing_scope';
 
 /** A client error: mapped to `{ok:false, error}` (HTTP) or `{type:"error", error}` (WebSocket) at the edge. */
 export class ClientError extends Error {
@@ -42,5 +42,13 @@ export class InvalidToken extends Error {
   constructor(readonly reason: string) {
     super(reason);
     this.name = 'InvalidToken';
+  }
+}
+
+/** A bot token without the scope a method needs: Slack's `missing_scope` with `needed` and `provided`. */
+export class MissingScope extends ClientError {
+  constructor(readonly needed: string, readonly provided: string) {
+    super('missing_scope');
+    this.name = 'MissingScope';
   }
 }

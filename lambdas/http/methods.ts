@@ -10,6 +10,7 @@ import { addReaction, removeReaction } from '../core/reactions';
 import { getPresence } from '../core/presence';
 import { markRead } from '../core/read-markers';
 import { listUsers, userInfo } from '../core/users';
+import { openSocketUrl } from '../core/apps';
 import type { Caller } from '../core/caller';
 import { cursor, flag, id, idList, limit, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
 
@@ -55,8 +56,13 @@ const none = z.object({});
 export const METHODS: Record<string, Method<Schema>> = {
   'auth.test': method({
     args: none, read: true,
-    run: async (caller) => ({ user_id: caller.userId, team_id: caller.teamId, user: caller.userName, team: caller.teamId, url: '' }),
+    run: async (caller) => ({
+      user_id: caller.userId, team_id: caller.teamId, user: caller.userName, team: caller.teamId, url: '',
+      // A bot token: Slack adds the bot's id (Bolt reads bot_id and user_id at start-up).
+      ...(caller.app ? { bot_id: caller.app.botId, is_enterprise_install: false } : {}),
+    }),
   }),
+  'apps.connections.open': method({ args: none, run: (caller) => openSocketUrl(caller) }),
   'users.info': method({ args: z.object({ user: id }), read: true, run: (caller, a) => userInfo(caller, a.user) }),
   'users.getPresence': method({
     args: z.object({ user: optionalText(64) }), read: true,

@@ -2,7 +2,7 @@ import { Service, type EntityItem } from 'electrodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   Channel, ChannelHead, ChannelName, Connection, InboxEntry, LiveSubscription, Membership, Message,
-  SentMessage, UploadedFile, User, Workspace,
+  SentMessage, UploadedFile, User, Workspace, App, AppToken, SocketTicket, AppConnection, PendingEnvelope,
 } from './entities';
 
 /** Builds the service over a document client and a table; one per process. */
@@ -12,6 +12,7 @@ export function createChatService(client: DynamoDBDocumentClient, table: string)
       workspace: Workspace, user: User, channel: Channel, channelName: ChannelName, channelHead: ChannelHead,
       membership: Membership, message: Message, sentMessage: SentMessage, connection: Connection,
       liveSubscription: LiveSubscription, inboxEntry: InboxEntry, file: UploadedFile,
+      app: App, appToken: AppToken, socketTicket: SocketTicket, appConnection: AppConnection, pendingEnvelope: PendingEnvelope,
     },
     { client, table },
   );
@@ -27,3 +28,6 @@ export type ConnectionItem = EntityItem<typeof Connection>;
 export type LiveSubscriptionItem = EntityItem<typeof LiveSubscription>;
 export type InboxEntryItem = EntityItem<typeof InboxEntry>;
 export type FileItem = EntityItem<typeof UploadedFile>;
+export type AppItem = EntityItem<typeof App>;
+export type AppTokenItem = EntityItem<typeof AppToken>;
+export type AppConnectionItem = EntityItem<typeof AppConnection>;

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { appAccess } from './apps';
 import { channelAccess } from './channels';
 import { connectionAccess } from './connections';
 import { fileAccess } from './files';
@@ -31,6 +32,7 @@ export function createChatTable(client: DynamoDBDocumentClient, table: string) {
     inbox: inboxAccess(t),
     files: fileAccess(t),
     rateBuckets: rateBucketAccess(t),
+    apps: appAccess(t),
   };
 }
 

@@ -20,6 +20,8 @@ export const OVERRIDABLE = [
   'MEDIA_SIGNING_KEY_SECRET_ARN',
   'FANOUT_DEAD_LETTER_QUEUE_URL',
   'SEARCH_INDEX_PATH',
+  'APP_SOCKET_URL',
+  'APP_URL_ALLOWED_ADDRESSES',
 ] as const;
 
 export class UnresolvableVariableError extends Error {
