@@ -111,6 +111,10 @@ export async function helloFor(change: Change, ctx: AppEventsContext): Promise<b
     const outcome = await delivery().postFrame(connection.connectionId, hello);
     if (outcome === 'sent') {
       ctx.stats.hellos++;
+      await table().apps.markGreeted(connection.appId, connection.connectionId).catch((error: unknown) => {
+        // Closed meanwhile ($disconnect deleted the record): nothing to mark.
+        logger.info('app connection gone before it was marked greeted', { error });
+      });
       return true;
     }
     await new Promise((r) => setTimeout(r, 300));
@@ -139,7 +143,7 @@ interface Envelope {
 async function postEnvelope(e: Envelope, connections: Map<string, Promise<AppConnectionItem[]>>): Promise<void> {
   let live = connections.get(e.app.appId);
   if (!live) connections.set(e.app.appId, (live = table().apps.connectionsOf(e.app.appId)));
-  for (const c of [...(await live)].sort(() => Math.random() - 0.5)) {
+  for (const c of (await live).filter((l) => l.greetedAt !== undefined).sort(() => Math.random() - 0.5)) {
     const outcome = await delivery().postFrame(c.connectionId, e.frame);
     if (outcome === 'sent') return;
     if (outcome === 'gone' && Date.now() - c.connectedAt > 30_000) await table().apps.removeConnection(c.appId, c.connectionId);

@@ -91,6 +91,11 @@ export function appAccess(t: TableContext) {
       await appConnection.delete({ appId, connectionId }).go();
     },
 
+    // A connection marked as greeted (hello sent)
+    markGreeted: async (appId: string, connectionId: string): Promise<void> => {
+      await appConnection.patch({ appId, connectionId }).set({ greetedAt: Date.now() }).go();
+    },
+
     // The live Socket Mode connections of an app
     connectionsOf: async (appId: string): Promise<AppConnectionItem[]> => {
       const start = queryStart(appConnection.query.primary({ appId }).params());

@@ -352,6 +352,8 @@ export const AppConnection = new Entity({
     connectionId: { type: 'string', required: true },
     teamId: { type: 'string', required: true },
     connectedAt: createdAt,
+    /** When `hello` reached it: envelopes go only to greeted connections, so hello always comes first. */
+    greetedAt: { type: 'number' },
     expiresAt,
   },
   indexes: {

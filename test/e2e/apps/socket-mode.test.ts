@@ -1,4 +1,4 @@
-import { App, LogLevel } from '@slack/bolt';
+import { App, LogLevel, type Logger } from '@slack/bolt';
 import { SocketModeClient } from '@slack/socket-mode';
 import { api, target } from '../harness/target';
 import { call, callFails, eventually, LIVE_MS, newTeam, person, type Person } from '../support';
@@ -9,6 +9,16 @@ import type { InstalledApp } from '../../../lambdas/core/apps';
  * An unmodified @slack/bolt app in Socket Mode: only its tokens and the Web API's URL differ from a
  * Slack deployment (the WebSocket URL comes from apps.connections.open, as on Slack).
  */
+
+/** Bolt's logger interface, keeping its warnings and errors for the test's assertion. */
+function recordingLogger(lines: string[]): Logger {
+  let level = LogLevel.INFO;
+  const keep = (kind: string) => (...msg: unknown[]) => void lines.push(`${kind}: ${msg.map((m) => (m instanceof Error ? m.message : String(m))).join(' ')}`);
+  return {
+    debug: () => undefined, info: () => undefined, warn: keep('warn'), error: keep('error'),
+    setLevel: (l: LogLevel) => void (level = l), getLevel: () => level, setName: () => undefined,
+  };
+}
 
 const slackApiUrl = () => `${target().httpApiUrl}/api/`;
 
@@ -69,11 +79,12 @@ describe('apps: bot tokens, scopes and Socket Mode', () => {
   });
 
   it('an unmodified Bolt app gets app_mention and message events, replies with say and reacts', async () => {
+    const problems: string[] = [];
     const app = new App({
       token: installed.bot_token,
       appToken: installed.app_token,
       socketMode: true,
-      logLevel: LogLevel.ERROR,
+      logger: recordingLogger(problems),
       clientOptions: { slackApiUrl: slackApiUrl() },
     });
     app.event('app_mention', async ({ event, say }) => {
@@ -91,6 +102,7 @@ describe('apps: bot tokens, scopes and Socket Mode', () => {
         const h = await call(alice.token, 'conversations.history', { channel, limit: 10 });
         return (h.messages as Array<Record<string, any>>).find((m) => m.user === installed.bot_user_id && String(m.text).startsWith('hi '));
       }, LIVE_MS);
+      expect(problems).toEqual([]);
       expect(reply.text).toBe(`hi <@${alice.userId}>, you said: status please`);
 
       const ping = await call(alice.token, 'chat.postMessage', { channel, text: 'ping' });
@@ -105,6 +117,8 @@ describe('apps: bot tokens, scopes and Socket Mode', () => {
         return (r.messages as Array<Record<string, any>>).find((m) => m.user === installed.bot_user_id && m.text === 'pong');
       }, LIVE_MS);
       expect(thread.thread_ts).toBe(ping.ts);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; the app logged: ${problems.join(' | ')}`);
     } finally {
       await app.stop();
     }
@@ -118,6 +132,7 @@ describe('apps: bot tokens, scopes and Socket Mode', () => {
       // The first delivery is left unacknowledged.
       if (seen.length > 1) await ack();
     });
+    client.on('message', async ({ ack }) => ack());
     await client.start();
     try {
       await call(alice.token, 'chat.postMessage', { channel, text: `<@${installed.bot_user_id}> are you there?` });
