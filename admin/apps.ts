@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { postToApp } from '../lambdas/adapters/app-http';
-import { installApp, listApps, parseManifest, rotateToken, uninstallApp } from '../lambdas/core/apps';
+import { installApp, listApps, parseManifest, rotateToken, setRequestUrl, uninstallApp } from '../lambdas/core/apps';
+import { table } from '../lambdas/core/ports';
 
 import { stableId } from '../lambdas/core/stable-id';
 import { teamIdFor } from '../lambdas/edge/identity';
@@ -14,6 +15,7 @@ import { teamIdFor } from '../lambdas/edge/identity';
  *
  *   npm run app -- create --team acme --manifest app.json     install; prints the tokens once (JSON)
  *   npm run app -- list   --team acme                         apps, scopes, events, token kinds
+ *   npm run app -- set-url --team acme --app A… --url https://…  the Events API URL, once it answers url_verification
  *   npm run app -- rotate --team acme --app A… --kind bot|app a new token; the old one stops working
  *   npm run app -- revoke --team acme --app A…                every token revoked, the app removed
  *
@@ -96,6 +98,15 @@ export async function runAppCommand(argv: string[]): Promise<unknown> {
         }
       }
       return installed;
+    }
+    case 'set-url': {
+      const appId = required(flags, 'app');
+      const app = await table().apps.get(teamId, appId);
+      if (!app) throw new Error(`no app ${appId} in workspace ${teamId}`);
+      const url = required(flags, 'url');
+      await verifyRequestUrl(url, app.signingSecret, appId);
+      await setRequestUrl(teamId, appId, url);
+      return { request_url: url };
     }
     case 'list':
       return { apps: await listApps(teamId) };

@@ -110,6 +110,13 @@ export async function rotateToken(teamId: string, appId: string, kind: AppTokenK
   return token;
 }
 
+/** Sets an app's Events API URL (admin tool; the caller verified it first). */
+export async function setRequestUrl(teamId: string, appId: string, requestUrl: string): Promise<void> {
+  await requireApp(teamId, appId);
+  if (!/^https?:\/\//.test(requestUrl)) throw new Error('the request URL must be an http(s) URL');
+  await table().apps.setRequestUrl(teamId, appId, requestUrl);
+}
+
 /** Revokes every token of an app and removes it; its bot user stays for the history it wrote (admin tool). */
 export async function uninstallApp(teamId: string, appId: string): Promise<void> {
   await requireApp(teamId, appId);

@@ -34,6 +34,11 @@ export function appAccess(t: TableContext) {
       return entityItems(await queryRange(t, { ...start, prefix: start.sortPrefix, limit: 1000 }), (Item) => app.parse({ Item }).data);
     },
 
+    // An app's Events API request URL set (after it answered url_verification)
+    setRequestUrl: async (teamId: string, appId: string, requestUrl: string): Promise<void> => {
+      await app.patch({ teamId, appId }).set({ requestUrl }).go();
+    },
+
     // A token by its hash
     token: async (tokenHash: string): Promise<AppTokenItem | undefined> => (await appToken.get({ tokenHash }).go()).data ?? undefined,
 
