@@ -135,20 +135,44 @@ export async function deliverToApps(deliveries: AppDelivery[], ctx: AppEventsCon
   await Promise.all([deliverOverSockets(socket, ctx), inParallel(http, APPS_IN_FLIGHT, (d) => deliverOverHttp(d, ctx))]);
 }
 
-interface Envelope {
+export interface Envelope {
   app: AppItem;
   frame: Record<string, unknown>;
 }
 
-async function postEnvelope(e: Envelope, connections: Map<string, Promise<AppConnectionItem[]>>): Promise<void> {
+/** A connection this close to API Gateway's maximum age is asked to reconnect (Slack's `refresh_requested`) instead of used. */
+export const REFRESH_BEFORE_SECONDS = 300;
+
+/**
+ * Posts an envelope to one of the app's greeted connections. One near its maximum age gets
+ * `disconnect` / `refresh_requested` (the SDK opens a new one, which the retry then reaches) and
+ * its record is dropped so it is asked once. False when no connection took the envelope.
+ */
+export async function postEnvelope(e: Envelope, connections: Map<string, Promise<AppConnectionItem[]>>, now = Date.now()): Promise<boolean> {
   let live = connections.get(e.app.appId);
-  if (!live) connections.set(e.app.appId, (live = table().apps.connectionsOf(e.app.appId)));
-  for (const c of (await live).filter((l) => l.greetedAt !== undefined).sort(() => Math.random() - 0.5)) {
+  if (!live) connections.set(e.app.appId, (live = usableConnections(e.app.appId, now)));
+  for (const c of [...(await live)].sort(() => Math.random() - 0.5)) {
     const outcome = await delivery().postFrame(c.connectionId, e.frame);
-    if (outcome === 'sent') return;
-    if (outcome === 'gone' && Date.now() - c.connectedAt > 30_000) await table().apps.removeConnection(c.appId, c.connectionId);
+    if (outcome === 'sent') return true;
+    if (outcome === 'gone' && now - c.connectedAt > 30_000) await table().apps.removeConnection(c.appId, c.connectionId);
   }
   logger.info('app has no live Socket Mode connection; the envelope waits for its retry', { appId: e.app.appId });
+  return false;
+}
+
+/** An app's greeted connections; those near their maximum age are sent `refresh_requested` (once: their record goes) and left out. */
+async function usableConnections(appId: string, now: number): Promise<AppConnectionItem[]> {
+  const usable: AppConnectionItem[] = [];
+  for (const c of await table().apps.connectionsOf(appId)) {
+    if (c.greetedAt === undefined) continue;
+    if ((c.expiresAt ?? Infinity) - now / 1000 < REFRESH_BEFORE_SECONDS) {
+      await delivery().postFrame(c.connectionId, { type: 'disconnect', reason: 'refresh_requested', debug_info: { host: 'team-chat' } });
+      await table().apps.removeConnection(c.appId, c.connectionId);
+      continue;
+    }
+    usable.push(c);
+  }
+  return usable;
 }
 
 /**
@@ -166,7 +190,7 @@ async function deliverOverSockets(deliveries: AppDelivery[], ctx: AppEventsConte
   }
   for (let attempt = 0; ; attempt++) {
     const connections = new Map<string, Promise<AppConnectionItem[]>>();
-    await inParallel(pending, APPS_IN_FLIGHT, (e) => postEnvelope(e, connections));
+    await inParallel(pending, APPS_IN_FLIGHT, async (e) => void (await postEnvelope(e, connections)));
     await new Promise((r) => setTimeout(r, ACK_WAIT_MS));
     const still: Envelope[] = [];
     for (const e of pending) {
