@@ -122,7 +122,7 @@ export class Realtime extends Construct {
     const connectFn = fn('Connect', 'lambdas/ws/connect.ts', connectionLimitEnvironment(props.rateLimits)).bindTable(props.table, 'read-write');
     const disconnectFn = fn('Disconnect', 'lambdas/ws/disconnect.ts').bindTable(props.table, 'read-write');
     // $default answers "unknown action", and takes apps' Socket Mode acks (it deletes the pending envelope).
-    const defaultFn = fn('Default', 'lambdas/ws/default.ts').bindTable(props.table, 'read-write');
+    const defaultFn = fn('Default', 'lambdas/ws/default.ts').bindTable(props.table, 'app-acks');
 
     this.api = new WebSocketApi(this, 'Api', {
       apiName: 'team-chat-ws',

@@ -39,7 +39,7 @@ describe('search', () => {
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(search.deadLetterQueue), 'Arn'] } } },
       FilterCriteria: { Filters: [{ Pattern: '{"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MSG#"}]}}}}' }] },
     });
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3); // fan-out, search indexer, app events
   });
 
   test('the index lives on encrypted EFS, mounted by both functions through one access point, in isolated subnets with a DynamoDB gateway endpoint', () => {

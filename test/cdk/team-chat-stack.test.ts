@@ -1,3 +1,4 @@
+import type { AppEvents } from '../../lib/app-events';
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
@@ -149,7 +150,7 @@ describe('WebSocket API', () => {
 
   test('authorizer environment', () => {
     const env = resources[logicalId(realtime.functions.authorizer)].Properties.Environment.Variables;
-    expect(Object.keys(env).sort()).toEqual(['ALLOWED_ORIGINS', 'DEFAULT_TEAM', 'JWKS_URI', 'JWT_AUDIENCE', 'JWT_ISSUER', 'NODE_OPTIONS']);
+    expect(Object.keys(env).sort()).toEqual(['ALLOWED_ORIGINS', 'DEFAULT_TEAM', 'JWKS_URI', 'JWT_AUDIENCE', 'JWT_ISSUER', 'NODE_OPTIONS', 'TABLE_NAME']);
     expect(env.DEFAULT_TEAM).toBe('default');
     expect(env.ALLOWED_ORIGINS).toBe('*');
     expect(JSON.stringify(env.JWT_ISSUER)).toContain('https://cognito-idp.');
@@ -216,6 +217,7 @@ describe('HTTP API', () => {
     const fnId = logicalId(httpApi.handler);
     const env = resources[fnId].Properties.Environment.Variables;
     expect(Object.keys(env).sort()).toEqual([
+      'APP_SOCKET_URL',
       'DEFAULT_TEAM',
       'HOT_CHANNEL_THRESHOLD',
       'JWKS_URI',
@@ -417,8 +419,8 @@ describe('functions', () => {
   test('every function: nodejs22.x on arm64, traced, logging to its own log group with retention', () => {
     // BucketDeployment's CDK-provided singleton (web client upload) is the one function not built by the project.
     const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
-    // 12, Slack's upload URL, and search's indexer and query function (lib/search.ts).
-    expect(functions.length).toBe(15);
+    // 12, Slack's upload URL, search's indexer and query function (lib/search.ts), and app events (lib/app-events.ts).
+    expect(functions.length).toBe(16);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: expect.any(Number) });
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -435,8 +437,9 @@ describe('functions', () => {
     for (const [, policy] of ofType('AWS::IAM::Policy')) expect(JSON.stringify(policy.Properties)).not.toContain('dynamodb:Scan');
   });
 
-  test('only fan-out, typing, $connect and $disconnect may use @connections: POST only (their code only posts), on exactly v1', () => {
-    const allowed = [fanout.handler, realtime.functions.typing, realtime.functions.$connect, realtime.functions.$disconnect].map(logicalId).sort();
+  test('only fan-out, app events, typing, $connect and $disconnect may use @connections: POST only (their code only posts), on exactly v1', () => {
+    const appEvents = stack.node.findChild('AppEvents') as AppEvents;
+    const allowed = [fanout.handler, appEvents.handler, realtime.functions.typing, realtime.functions.$connect, realtime.functions.$disconnect].map(logicalId).sort();
     const withCallbacks = ofType('AWS::Lambda::Function')
       .filter(([id]) => statementsOfRole(roleOfFunction(id)).some((s) => actionsOf(s).includes('execute-api:ManageConnections')))
       .map(([id]) => id)
@@ -462,8 +465,13 @@ describe('functions', () => {
         .filter((a) => a.startsWith('dynamodb:'));
     expect(tableActions(realtime.functions.typing)).not.toContain('dynamodb:PutItem');
     expect(tableActions(realtime.functions.typing)).toContain('dynamodb:Query');
-    expect(tableActions(realtime.functions.$default)).toEqual([]);
-    expect(tableActions(realtime.functions.authorizer)).toEqual([]);
+    // $default deletes apps' acknowledged envelopes only; the authorizer reads Socket Mode tickets.
+    const defaultStatements = statementsOfRole(roleOfFunction(logicalId(realtime.functions.$default))).filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
+    expect(defaultStatements).toHaveLength(1);
+    expect(actionsOf(defaultStatements[0])).toEqual(['dynamodb:DeleteItem']);
+    expect((defaultStatements[0] as { Condition?: unknown }).Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ENV#*'] } });
+    expect(tableActions(realtime.functions.authorizer)).not.toContain('dynamodb:PutItem');
+    expect(tableActions(realtime.functions.authorizer)).not.toContain('dynamodb:DeleteItem');
     expect(tableActions(realtime.functions.message)).toContain('dynamodb:PutItem');
     // sync and typing read, and update nothing but their caller's rate-limit bucket (RL# partitions).
     for (const fn of [realtime.functions.sync, realtime.functions.typing]) {
