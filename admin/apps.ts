@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { postToApp } from '../lambdas/adapters/app-http';
-import { installApp, listApps, parseManifest, rotateToken, setRequestUrl, uninstallApp } from '../lambdas/core/apps';
+import { createWebhook, installApp, listApps, parseManifest, rotateToken, setRequestUrl, uninstallApp } from '../lambdas/core/apps';
 import { table } from '../lambdas/core/ports';
 
 import { stableId } from '../lambdas/core/stable-id';
@@ -16,6 +16,7 @@ import { teamIdFor } from '../lambdas/edge/identity';
  *   npm run app -- create --team acme --manifest app.json     install; prints the tokens once (JSON)
  *   npm run app -- list   --team acme                         apps, scopes, events, token kinds
  *   npm run app -- set-url --team acme --app A… --url https://…  the Events API URL, once it answers url_verification
+ *   npm run app -- webhook --team acme --app A… --channel C… [--api-url {HttpApiUrl}]  an incoming webhook URL (shown once)
  *   npm run app -- rotate --team acme --app A… --kind bot|app a new token; the old one stops working
  *   npm run app -- revoke --team acme --app A…                every token revoked, the app removed
  *
@@ -52,6 +53,13 @@ function useTable(flags: Flags): void {
     // The local cloud's apps listen on this machine.
     APP_URL_ALLOWED_ADDRESSES: process.env.APP_URL_ALLOWED_ADDRESSES ?? '127.0.0.1',
   });
+}
+
+/** The local cloud's HttpApiUrl, from its outputs file (a deployment's comes with --api-url). */
+function localApiUrl(flags: Flags): string {
+  const file = join(resolve(flags['data-dir'] ?? '.local'), 'outputs.json');
+  if (!existsSync(file)) throw new Error('--api-url is required (no local cloud outputs found)');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { TeamChat: { HttpApiUrl: string } }).TeamChat.HttpApiUrl;
 }
 
 const teamOf = (flags: Flags): string => {
@@ -108,6 +116,8 @@ export async function runAppCommand(argv: string[]): Promise<unknown> {
       await setRequestUrl(teamId, appId, url);
       return { request_url: url };
     }
+    case 'webhook':
+      return createWebhook(teamId, required(flags, 'app'), required(flags, 'channel'), flags['api-url'] ?? localApiUrl(flags));
     case 'list':
       return { apps: await listApps(teamId) };
     case 'rotate': {

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { BINDINGS, environmentOf } from '../lambdas/config/settings';
 import { jsonAccessLogFormat } from './access-log';
 import { ProjectFunction, type MediaBinding } from './project-function';
-import { apiRateEnvironment, type RateLimits } from './rate-limits';
+import { apiRateEnvironment, messageRateEnvironment, type RateLimits } from './rate-limits';
 import { jwtEnvironment, type JwtSettings } from './realtime';
 
 export interface HttpApiProps {
@@ -61,6 +61,9 @@ export class ChatHttpApi extends Construct {
   /** Slack's upload URL: `POST /upload/v1/{file}?s=<secret>`, no authorizer (the URL is the credential). */
   readonly uploadHandler: ProjectFunction;
   readonly uploadRoute: HttpRoute;
+  /** Apps' incoming webhooks: `POST /services/{hook}`, no authorizer (the URL's secret is the credential). */
+  readonly webhookHandler: ProjectFunction;
+  readonly webhookRoute: HttpRoute;
   /** The JWT authorizer of routes whose token is only ever a header (search). */
   readonly authorizer: HttpJwtAuthorizer;
 
@@ -119,6 +122,17 @@ export class ChatHttpApi extends Construct {
       path: '/upload/v1/{file}',
       methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('UploadIntegration', this.uploadHandler),
+    });
+  
+    this.webhookHandler = new ProjectFunction(this, 'WebhookHandler', {
+      entry: 'lambdas/http/webhook.ts',
+      logRetention,
+      environment: { ...environmentOf({ hotChannelThreshold: props.hotChannelThreshold }), ...messageRateEnvironment(props.rateLimits) },
+    }).bindTable(props.table, 'read-write');
+    [this.webhookRoute] = this.api.addRoutes({
+      path: '/services/{hook}',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('WebhookIntegration', this.webhookHandler),
     });
   }
 

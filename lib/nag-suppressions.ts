@@ -81,6 +81,11 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
     'AwsSolutions-APIG4',
     "Slack's upload URL carries its own credential, as files.slack.com's does: a 256-bit secret per file, stored hashed, expiring, bound to the file's declared length, type and key, checked by the function before it writes.",
   );
+  ack(
+    httpApi.webhookRoute,
+    'AwsSolutions-APIG4',
+    "An incoming webhook's URL is its credential, as hooks.slack.com's is: a 192-bit secret per webhook, stored hashed, issued by an administrator for one app and one channel, revoked with the app; the function looks it up before it posts.",
+  );
 
   // WebSocket: API Gateway authorizes a connection once, at $connect; later frames carry that context.
   ack(

@@ -13,6 +13,8 @@ export const TICKET_PREFIX = 'xsmt-';
 
 export const newAppToken = (kind: AppTokenKind): string => `${PREFIX[kind]}${randomBytes(32).toString('base64url')}`;
 export const newSocketTicket = (): string => `${TICKET_PREFIX}${randomBytes(32).toString('base64url')}`;
+/** An incoming webhook's secret: the last part of its URL, as in Slack's `T…/B…/<secret>`. */
+export const newWebhookSecret = (): string => randomBytes(24).toString('base64url');
 export const newSigningSecret = (): string => randomBytes(16).toString('hex');
 
 export const tokenHash = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');

@@ -3,7 +3,8 @@ import { optionalVariable } from '../config/env';
 import { BINDINGS } from '../config/settings';
 import type { AppItem } from '../model/service';
 import { nowSeconds } from '../model/store';
-import { appTokenKind, newAppToken, newSigningSecret, newSocketTicket, TICKET_PREFIX, tokenHash, type AppTokenKind } from './app-tokens';
+import { joinChannel } from './channels';
+import { appTokenKind, newAppToken, newSigningSecret, newSocketTicket, newWebhookSecret, TICKET_PREFIX, tokenHash, type AppTokenKind } from './app-tokens';
 import type { Caller } from './caller';
 import { ClientError, InvalidToken } from './errors';
 import { table } from './ports';
@@ -117,10 +118,38 @@ export async function setRequestUrl(teamId: string, appId: string, requestUrl: s
   await table().apps.setRequestUrl(teamId, appId, requestUrl);
 }
 
-/** Revokes every token of an app and removes it; its bot user stays for the history it wrote (admin tool). */
+/** The caller an app acts as: its bot user with its bot scopes. */
+const botCaller = (app: AppItem): Caller => ({
+  userId: app.botUserId, teamId: app.teamId, userName: app.name,
+  app: { appId: app.appId, botId: app.botId, tokenKind: 'bot', scopes: app.scopes },
+});
+
+/**
+ * An incoming webhook for a channel (admin tool): the URL is `{HttpApiUrl}/services/<secret>`,
+ * shown once. The bot joins a public channel it is not in; a private one must have invited it.
+ */
+export async function createWebhook(teamId: string, appId: string, channelId: string, apiUrl: string): Promise<{ url: string; channel: string }> {
+  const app = await requireApp(teamId, appId);
+  const caller = botCaller(app);
+  if (!(await table().memberships.get(channelId, app.botUserId))) await joinChannel(caller, channelId);
+  const secret = newWebhookSecret();
+  await table().apps.putWebhook({ hookHash: tokenHash(secret), teamId, appId, channelId });
+  return { url: `${apiUrl.replace(/\/$/, '')}/services/${secret}`, channel: channelId };
+}
+
+/** What a webhook's secret posts as and where; undefined for an unknown or revoked one. */
+export async function webhookTarget(secret: string): Promise<{ caller: Caller; channelId: string } | undefined> {
+  const hook = await table().apps.webhook(tokenHash(secret));
+  if (!hook) return undefined;
+  const app = await table().apps.get(hook.teamId, hook.appId);
+  return app ? { caller: botCaller(app), channelId: hook.channelId } : undefined;
+}
+
+/** Revokes every token and webhook of an app and removes it; its bot user stays for the history it wrote (admin tool). */
 export async function uninstallApp(teamId: string, appId: string): Promise<void> {
   await requireApp(teamId, appId);
   for (const t of await table().apps.tokensOf(appId)) await table().apps.removeToken(t.tokenHash);
+  for (const h of await table().apps.webhooksOf(appId)) await table().apps.removeWebhook(h.hookHash);
   await table().apps.remove(teamId, appId);
 }
 

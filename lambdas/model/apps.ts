@@ -13,7 +13,7 @@ export interface NewApp {
 
 /** Installed apps, their tokens (by hash), Socket Mode tickets, connections and unacknowledged envelopes. */
 export function appAccess(t: TableContext) {
-  const { app, appToken, socketTicket, appConnection, pendingEnvelope, user, workspace } = t.service.entities;
+  const { app, appToken, socketTicket, appConnection, pendingEnvelope, incomingWebhook, user, workspace } = t.service.entities;
   return {
     // An app, its bot user and its tokens, written together (a failure leaves none of them)
     install: async (n: NewApp): Promise<void> => {
@@ -58,6 +58,22 @@ export function appAccess(t: TableContext) {
     // An app removed (its tokens are removed with removeToken first; the bot user stays, as Slack keeps deactivated bots)
     remove: async (teamId: string, appId: string): Promise<void> => {
       await app.delete({ teamId, appId }).go();
+    },
+
+    // An incoming webhook of an app for a channel
+    putWebhook: async (h: { hookHash: string; teamId: string; appId: string; channelId: string }): Promise<void> => {
+      await incomingWebhook.create(h).go();
+    },
+
+    // A webhook by the hash of its secret
+    webhook: async (hookHash: string) => (await incomingWebhook.get({ hookHash }).go()).data ?? undefined,
+
+    // The webhooks of an app
+    webhooksOf: async (appId: string) => (await incomingWebhook.query.byApp({ appId }).go({ pages: 'all' })).data,
+
+    // A webhook removed
+    removeWebhook: async (hookHash: string): Promise<void> => {
+      await incomingWebhook.delete({ hookHash }).go();
     },
 
     // A one-time Socket Mode ticket

@@ -375,3 +375,21 @@ export const PendingEnvelope = new Entity({
     primary: primary('ENV#${appId}', ['appId'], '${envelopeId}', ['envelopeId']),
   },
 });
+
+// An incoming webhook: a per-channel URL an app posts to as its bot, by the SHA-256 of the URL's secret.
+export const IncomingWebhook = new Entity({
+  model: { entity: 'incomingWebhook', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    hookHash: { type: 'string', required: true },
+    teamId: { type: 'string', required: true },
+    appId: { type: 'string', required: true },
+    channelId: { type: 'string', required: true },
+    createdAt,
+  },
+  indexes: {
+    // A webhook by the hash of its secret (every post to it)
+    primary: primary('HOOK#${hookHash}', ['hookHash'], 'HOOK', []),
+    // The webhooks of an app (revoked with it)
+    byApp: byOwner('APP#${appId}', ['appId'], 'HOOK#${hookHash}', ['hookHash']),
+  },
+});

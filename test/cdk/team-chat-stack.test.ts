@@ -419,8 +419,8 @@ describe('functions', () => {
   test('every function: nodejs22.x on arm64, traced, logging to its own log group with retention', () => {
     // BucketDeployment's CDK-provided singleton (web client upload) is the one function not built by the project.
     const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
-    // 12, Slack's upload URL, search's indexer and query function (lib/search.ts), and app events (lib/app-events.ts).
-    expect(functions.length).toBe(16);
+    // 12, Slack's upload URL, search's indexer and query function (lib/search.ts), app events (lib/app-events.ts) and incoming webhooks.
+    expect(functions.length).toBe(17);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: expect.any(Number) });
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
