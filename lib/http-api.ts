@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type WebSocketStage, CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -49,6 +49,14 @@ export interface HttpApiProps {
   readonly rateLimits?: RateLimits;
   /** The WebSocket URL apps' Socket Mode connections open (apps.connections.open). */
   readonly appSocketUrl: string;
+  /** The stage of apps' Socket Mode connections (slash commands post envelopes; response URLs post ephemeral replies), and its @connections URL. */
+  readonly appStage: WebSocketStage;
+  readonly connectionsUrl?: string;
+  /**
+   * Addresses apps' URLs may resolve to beyond public ones (slash commands are POSTed from this API).
+   * @default []
+   */
+  readonly allowedAppAddresses?: string[];
 }
 
 /** The Web API: `GET|POST /api/{method}`, one function for every method, which verifies the caller's token; and Slack's upload URL. */
@@ -64,6 +72,8 @@ export class ChatHttpApi extends Construct {
   /** Apps' incoming webhooks: `POST /services/{hook}`, no authorizer (the URL's secret is the credential). */
   readonly webhookHandler: ProjectFunction;
   readonly webhookRoute: HttpRoute;
+  /** Slash commands' response URLs: `POST /commands/{hook}`, on the webhook function (the URL's secret is the credential). */
+  readonly responseUrlRoute: HttpRoute;
   /** The JWT authorizer of routes whose token is only ever a header (search). */
   readonly authorizer: HttpJwtAuthorizer;
 
@@ -78,8 +88,10 @@ export class ChatHttpApi extends Construct {
         ...environmentOf({ defaultTeam: props.defaultTeam, hotChannelThreshold: props.hotChannelThreshold }),
         ...apiRateEnvironment(props.rateLimits),
         [BINDINGS.appSocketUrl]: props.appSocketUrl,
+        [BINDINGS.appUrlAllowedAddresses]: (props.allowedAppAddresses ?? []).join(','),
       },
     })
+      .bindConnections(props.appStage, props.connectionsUrl)
       .bindTable(props.table, 'read-write')
       .bindMedia(props.media);
 
@@ -128,12 +140,12 @@ export class ChatHttpApi extends Construct {
       entry: 'lambdas/http/webhook.ts',
       logRetention,
       environment: { ...environmentOf({ hotChannelThreshold: props.hotChannelThreshold }), ...messageRateEnvironment(props.rateLimits) },
-    }).bindTable(props.table, 'read-write');
-    [this.webhookRoute] = this.api.addRoutes({
-      path: '/services/{hook}',
-      methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('WebhookIntegration', this.webhookHandler),
-    });
+    })
+      .bindTable(props.table, 'read-write')
+      .bindConnections(props.appStage, props.connectionsUrl);
+    const webhookIntegration = new HttpLambdaIntegration('WebhookIntegration', this.webhookHandler);
+    [this.webhookRoute] = this.api.addRoutes({ path: '/services/{hook}', methods: [HttpMethod.POST], integration: webhookIntegration });
+    [this.responseUrlRoute] = this.api.addRoutes({ path: '/commands/{hook}', methods: [HttpMethod.POST], integration: webhookIntegration });
   }
 
   /** The API's base URL (the `$default` stage has no path). */

@@ -44,7 +44,7 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
   }
 
   // @connections: connection ids are runtime values; the grant is pinned to this API, stage v1 and POST.
-  const callbacks = [realtime.functions.$connect, realtime.functions.$disconnect, realtime.functions.typing, fanout.handler, appEvents.handler];
+  const callbacks = [realtime.functions.$connect, realtime.functions.$disconnect, realtime.functions.typing, fanout.handler, appEvents.handler, httpApi.handler, httpApi.webhookHandler];
   for (const fn of callbacks) {
     ack(
       fn.executionRole,
@@ -80,6 +80,11 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
     httpApi.uploadRoute,
     'AwsSolutions-APIG4',
     "Slack's upload URL carries its own credential, as files.slack.com's does: a 256-bit secret per file, stored hashed, expiring, bound to the file's declared length, type and key, checked by the function before it writes.",
+  );
+  ack(
+    httpApi.responseUrlRoute,
+    'AwsSolutions-APIG4',
+    "A slash command's response_url is its credential, as Slack's is: a 192-bit secret per invocation, stored hashed, for one app, channel and user, at most 5 uses within 30 minutes.",
   );
   ack(
     httpApi.webhookRoute,

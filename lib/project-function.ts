@@ -131,10 +131,10 @@ export class ProjectFunction extends NodejsFunction {
   bindTable(table: ITableV2, access: TableAccess): this {
     this.addEnvironment(BINDINGS.table, table.tableName);
     if (access === 'app-acks') {
-      // $default deletes an app's acknowledged envelope (ENV#<app> partitions) and touches nothing else.
+      // $default marks an app's envelope acknowledged (ENV#<app> partitions) and touches nothing else.
       this.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: ['dynamodb:DeleteItem'],
+          actions: ['dynamodb:UpdateItem'],
           resources: [table.tableArn],
           conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${APP_ENVELOPE_PARTITION_PREFIX}*`] } },
         }),

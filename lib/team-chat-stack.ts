@@ -156,6 +156,9 @@ export class TeamChatStack extends Stack {
       logRetention,
       rateLimits: props.rateLimits,
       appSocketUrl: realtime.stage.url,
+      appStage: realtime.stage,
+      connectionsUrl: realtime.connectionsUrl,
+      allowedAppAddresses: props.allowedAppAddresses,
     });
     const appEvents = new AppEvents(this, 'AppEvents', { table: data.table, stage: realtime.stage, connectionsUrl: realtime.connectionsUrl, allowedAppAddresses: props.allowedAppAddresses, logRetention });
     const fanout = new Fanout(this, 'Fanout', { table: data.table, stage: realtime.stage, connectionsUrl: realtime.connectionsUrl, media, hotChannelThreshold, logRetention });

@@ -28,6 +28,13 @@ export interface AppManifest {
   botEvents: string[];
   requestUrl?: string;
   socketMode: boolean;
+  /** `features.slash_commands`: each command and the URL its invocations are POSTed to (Socket Mode apps need none). */
+  commands: SlashCommand[];
+}
+
+export interface SlashCommand {
+  command: string;
+  url?: string;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -51,7 +58,14 @@ export function parseManifest(raw: unknown): AppManifest {
   if (unknown.length) throw new Error(`settings.event_subscriptions.bot_events: not supported: ${unknown.join(', ')}`);
   const requestUrl = typeof subs.request_url === 'string' && subs.request_url !== '' ? subs.request_url : undefined;
   if (requestUrl && !/^https?:\/\//.test(requestUrl)) throw new Error('settings.event_subscriptions.request_url must be an http(s) URL');
-  return { name, botName: botName.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').slice(0, 80), scopes, botEvents, requestUrl, socketMode: settings.socket_mode_enabled === true };
+  const commands: SlashCommand[] = (Array.isArray(features.slash_commands) ? features.slash_commands : []).map((c: unknown, i: number) => {
+    const cmd = isRecord(c) && typeof c.command === 'string' ? c.command.trim().toLowerCase() : '';
+    if (!/^\/[a-z0-9_-]{1,31}$/.test(cmd)) throw new Error(`features.slash_commands[${i}].command must be like /deploy`);
+    const url = isRecord(c) && typeof c.url === 'string' && c.url !== '' ? c.url : undefined;
+    if (url && !/^https?:\/\//.test(url)) throw new Error(`features.slash_commands[${i}].url must be an http(s) URL`);
+    return url ? { command: cmd, url } : { command: cmd };
+  });
+  return { name, botName: botName.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').slice(0, 80), scopes, botEvents, requestUrl, socketMode: settings.socket_mode_enabled === true, commands };
 }
 
 /** What an install hands the administrator, once: the tokens are not stored and cannot be shown again. */
@@ -77,7 +91,7 @@ export async function installApp(teamId: string, manifest: AppManifest): Promise
   await table().apps.install({
     app: {
       teamId, appId, name: manifest.name, botUserId, botId, scopes: manifest.scopes, botEvents: manifest.botEvents,
-      requestUrl: manifest.requestUrl, socketMode: manifest.socketMode, signingSecret,
+      requestUrl: manifest.requestUrl, socketMode: manifest.socketMode, signingSecret, commands: manifest.commands,
     },
     botUser: { teamId, userId: botUserId, name: manifest.botName, realName: manifest.name, isBot: true, botId, appId },
     tokens: [{ tokenHash: tokenHash(botToken), kind: 'bot' }, { tokenHash: tokenHash(appToken), kind: 'app' }],
@@ -119,7 +133,7 @@ export async function setRequestUrl(teamId: string, appId: string, requestUrl: s
 }
 
 /** The caller an app acts as: its bot user with its bot scopes. */
-const botCaller = (app: AppItem): Caller => ({
+export const botCaller = (app: AppItem): Caller => ({
   userId: app.botUserId, teamId: app.teamId, userName: app.name,
   app: { appId: app.appId, botId: app.botId, tokenKind: 'bot', scopes: app.scopes },
 });
@@ -205,6 +219,8 @@ export async function closeAppConnection(appId: string, connectionId: string): P
 }
 
 /** An app's `{envelope_id}` frame: the envelope is acknowledged and not sent again. */
-export async function ackEnvelope(appId: string, envelopeId: string): Promise<void> {
-  await table().apps.ack(appId, envelopeId);
+export async function ackEnvelope(appId: string, envelopeId: string, payload?: unknown): Promise<void> {
+  const response = payload !== undefined && payload !== null && typeof payload === 'object' && Object.keys(payload).length > 0 ? JSON.stringify(payload) : undefined;
+  // An ack for an envelope that is not pending (a repeat, a stranger's id) changes nothing.
+  await table().apps.ack(appId, envelopeId, response && response.length <= 16_000 ? response : undefined);
 }

@@ -7,7 +7,7 @@ export type ErrorCode =
   | 'cant_kick_self' | 'cant_leave_general' | 'restricted_action' | 'invalid_name_specials'
   | 'invalid_name_maxlength' | 'invalid_name_required' | 'too_many_users' | 'invalid_ts_latest'
   | 'invalid_ts_oldest' | 'thread_not_found' | 'invalid_reaction' | 'too_many_connections' | 'ratelimited'
-  | 'not_authed' | 'invalid_auth' | 'no_query' | 'not_allowed_token_type' | 'missing_scope';
+  | 'not_authed' | 'invalid_auth' | 'no_query' | 'not_allowed_token_type' | 'missing_scope' | 'invalid_command' | 'dispatch_failed';
 
 /** A client error: mapped to `{ok:false, error}` (HTTP) or `{type:"error", error}` (WebSocket) at the edge. */
 export class ClientError extends Error {

@@ -11,6 +11,7 @@ import { getPresence } from '../core/presence';
 import { markRead } from '../core/read-markers';
 import { listUsers, userInfo } from '../core/users';
 import { openSocketUrl } from '../core/apps';
+import { runCommand } from '../core/slash-commands';
 import type { Caller } from '../core/caller';
 import { cursor, flag, id, idList, limit, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
 
@@ -63,6 +64,11 @@ export const METHODS: Record<string, Method<Schema>> = {
     }),
   }),
   'apps.connections.open': method({ args: none, run: (caller) => openSocketUrl(caller) }),
+  // Slack's clients run a slash command with chat.command (a user's token: the scope table lists it for no bot).
+  'chat.command': method({
+    args: z.object({ channel: id, command: text(32), text: textOrEmpty(4000) }),
+    run: (caller, a, request) => runCommand(caller, { channelId: a.channel, command: a.command, text: a.text }, request.apiBaseUrl),
+  }),
   'users.info': method({ args: z.object({ user: id }), read: true, run: (caller, a) => userInfo(caller, a.user) }),
   'users.getPresence': method({
     args: z.object({ user: optionalText(64) }), read: true,

@@ -3,9 +3,11 @@ import { logger } from '../adapters/logger';
 import { webhookTarget } from '../core/apps';
 import { ClientError, RateLimited } from '../core/errors';
 import { storeMessage } from '../core/messages';
+import { respondToCommand } from '../core/slash-commands';
 import { looksLikeJsonObject } from '../edge/json-body';
 
 /*
+ * POST /commands/{hook}: a slash command's response_url (lambdas/core/slash-commands.ts).
  * POST /services/{hook}: an app's incoming webhook (no authorizer: the URL's secret is the
  * credential, as on hooks.slack.com). Slack's payload: `text`, `blocks`, `thread_ts`, as JSON or as
  * a form's `payload` field. Answers as Slack does: `200 ok`, else a 4xx with Slack's word
@@ -50,11 +52,20 @@ function payloadOf(event: APIGatewayProxyEventV2): Record<string, unknown> | und
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> {
   try {
-    const target = await webhookTarget(event.pathParameters?.hook ?? '');
-    if (!target) return plain(404, 'no_service');
+    const secret = event.pathParameters?.hook ?? '';
+    const isResponseUrl = event.rawPath?.includes('/commands/') === true;
     const payload = payloadOf(event);
+    const text = payload ? (typeof payload.text === 'string' && payload.text !== '' ? payload.text : textOfBlocks(payload.blocks)) : '';
+    // A slash command's response_url: the same payload, replies to the command.
+    if (isResponseUrl) {
+      if (!payload) return plain(400, 'invalid_payload');
+      if (!text.trim()) return plain(400, 'no_text');
+      const outcome = await respondToCommand(secret, payload, text);
+      return outcome === 'ok' ? plain(200, 'ok') : plain(404, outcome);
+    }
+    const target = await webhookTarget(secret);
+    if (!target) return plain(404, 'no_service');
     if (!payload) return plain(400, 'invalid_payload');
-    const text = typeof payload.text === 'string' && payload.text !== '' ? payload.text : textOfBlocks(payload.blocks);
     if (!text.trim()) return plain(400, 'no_text');
     const threadTs = typeof payload.thread_ts === 'string' && payload.thread_ts !== '' ? payload.thread_ts : undefined;
     await storeMessage(target.caller, { channelId: target.channelId, text, threadTs });

@@ -13,7 +13,7 @@ export interface NewApp {
 
 /** Installed apps, their tokens (by hash), Socket Mode tickets, connections and unacknowledged envelopes. */
 export function appAccess(t: TableContext) {
-  const { app, appToken, socketTicket, appConnection, pendingEnvelope, incomingWebhook, user, workspace } = t.service.entities;
+  const { app, appToken, socketTicket, appConnection, pendingEnvelope, incomingWebhook, commandResponseUrl, user, workspace } = t.service.entities;
   return {
     // An app, its bot user and its tokens, written together (a failure leaves none of them)
     install: async (n: NewApp): Promise<void> => {
@@ -129,12 +129,44 @@ export function appAccess(t: TableContext) {
     },
 
     // Whether an envelope is still unacknowledged (consistent: an ack just written counts)
-    isPending: async (appId: string, envelopeId: string): Promise<boolean> =>
-      (await pendingEnvelope.get({ appId, envelopeId }).go({ consistent: true })).data != null,
+    isPending: async (appId: string, envelopeId: string): Promise<boolean> => {
+      const found = (await pendingEnvelope.get({ appId, envelopeId }).go({ consistent: true })).data;
+      return found != null && found.ackedAt === undefined;
+    },
 
-    // An envelope acknowledged
-    ack: async (appId: string, envelopeId: string): Promise<void> => {
-      await pendingEnvelope.delete({ appId, envelopeId }).go();
+    // An envelope's ack and the payload it carried (consistent), once acknowledged
+    ackOf: async (appId: string, envelopeId: string): Promise<{ response?: string } | undefined> => {
+      const found = (await pendingEnvelope.get({ appId, envelopeId }).go({ consistent: true })).data;
+      return found?.ackedAt !== undefined ? { response: found.response } : undefined;
+    },
+
+    // An envelope acknowledged, with the ack's payload; false for an envelope that is not (or no longer) pending
+    ack: async (appId: string, envelopeId: string, response?: string): Promise<boolean> => {
+      try {
+        await pendingEnvelope.patch({ appId, envelopeId }).set({ ackedAt: Date.now(), ...(response ? { response } : {}) }).go();
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    // A slash command's response URL
+    putResponseUrl: async (r: { urlHash: string; teamId: string; appId: string; channelId: string; userId: string; expiresAt: number }): Promise<void> => {
+      await commandResponseUrl.create(r).go();
+    },
+
+    // One use of a response URL: its target, unless it expired or was used `maxUses` times
+    useResponseUrl: async (urlHash: string, maxUses: number) => {
+      try {
+        const updated = await commandResponseUrl.patch({ urlHash }).add({ uses: 1 })
+          .where(({ uses, expiresAt }, { lt, gt }) => `${lt(uses, maxUses)} AND ${gt(expiresAt, Math.floor(Date.now() / 1000))}`)
+          .go({ response: 'all_new' });
+        return updated.data;
+      } catch (error) {
+        if (isConditionFailure(error)) return undefined;
+        throw error;
+      }
     },
   };
 }

@@ -296,6 +296,8 @@ export const App = new Entity({
     /** `settings.event_subscriptions.request_url`: the Events API over HTTP (empty: Socket Mode only). */
     requestUrl: { type: 'string' },
     socketMode: { type: 'boolean', required: true, default: false },
+    /** `features.slash_commands`: `[{command, url?}]`. */
+    commands: { type: 'any' },
     /**
      * The signing secret of its HTTP requests. Unlike tokens it cannot be stored hashed: every
      * request is signed with it. Never logged, never returned but by the admin tool.
@@ -368,6 +370,9 @@ export const PendingEnvelope = new Entity({
   attributes: {
     appId: { type: 'string', required: true },
     envelopeId: { type: 'string', required: true },
+    /** Set by the app's `{envelope_id, payload}` ack; `response` is its payload as JSON (a slash command's reply). */
+    ackedAt: { type: 'number' },
+    response: { type: 'string' },
     expiresAt,
   },
   indexes: {
@@ -391,5 +396,23 @@ export const IncomingWebhook = new Entity({
     primary: primary('HOOK#${hookHash}', ['hookHash'], 'HOOK', []),
     // The webhooks of an app (revoked with it)
     byApp: byOwner('APP#${appId}', ['appId'], 'HOOK#${hookHash}', ['hookHash']),
+  },
+});
+
+// A slash command's response_url: the app may post up to 5 replies within 30 minutes.
+export const CommandResponseUrl = new Entity({
+  model: { entity: 'commandResponseUrl', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    urlHash: { type: 'string', required: true },
+    teamId: { type: 'string', required: true },
+    appId: { type: 'string', required: true },
+    channelId: { type: 'string', required: true },
+    userId: { type: 'string', required: true },
+    uses: { type: 'number', required: true, default: 0 },
+    expiresAt,
+  },
+  indexes: {
+    // A response URL by the hash of its secret
+    primary: primary('RESP#${urlHash}', ['urlHash'], 'RESP', []),
   },
 });

@@ -2,7 +2,7 @@ import { Service, type EntityItem } from 'electrodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   Channel, ChannelHead, ChannelName, Connection, InboxEntry, LiveSubscription, Membership, Message,
-  SentMessage, UploadedFile, User, Workspace, App, AppToken, SocketTicket, AppConnection, PendingEnvelope, IncomingWebhook,
+  SentMessage, UploadedFile, User, Workspace, App, AppToken, SocketTicket, AppConnection, PendingEnvelope, IncomingWebhook, CommandResponseUrl,
 } from './entities';
 
 /** Builds the service over a document client and a table; one per process. */
@@ -12,7 +12,7 @@ export function createChatService(client: DynamoDBDocumentClient, table: string)
       workspace: Workspace, user: User, channel: Channel, channelName: ChannelName, channelHead: ChannelHead,
       membership: Membership, message: Message, sentMessage: SentMessage, connection: Connection,
       liveSubscription: LiveSubscription, inboxEntry: InboxEntry, file: UploadedFile,
-      app: App, appToken: AppToken, socketTicket: SocketTicket, appConnection: AppConnection, pendingEnvelope: PendingEnvelope, incomingWebhook: IncomingWebhook,
+      app: App, appToken: AppToken, socketTicket: SocketTicket, appConnection: AppConnection, pendingEnvelope: PendingEnvelope, incomingWebhook: IncomingWebhook, commandResponseUrl: CommandResponseUrl,
     },
     { client, table },
   );

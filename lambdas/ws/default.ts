@@ -9,7 +9,7 @@ import { ackEnvelope } from '../core/apps';
  */
 export const handler = wsHandler(async (frame, connection) => {
   if (connection.appId && typeof frame.envelope_id === 'string' && frame.envelope_id.length <= 64) {
-    await ackEnvelope(connection.appId, frame.envelope_id);
+    await ackEnvelope(connection.appId, frame.envelope_id, frame.payload);
     return undefined;
   }
   throw new ClientError('invalid_arguments', 'unknown action');

@@ -213,11 +213,12 @@ describe('HTTP API', () => {
     });
   });
 
-  test('api function: table, media, team settings, and no @connections', () => {
+  test('api function: table, media, team settings, and @connections for slash commands over Socket Mode only', () => {
     const fnId = logicalId(httpApi.handler);
     const env = resources[fnId].Properties.Environment.Variables;
     expect(Object.keys(env).sort()).toEqual([
       'APP_SOCKET_URL',
+      'APP_URL_ALLOWED_ADDRESSES',
       'DEFAULT_TEAM',
       'HOT_CHANNEL_THRESHOLD',
       'JWKS_URI',
@@ -233,11 +234,11 @@ describe('HTTP API', () => {
       'RATE_MESSAGE_BURST',
       'RATE_MESSAGE_PER_SECOND',
       'TABLE_NAME',
+      'WS_CALLBACK_URL',
     ]);
     const statements = statementsOfRole(roleOfFunction(fnId));
     const actions = statements.flatMap(actionsOf);
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 's3:PutObject', 's3:GetObject', 'secretsmanager:GetSecretValue']));
-    expect(actions).not.toContain('execute-api:ManageConnections');
     expect(actions).not.toContain('dynamodb:Scan');
     // Delete only under the pending-uploads prefix (what completeUploadExternal moves out of).
     const deletes = statements.filter((s) => actionsOf(s).includes('s3:DeleteObject'));
@@ -316,7 +317,7 @@ describe('fan-out', () => {
       expect.objectContaining({ RATE_API_PER_SECOND: '7', RATE_API_BURST: '50', SEARCH_INDEX_PATH: expect.any(String) }),
     ]);
     expect(fns.filter((e) => e.MAX_CONNECTIONS_PER_USER !== undefined)).toEqual([expect.objectContaining({ MAX_CONNECTIONS_PER_USER: '3' })]);
-    expect(fns.filter((e) => e.RATE_MESSAGE_BURST === '9')).toHaveLength(2);
+    expect(fns.filter((e) => e.RATE_MESSAGE_BURST === '9')).toHaveLength(3); // message route, api, incoming webhooks
   });
 
   test('fan-out environment', () => {
@@ -437,9 +438,9 @@ describe('functions', () => {
     for (const [, policy] of ofType('AWS::IAM::Policy')) expect(JSON.stringify(policy.Properties)).not.toContain('dynamodb:Scan');
   });
 
-  test('only fan-out, app events, typing, $connect and $disconnect may use @connections: POST only (their code only posts), on exactly v1', () => {
+  test('only fan-out, app events, typing, $connect, $disconnect, the api (Socket Mode slash commands) and webhooks (ephemeral replies) may use @connections: POST only (their code only posts), on exactly v1', () => {
     const appEvents = stack.node.findChild('AppEvents') as AppEvents;
-    const allowed = [fanout.handler, appEvents.handler, realtime.functions.typing, realtime.functions.$connect, realtime.functions.$disconnect].map(logicalId).sort();
+    const allowed = [fanout.handler, appEvents.handler, httpApi.handler, httpApi.webhookHandler, realtime.functions.typing, realtime.functions.$connect, realtime.functions.$disconnect].map(logicalId).sort();
     const withCallbacks = ofType('AWS::Lambda::Function')
       .filter(([id]) => statementsOfRole(roleOfFunction(id)).some((s) => actionsOf(s).includes('execute-api:ManageConnections')))
       .map(([id]) => id)
@@ -465,10 +466,10 @@ describe('functions', () => {
         .filter((a) => a.startsWith('dynamodb:'));
     expect(tableActions(realtime.functions.typing)).not.toContain('dynamodb:PutItem');
     expect(tableActions(realtime.functions.typing)).toContain('dynamodb:Query');
-    // $default deletes apps' acknowledged envelopes only; the authorizer reads Socket Mode tickets.
+    // $default marks apps' envelopes acknowledged, nothing else; the authorizer reads Socket Mode tickets.
     const defaultStatements = statementsOfRole(roleOfFunction(logicalId(realtime.functions.$default))).filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
     expect(defaultStatements).toHaveLength(1);
-    expect(actionsOf(defaultStatements[0])).toEqual(['dynamodb:DeleteItem']);
+    expect(actionsOf(defaultStatements[0])).toEqual(['dynamodb:UpdateItem']);
     expect((defaultStatements[0] as { Condition?: unknown }).Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ENV#*'] } });
     expect(tableActions(realtime.functions.authorizer)).not.toContain('dynamodb:PutItem');
     expect(tableActions(realtime.functions.authorizer)).not.toContain('dynamodb:DeleteItem');
