@@ -139,7 +139,7 @@ export const botCaller = (app: AppItem): Caller => ({
 });
 
 /**
- * An incoming webhook for a channel (admin tool): the URL is `{HttpApiUrl}/services/<secret>`,
+ * An incoming webhook for a channel (admin tool): the URL is `{HttpApiUrl}/services/<app>?s=<secret>`,
  * shown once. The bot joins a public channel it is not in; a private one must have invited it.
  */
 export async function createWebhook(teamId: string, appId: string, channelId: string, apiUrl: string): Promise<{ url: string; channel: string }> {
@@ -148,7 +148,8 @@ export async function createWebhook(teamId: string, appId: string, channelId: st
   if (!(await table().memberships.get(channelId, app.botUserId))) await joinChannel(caller, channelId);
   const secret = newWebhookSecret();
   await table().apps.putWebhook({ hookHash: tokenHash(secret), teamId, appId, channelId });
-  return { url: `${apiUrl.replace(/\/$/, '')}/services/${secret}`, channel: channelId };
+  // The secret rides in the query, which access logs leave out (they log the path), as the upload URL's does.
+  return { url: `${apiUrl.replace(/\/$/, '')}/services/${appId}?s=${secret}`, channel: channelId };
 }
 
 /** What a webhook's secret posts as and where; undefined for an unknown or revoked one. */

@@ -73,7 +73,7 @@ export async function runCommand(caller: Caller, input: { channelId: string; com
     text: input.text,
     api_app_id: app.appId,
     is_enterprise_install: 'false',
-    response_url: `${apiBaseUrl}/commands/${secret}`,
+    response_url: `${apiBaseUrl}/commands/${app.appId}?s=${secret}`,
     trigger_id: `${Date.now()}.${randomUUID().replace(/-/g, '')}`,
   };
   const answer = app.socketMode ? await overSocket(app, payload) : await overHttp(app, command, payload);

@@ -7,8 +7,8 @@ import { respondToCommand } from '../core/slash-commands';
 import { looksLikeJsonObject } from '../edge/json-body';
 
 /*
- * POST /commands/{hook}: a slash command's response_url (lambdas/core/slash-commands.ts).
- * POST /services/{hook}: an app's incoming webhook (no authorizer: the URL's secret is the
+ * POST /commands/{app}?s=<secret>: a slash command's response_url (lambdas/core/slash-commands.ts).
+ * POST /services/{app}?s=<secret>: an app's incoming webhook (no authorizer: the URL's secret is the
  * credential, as on hooks.slack.com). Slack's payload: `text`, `blocks`, `thread_ts`, as JSON or as
  * a form's `payload` field. Answers as Slack does: `200 ok`, else a 4xx with Slack's word
  * (`invalid_payload`, `no_text`, `no_service`, `channel_not_found`, `action_prohibited`).
@@ -52,7 +52,8 @@ function payloadOf(event: APIGatewayProxyEventV2): Record<string, unknown> | und
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> {
   try {
-    const secret = event.pathParameters?.hook ?? '';
+    // The secret is in the query (`?s=`): access logs record the path, never the query.
+    const secret = event.queryStringParameters?.s ?? '';
     const isResponseUrl = event.rawPath?.includes('/commands/') === true;
     const payload = payloadOf(event);
     const text = payload ? (typeof payload.text === 'string' && payload.text !== '' ? payload.text : textOfBlocks(payload.blocks)) : '';

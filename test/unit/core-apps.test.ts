@@ -1,5 +1,7 @@
 import { isValidSlackRequest } from '@slack/bolt';
-import { isInternalAddress, slackSignature } from '../../lambdas/adapters/app-http';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AppRequestFailed, checkAppUrl, isInternalAddress, postToApp, slackSignature } from '../../lambdas/adapters/app-http';
 import { appDeliveriesFor, AppEventsContext, postEnvelope, REFRESH_BEFORE_SECONDS, type Envelope } from '../../lambdas/core/app-events';
 import { appTokenKind, newAppToken, tokenHash } from '../../lambdas/core/app-tokens';
 import { parseManifest } from '../../lambdas/core/apps';
@@ -74,6 +76,47 @@ describe('outbound requests to apps', () => {
     }
     for (const a of ['8.8.8.8', '1.1.1.1', '172.32.0.1', '2606:4700::1111']) expect(isInternalAddress(a)).toBe(false);
   });
+});
+
+describe('postToApp: bounded, no redirects, internal addresses only when allowed', () => {
+  let server: Server;
+  let base: string;
+  const saved = process.env.APP_URL_ALLOWED_ADDRESSES;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/redirect') return void res.writeHead(302, { location: 'http://169.254.169.254/' }).end();
+      if (req.url === '/slow') return void setTimeout(() => res.writeHead(200).end('late'), 3500);
+      if (req.url === '/big') return void res.writeHead(200).end('x'.repeat(200 * 1024));
+      if (req.url === '/fail') return void res.writeHead(503).end();
+      res.writeHead(200).end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    process.env.APP_URL_ALLOWED_ADDRESSES = saved;
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('refuses 127.0.0.1 unless the deployment allows it', async () => {
+    delete process.env.APP_URL_ALLOWED_ADDRESSES;
+    await expect(checkAppUrl(`${base}/`)).rejects.toThrow('internal address');
+    await expect(checkAppUrl('ftp://example.com/')).rejects.toThrow('not http(s)');
+    process.env.APP_URL_ALLOWED_ADDRESSES = '127.0.0.1';
+    await expect(checkAppUrl(`${base}/`)).resolves.toBeUndefined();
+  });
+
+  it('reads at most 64 KiB, follows no redirect, gives Slack\'s retry reasons', async () => {
+    process.env.APP_URL_ALLOWED_ADDRESSES = '127.0.0.1';
+    const big = (await postToApp(`${base}/big`, 's', '{}')).text.length;
+    expect(big > 0 && big <= 64 * 1024).toBe(true);
+    expect((await postToApp(`${base}/`, 's', '{}')).text).toBe('ok');
+    await expect(postToApp(`${base}/redirect`, 's', '{}')).rejects.toMatchObject({ reason: 'too_many_redirects' });
+    await expect(postToApp(`${base}/fail`, 's', '{}')).rejects.toMatchObject({ reason: 'http_error', status: 503 });
+    await expect(postToApp(`${base}/slow`, 's', '{}')).rejects.toBeInstanceOf(AppRequestFailed);
+    await expect(postToApp('http://127.0.0.1:1/', 's', '{}')).rejects.toMatchObject({ reason: 'connection_failed' });
+  }, 10_000);
 });
 
 const app = (over: Partial<AppItem> = {}): AppItem => ({

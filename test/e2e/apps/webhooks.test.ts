@@ -25,7 +25,7 @@ describe('apps: incoming webhooks', () => {
   const latest = async () => (await call(alice.token, 'conversations.history', { channel, limit: 1 })).messages[0] as Record<string, any>;
 
   it('posts text, blocks alone and thread replies as the bot; answers ok', async () => {
-    expect(url).toMatch(new RegExp(`^${target().httpApiUrl}/services/[\\w-]{32}$`));
+    expect(url).toMatch(new RegExp(`^${target().httpApiUrl}/services/${installed.app_id}\\?s=[\\w-]{32}$`));
     expect(await post(url, JSON.stringify({ text: 'deploy finished :rocket:' }))).toEqual({ status: 200, text: 'ok' });
     const first = await latest();
     expect(first).toMatchObject({ user: installed.bot_user_id, text: 'deploy finished :rocket:' });
