@@ -21,6 +21,7 @@ const CHANNEL_TYPE: Record<MembershipItem['kind'], string> = { public: 'channel'
 /** Attempts after the first: Socket Mode waits this long for each ack; HTTP backs off between tries. */
 export const APP_RETRIES = 3;
 export const ACK_WAIT_MS = 3000;
+const ACK_POLL_MS = 250;
 const HTTP_BACKOFF_MS = [500, 1000, 2000];
 const APPS_IN_FLIGHT = 8;
 
@@ -191,11 +192,17 @@ async function deliverOverSockets(deliveries: AppDelivery[], ctx: AppEventsConte
   for (let attempt = 0; ; attempt++) {
     const connections = new Map<string, Promise<AppConnectionItem[]>>();
     await inParallel(pending, APPS_IN_FLIGHT, async (e) => void (await postEnvelope(e, connections)));
-    await new Promise((r) => setTimeout(r, ACK_WAIT_MS));
-    const still: Envelope[] = [];
-    for (const e of pending) {
-      if (await table().apps.isPending(e.app.appId, String(e.frame.envelope_id))) still.push(e);
-      else ctx.stats.acked++;
+    // Acks usually come within milliseconds: look every 250 ms, and stop waiting once all came.
+    let still: Envelope[] = pending;
+    const deadline = Date.now() + ACK_WAIT_MS;
+    while (still.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, ACK_POLL_MS));
+      const next: Envelope[] = [];
+      for (const e of still) {
+        if (await table().apps.isPending(e.app.appId, String(e.frame.envelope_id))) next.push(e);
+        else ctx.stats.acked++;
+      }
+      still = next;
     }
     if (still.length === 0 || attempt >= APP_RETRIES) {
       if (still.length) logger.warn('app envelopes never acknowledged', { count: still.length });
