@@ -191,9 +191,19 @@ async function deliverOverSockets(deliveries: AppDelivery[], ctx: AppEventsConte
   }
   for (let attempt = 0; ; attempt++) {
     const connections = new Map<string, Promise<AppConnectionItem[]>>();
-    await inParallel(pending, APPS_IN_FLIGHT, async (e) => void (await postEnvelope(e, connections)));
+    const unsent = new Set<Envelope>();
+    await inParallel(pending, APPS_IN_FLIGHT, async (e) => {
+      if (!(await postEnvelope(e, connections))) unsent.add(e);
+    });
+    // An app with no connection at all (not even one opening) is offline: its envelopes are dropped
+    // now rather than waited for, so an offline app costs the other apps no retries.
+    const offline = new Set<string>();
+    for (const appId of new Set([...unsent].map((e) => e.app.appId))) {
+      if ((await table().apps.connectionsOf(appId)).length === 0) offline.add(appId);
+    }
+    if (offline.size) logger.info('Socket Mode apps offline; their envelopes are dropped', { apps: [...offline] });
     // Acks usually come within milliseconds: look every 250 ms, and stop waiting once all came.
-    let still: Envelope[] = pending;
+    let still: Envelope[] = pending.filter((e) => !offline.has(e.app.appId));
     const deadline = Date.now() + ACK_WAIT_MS;
     while (still.length > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, ACK_POLL_MS));

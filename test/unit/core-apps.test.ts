@@ -2,7 +2,7 @@ import { isValidSlackRequest } from '@slack/bolt';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppRequestFailed, checkAppUrl, isInternalAddress, postToApp, slackSignature } from '../../lambdas/adapters/app-http';
-import { appDeliveriesFor, AppEventsContext, postEnvelope, REFRESH_BEFORE_SECONDS, type Envelope } from '../../lambdas/core/app-events';
+import { appDeliveriesFor, AppEventsContext, deliverToApps, postEnvelope, REFRESH_BEFORE_SECONDS, type Envelope } from '../../lambdas/core/app-events';
 import { appTokenKind, newAppToken, tokenHash } from '../../lambdas/core/app-tokens';
 import { parseManifest } from '../../lambdas/core/apps';
 import { MissingScope } from '../../lambdas/core/errors';
@@ -130,6 +130,8 @@ function fakeTable(o: { apps: AppItem[]; members: Record<string, string[]>; conn
       ofTeam: async () => o.apps,
       connectionsOf: async () => o.connections ?? [],
       removeConnection: async (_a: string, c: string) => void o.removed?.push(c),
+      putPending: async () => undefined,
+      isPending: async () => true,
     },
     memberships: {
       get: async (channelId: string, userId: string) => ((o.members[channelId] ?? []).includes(userId) ? { channelId, userId, teamId: 'T1', kind: 'public', joinedAt: 0 } : undefined),
@@ -181,5 +183,16 @@ describe('app events from the stream', () => {
     expect(sent).toContainEqual(['new', 'events_api']);
     expect(deliveries.find((d) => d.event.type === 'disconnect')?.event).toMatchObject({ reason: 'refresh_requested' });
     expect(removed).toEqual(['old']);
+  });
+
+  it('a Socket Mode app with no connection at all is offline: its envelopes are dropped at once, not waited for', async () => {
+    const { delivery, deliveries } = recordingDelivery();
+    usePorts({ table: fakeTable({ apps: [app()], members: {}, connections: [] }), delivery });
+    const ctx = new AppEventsContext();
+    const started = Date.now();
+    await deliverToApps([{ app: app(), payload: { event_id: 'Ev1' } }], ctx);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(deliveries).toEqual([]);
+    expect(ctx.stats.redelivered).toBe(0);
   });
 });
