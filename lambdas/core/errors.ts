@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'invalid_name_maxlength' | 'invalid_name_required' | 'too_many_users' | 'invalid_ts_latest'
   | 'invalid_ts_oldest' | 'thread_not_found' | 'invalid_reaction' | 'too_many_connections' | 'ratelimited'
   | 'not_authed' | 'invalid_auth' | 'no_query'
-  | 'missing_duration' | 'too_long' | 'snooze_not_active';
+  | 'missing_duration' | 'too_long' | 'snooze_not_active'
+  | 'not_allowed_token_type' | 'missing_scope' | 'invalid_command' | 'dispatch_failed';
 
 /** A client error: mapped to `{ok:false, error}` (HTTP) or `{type:"error", error}` (WebSocket) at the edge. */
 export class ClientError extends Error {
@@ -43,5 +44,13 @@ export class InvalidToken extends Error {
   constructor(readonly reason: string) {
     super(reason);
     this.name = 'InvalidToken';
+  }
+}
+
+/** A bot token without the scope a method needs: Slack's `missing_scope` with `needed` and `provided`. */
+export class MissingScope extends ClientError {
+  constructor(readonly needed: string, readonly provided: string) {
+    super('missing_scope');
+    this.name = 'MissingScope';
   }
 }

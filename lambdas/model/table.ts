@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { appAccess } from './apps';
 import { channelAccess } from './channels';
 import { connectionAccess } from './connections';
 import { fileAccess } from './files';
@@ -35,6 +36,7 @@ export function createChatTable(client: DynamoDBDocumentClient, table: string) {
     rateBuckets: rateBucketAccess(t),
     prefs: prefsAccess(t),
     push: pushAccess(t),
+    apps: appAccess(t),
   };
 }
 
