@@ -1,14 +1,14 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type WebSocketStage, CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { environmentOf } from '../lambdas/config/settings';
+import { BINDINGS, environmentOf } from '../lambdas/config/settings';
 import { jsonAccessLogFormat } from './access-log';
 import { ProjectFunction, type MediaBinding } from './project-function';
-import { apiRateEnvironment, type RateLimits } from './rate-limits';
+import { apiRateEnvironment, messageRateEnvironment, type RateLimits } from './rate-limits';
 import { jwtEnvironment, type JwtSettings } from './realtime';
 
 export interface HttpApiProps {
@@ -47,6 +47,16 @@ export interface HttpApiProps {
    * @default DEFAULT_RATE_LIMITS
    */
   readonly rateLimits?: RateLimits;
+  /** The WebSocket URL apps' Socket Mode connections open (apps.connections.open). */
+  readonly appSocketUrl: string;
+  /** The stage of apps' Socket Mode connections (slash commands post envelopes; response URLs post ephemeral replies), and its @connections URL. */
+  readonly appStage: WebSocketStage;
+  readonly connectionsUrl?: string;
+  /**
+   * Addresses apps' URLs may resolve to beyond public ones (slash commands are POSTed from this API).
+   * @default []
+   */
+  readonly allowedAppAddresses?: string[];
 }
 
 /** The Web API: `GET|POST /api/{method}`, one function for every method, which verifies the caller's token; and Slack's upload URL. */
@@ -59,6 +69,11 @@ export class ChatHttpApi extends Construct {
   /** Slack's upload URL: `POST /upload/v1/{file}?s=<secret>`, no authorizer (the URL is the credential). */
   readonly uploadHandler: ProjectFunction;
   readonly uploadRoute: HttpRoute;
+  /** Apps' incoming webhooks: `POST /services/{hook}`, no authorizer (the URL's secret is the credential). */
+  readonly webhookHandler: ProjectFunction;
+  readonly webhookRoute: HttpRoute;
+  /** Slash commands' response URLs: `POST /commands/{hook}`, on the webhook function (the URL's secret is the credential). */
+  readonly responseUrlRoute: HttpRoute;
   /** The JWT authorizer of routes whose token is only ever a header (search). */
   readonly authorizer: HttpJwtAuthorizer;
 
@@ -72,8 +87,11 @@ export class ChatHttpApi extends Construct {
         ...jwtEnvironment(props.jwt),
         ...environmentOf({ defaultTeam: props.defaultTeam, hotChannelThreshold: props.hotChannelThreshold }),
         ...apiRateEnvironment(props.rateLimits),
+        [BINDINGS.appSocketUrl]: props.appSocketUrl,
+        [BINDINGS.appUrlAllowedAddresses]: (props.allowedAppAddresses ?? []).join(','),
       },
     })
+      .bindConnections(props.appStage, props.connectionsUrl)
       .bindTable(props.table, 'read-write')
       .bindMedia(props.media);
 
@@ -117,6 +135,17 @@ export class ChatHttpApi extends Construct {
       methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('UploadIntegration', this.uploadHandler),
     });
+  
+    this.webhookHandler = new ProjectFunction(this, 'WebhookHandler', {
+      entry: 'lambdas/http/webhook.ts',
+      logRetention,
+      environment: { ...environmentOf({ hotChannelThreshold: props.hotChannelThreshold }), ...messageRateEnvironment(props.rateLimits) },
+    })
+      .bindTable(props.table, 'read-write')
+      .bindConnections(props.appStage, props.connectionsUrl);
+    const webhookIntegration = new HttpLambdaIntegration('WebhookIntegration', this.webhookHandler);
+    [this.webhookRoute] = this.api.addRoutes({ path: '/services/{hook}', methods: [HttpMethod.POST], integration: webhookIntegration });
+    [this.responseUrlRoute] = this.api.addRoutes({ path: '/commands/{hook}', methods: [HttpMethod.POST], integration: webhookIntegration });
   }
 
   /** The API's base URL (the `$default` stage has no path). */

@@ -1,5 +1,6 @@
 import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { FeaturePlan, type CfnUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { AppEvents } from './app-events';
 import type { IConstruct } from 'constructs';
 import type { Fanout } from './fanout';
 import type { ChatHttpApi } from './http-api';
@@ -14,6 +15,7 @@ export interface NagScope {
   readonly realtime: Realtime;
   readonly httpApi: ChatHttpApi;
   readonly fanout: Fanout;
+  readonly appEvents: AppEvents;
 }
 
 const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
@@ -26,12 +28,12 @@ const logicalId = (construct: IConstruct) => Stack.of(construct).getLogicalId(co
  * that carries it, each with the reason it is accepted. Anything not listed here fails `cdk synth`.
  */
 export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
-  const { identity, media, realtime, httpApi, fanout } = scope;
+  const { identity, media, realtime, httpApi, fanout, appEvents } = scope;
 
   // Lambda: every function, by the project's base construct.
   for (const fn of stack.node.findAll().filter((c): c is ProjectFunction => c instanceof ProjectFunction)) {
     ack(fn, 'AwsSolutions-L1', 'Node.js 22 is the runtime the team builds, tests and bundles for (esbuild target node22); moving to 24 is a deliberate upgrade, not a drift.');
-    const streamReader = fn === fanout.handler;
+    const streamReader = fn === fanout.handler || fn === appEvents.handler;
     ack(
       fn.executionRole,
       'AwsSolutions-IAM5[Resource::*]',
@@ -42,7 +44,7 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
   }
 
   // @connections: connection ids are runtime values; the grant is pinned to this API, stage v1 and POST.
-  const callbacks = [realtime.functions.$connect, realtime.functions.$disconnect, realtime.functions.typing, fanout.handler];
+  const callbacks = [realtime.functions.$connect, realtime.functions.$disconnect, realtime.functions.typing, fanout.handler, appEvents.handler, httpApi.handler, httpApi.webhookHandler];
   for (const fn of callbacks) {
     ack(
       fn.executionRole,
@@ -84,6 +86,16 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
     'AwsSolutions-APIG4',
     "Slack's upload URL carries its own credential, as files.slack.com's does: a 256-bit secret per file, stored hashed, expiring, bound to the file's declared length, type and key, checked by the function before it writes.",
   );
+  ack(
+    httpApi.responseUrlRoute,
+    'AwsSolutions-APIG4',
+    "A slash command's response_url is its credential, as Slack's is: a 192-bit secret per invocation, stored hashed, for one app, channel and user, at most 5 uses within 30 minutes.",
+  );
+  ack(
+    httpApi.webhookRoute,
+    'AwsSolutions-APIG4',
+    "An incoming webhook's URL is its credential, as hooks.slack.com's is: a 192-bit secret per webhook, stored hashed, issued by an administrator for one app and one channel, revoked with the app; the function looks it up before it posts.",
+  );
 
   // WebSocket: API Gateway authorizes a connection once, at $connect; later frames carry that context.
   ack(
@@ -104,6 +116,11 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
     fanout.deadLetterQueue,
     'AwsSolutions-SQS3',
     'This queue is itself the dead-letter (on-failure) destination of the fan-out stream mapping.',
+  );
+  ack(
+    appEvents.deadLetterQueue,
+    'AwsSolutions-SQS3',
+    'This queue is itself the dead-letter (on-failure) destination of the app-events stream mapping.',
   );
 
   // Cognito

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { APP_ENVELOPE_PARTITION_PREFIX } from '../lambdas/model/keys';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -24,7 +25,7 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
 };
 
 /** 'read+rate-buckets': reads, and updates of the caller's own rate-limit buckets only (`RL#` partitions). */
-export type TableAccess = 'read' | 'read+rate-buckets' | 'read-write';
+export type TableAccess = 'read' | 'read+rate-buckets' | 'read-write' | 'app-acks';
 
 /** Item-level actions only: no Scan (fan-out and reads go by key), no table management. */
 const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
@@ -131,6 +132,17 @@ export class ProjectFunction extends NodejsFunction {
    */
   bindTable(table: ITableV2, access: TableAccess): this {
     this.addEnvironment(BINDINGS.table, table.tableName);
+    if (access === 'app-acks') {
+      // $default marks an app's envelope acknowledged (ENV#<app> partitions) and touches nothing else.
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:UpdateItem'],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${APP_ENVELOPE_PARTITION_PREFIX}*`] } },
+        }),
+      );
+      return this;
+    }
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: access === 'read-write' ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] : TABLE_READ_ACTIONS,

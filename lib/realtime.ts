@@ -118,11 +118,11 @@ export class Realtime extends Construct {
     const authorizerFn = fn('Authorizer', 'lambdas/ws/authorizer.ts', {
       ...jwtEnvironment(props.jwt),
       ...environmentOf({ defaultTeam: props.defaultTeam, allowedOrigins: props.allowedOrigins.join(',') }),
-    });
+    }).bindTable(props.table, 'read'); // apps' Socket Mode tickets
     const connectFn = fn('Connect', 'lambdas/ws/connect.ts', connectionLimitEnvironment(props.rateLimits)).bindTable(props.table, 'read-write');
     const disconnectFn = fn('Disconnect', 'lambdas/ws/disconnect.ts').bindTable(props.table, 'read-write');
-    // $default only answers "unknown action": it needs no table and no callbacks.
-    const defaultFn = fn('Default', 'lambdas/ws/default.ts');
+    // $default answers "unknown action", and takes apps' Socket Mode acks (it deletes the pending envelope).
+    const defaultFn = fn('Default', 'lambdas/ws/default.ts').bindTable(props.table, 'app-acks');
 
     this.api = new WebSocketApi(this, 'Api', {
       apiName: 'team-chat-ws',

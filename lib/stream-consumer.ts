@@ -32,8 +32,8 @@ export function deadLetterQueueWithAlarm(scope: Construct, alarmDescription: str
 }
 
 export interface StreamSourceOptions {
-  /** The event filter pattern (lambda FilterCriteria). */
-  readonly filter: Record<string, unknown>;
+  /** The event filter pattern (lambda FilterCriteria); several: a record passing any of them. */
+  readonly filter: Record<string, unknown> | Array<Record<string, unknown>>;
   readonly deadLetterQueue: Queue;
   readonly batchSize: number;
   readonly parallelizationFactor: number;
@@ -52,6 +52,6 @@ export function streamEventSource(table: ITableV2, o: StreamSourceOptions): Dyna
     maxRecordAge: o.maxRecordAge,
     reportBatchItemFailures: true,
     onFailure: new SqsDlq(o.deadLetterQueue),
-    filters: [FilterCriteria.filter(o.filter)],
+    filters: (Array.isArray(o.filter) ? o.filter : [o.filter]).map((f) => FilterCriteria.filter(f)),
   });
 }

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { NUMBER_SETTINGS } from '../lambdas/config/settings';
 import { Data } from './data';
 import { Fanout } from './fanout';
+import { AppEvents } from './app-events';
 import { ChatHttpApi } from './http-api';
 import { Identity } from './identity';
 import { Media } from './media';
@@ -125,6 +126,12 @@ export interface TeamChatStackProps extends StackProps {
    * @default none
    */
   readonly mobilePush?: MobilePushProps;
+  /**
+   * Addresses apps' request URLs (Events API) may resolve to beyond public ones, e.g. `127.0.0.1`
+   * for an emulator on this machine.
+   * @default [] (private, loopback and link-local addresses are refused)
+   */
+  readonly allowedAppAddresses?: string[];
 }
 
 /** The whole backend: table, identity, WebSocket and HTTP APIs, stream fan-out, media CDN. */
@@ -166,7 +173,12 @@ export class TeamChatStack extends Stack {
       allowedOrigins,
       logRetention,
       rateLimits: props.rateLimits,
+      appSocketUrl: realtime.stage.url,
+      appStage: realtime.stage,
+      connectionsUrl: realtime.connectionsUrl,
+      allowedAppAddresses: props.allowedAppAddresses,
     });
+    const appEvents = new AppEvents(this, 'AppEvents', { table: data.table, stage: realtime.stage, connectionsUrl: realtime.connectionsUrl, allowedAppAddresses: props.allowedAppAddresses, logRetention });
     const fanout = new Fanout(this, 'Fanout', { table: data.table, stage: realtime.stage, connectionsUrl: realtime.connectionsUrl, media, hotChannelThreshold, logRetention });
     new ScheduledMessages(this, 'ScheduledMessages', { table: data.table, logRetention });
     if (props.push ?? true) {
@@ -211,6 +223,6 @@ export class TeamChatStack extends Stack {
       webApp.acknowledgeNagFindings();
     }
 
-    applyNagSuppressions(this, { identity, media, realtime, httpApi, fanout });
+    applyNagSuppressions(this, { identity, media, realtime, httpApi, fanout, appEvents });
   }
 }

@@ -156,6 +156,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       SEARCH_INDEX_PATH: searchIndexPath,
       VAPID_PUBLIC_KEY: vapidKeys.publicKey,
       VAPID_KEYS_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:local-vapid-keys',
+      APP_SOCKET_URL: urls.ws,
+      // Apps' request URLs on this machine (test apps listen on 127.0.0.1), nothing else internal.
+      APP_URL_ALLOWED_ADDRESSES: '127.0.0.1',
     } satisfies Record<(typeof OVERRIDABLE)[number], string>;
     const definitions: FunctionDefinition[] = [...view.functions.values()].map((f) => ({
       logicalId: f.logicalId,

@@ -10,9 +10,13 @@ const threshold = LEVELS[textSetting('logLevel') as Level] ?? LEVELS.info;
 
 const SECRET_KEY = /token|authorization|secret|password|signature|private/i;
 const JWT_SHAPE = /eyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+/** Apps' tokens and tickets (lambdas/core/app-tokens.ts), and the `?s=` secret of webhook and response URLs. */
+const APP_TOKEN_SHAPE = /\bx(?:oxb|app|smt)-[\w-]+/g;
 
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(JWT_SHAPE, '[redacted]').replace(/([?&]token=)[^&\s"]+/g, '$1[redacted]');
+  if (typeof value === 'string') {
+    return value.replace(JWT_SHAPE, '[redacted]').replace(APP_TOKEN_SHAPE, '[redacted]').replace(/([?&](?:token|s)=)[^&\s"]+/g, '$1[redacted]');
+  }
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1) };
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));

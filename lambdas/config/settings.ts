@@ -129,6 +129,13 @@ export const BINDINGS = {
   vapidPublicKey: 'VAPID_PUBLIC_KEY',
   /** The secret holding the VAPID key pair (JSON {publicKey, privateKey}, base64url). */
   vapidKeysSecretArn: 'VAPID_KEYS_SECRET_ARN',
+  /** The WebSocket API's URL as apps reach it (apps.connections.open hands out `<url>?token=<ticket>`). */
+  appSocketUrl: 'APP_SOCKET_URL',
+  /**
+   * Addresses app URLs may resolve to beyond public ones (comma-separated, e.g. `127.0.0.1`); empty:
+   * private, loopback and link-local addresses are refused. The local cloud sets `127.0.0.1`.
+   */
+  appUrlAllowedAddresses: 'APP_URL_ALLOWED_ADDRESSES',
 } as const;
 
 /** Set by the local cloud only: the VAPID private key inline, in place of the secret. */

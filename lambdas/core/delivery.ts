@@ -48,6 +48,8 @@ export interface DeliveryOptions {
 export interface Delivery {
   /** Posts one event to every recipient; resolves once each post has succeeded or been handled. */
   deliver(event: Record<string, unknown>, recipients: Recipient[], options?: DeliveryOptions): Promise<DeliveryStats>;
+  /** Posts one frame (an app's Socket Mode envelope, `hello`, `disconnect`) to one connection, as it is (no reference form). */
+  postFrame(connectionId: string, frame: Record<string, unknown>): Promise<'sent' | 'gone' | 'failed'>;
 }
 
 export interface DeliverySettings {
@@ -95,6 +97,15 @@ export function createDelivery({ post, concurrency, batchSize, logFrom = 200, no
   }
 
   return {
+    async postFrame(connectionId, frame) {
+      try {
+        return await post(connectionId, Buffer.from(JSON.stringify(frame)));
+      } catch (error) {
+        logger.warn('post to an app connection failed', { connectionId, error });
+        return 'failed';
+      }
+    },
+
     async deliver(event, recipients, { whenGone, stats = emptyStats(), logFields } = {}) {
       if (recipients.length === 0) return stats;
       const started = now();

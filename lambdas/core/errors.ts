@@ -14,7 +14,9 @@ export type ErrorCode =
   | 'already_pinned' | 'no_pin' | 'users_not_found' | 'team_not_found' | 'bot_not_found' | 'cant_delete_file'
   | 'time_in_past' | 'time_too_far' | 'invalid_time' | 'invalid_scheduled_message_id'
   // Mentions, notification preferences and Do Not Disturb
-  | 'missing_duration' | 'snooze_not_active';
+  | 'missing_duration' | 'snooze_not_active'
+  // Apps
+  | 'not_allowed_token_type' | 'missing_scope' | 'invalid_command' | 'dispatch_failed';
 
 /** A client error: mapped to `{ok:false, error}` (HTTP) or `{type:"error", error}` (WebSocket) at the edge. */
 export class ClientError extends Error {
@@ -49,5 +51,13 @@ export class InvalidToken extends Error {
   constructor(readonly reason: string) {
     super(reason);
     this.name = 'InvalidToken';
+  }
+}
+
+/** A bot token without the scope a method needs: Slack's `missing_scope` with `needed` and `provided`. */
+export class MissingScope extends ClientError {
+  constructor(readonly needed: string, readonly provided: string) {
+    super('missing_scope');
+    this.name = 'MissingScope';
   }
 }

@@ -144,7 +144,7 @@ export function toSlackUser(user: Readonly<Partial<UserItem>>): Record<string, u
     name,
     real_name: realName,
     deleted: false,
-    is_bot: false,
-    profile: { real_name: realName, display_name: name },
+    is_bot: user.isBot === true,
+    ...(user.isBot ? { is_app_user: false, profile: { real_name: realName, display_name: name, bot_id: user.botId, api_app_id: user.appId } } : { profile: { real_name: realName, display_name: name } }),
   };
 }

@@ -1,7 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { AWS_LIMITS } from '../core/budgets';
-import { ClientError, InvalidToken, RateLimited } from '../core/errors';
+import { ClientError, InvalidToken, MissingScope, RateLimited } from '../core/errors';
+import { appTokenKind } from '../core/app-tokens';
+import { callerOfAppToken } from '../core/apps';
 import type { Caller } from '../core/caller';
 import { callerFromClaims } from './identity';
 import { textSetting } from '../config/env';
@@ -81,6 +83,8 @@ async function callerOf(event: APIGatewayProxyEventV2WithJWTAuthorizer, args: Re
   if (claims) return callerFromClaims(claims, DEFAULT_TEAM);
   const token = requestToken(event.headers?.authorization, args);
   if (!token) return undefined;
+  // An app's bot or app-level token: looked up by its hash (issued at install, revocable).
+  if (appTokenKind(token)) return callerOfAppToken(token);
   let verified: Record<string, unknown>;
   try {
     verified = await verifyToken(token);
@@ -125,6 +129,9 @@ export function httpHandler(route: (request: ApiRequest) => Promise<ApiResult>) 
       }
       if (error instanceof RateLimited) {
         return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(error.retryAfterSeconds) });
+      }
+      if (error instanceof MissingScope) {
+        return json(200, { ok: false, error: error.code, needed: error.needed, provided: error.provided });
       }
       if (error instanceof ClientError) {
         return json(200, { ok: false, error: error.code, ...(error.detail ? { detail: error.detail } : {}) });

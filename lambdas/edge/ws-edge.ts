@@ -10,6 +10,8 @@ export interface ConnectionContext {
   connectionId: string;
   caller: Caller;
   deviceId: string;
+  /** Set on an app's Socket Mode connection (the authorizer found a ticket, not a user's token). */
+  appId?: string;
 }
 
 export type Frame = Record<string, unknown>;
@@ -27,7 +29,7 @@ export function connectionContext(event: WsEvent): ConnectionContext {
   if (str('realName')) caller.realName = str('realName');
   if (!caller.userId || !caller.teamId) throw new Error('connection has no authorizer context');
   const connectionId = event.requestContext.connectionId;
-  return { connectionId, caller, deviceId: str('deviceId') || connectionId };
+  return { connectionId, caller, deviceId: str('deviceId') || connectionId, ...(str('appId') ? { appId: str('appId') } : {}) };
 }
 
 /** The client's frame; null when it is not a JSON object. */

@@ -14,6 +14,8 @@ import { listUsers, userInfo } from '../core/users';
 import { getPrefs, setPrefs } from '../core/prefs';
 import { dndInfo, endDnd, endSnooze, setSnooze } from '../core/dnd';
 import { clientCounts, resolveChannel, setChannelAbout } from '../core/channels';
+import { openSocketUrl } from '../core/apps';
+import { runCommand } from '../core/slash-commands';
 import { cursor, flag, id, idList, limit, optionalFlag, optionalInteger, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
 import { ClientError } from '../core/errors';
 import { method, type Method } from './method';
@@ -65,7 +67,17 @@ const none = z.object({});
 export const METHODS: Record<string, Method<Schema>> = {
   'auth.test': method({
     args: none, read: true,
-    run: async (caller) => ({ user_id: caller.userId, team_id: caller.teamId, user: caller.userName, team: caller.teamId, url: '' }),
+    run: async (caller) => ({
+      user_id: caller.userId, team_id: caller.teamId, user: caller.userName, team: caller.teamId, url: '',
+      // A bot token: Slack adds the bot's id (Bolt reads bot_id and user_id at start-up).
+      ...(caller.app ? { bot_id: caller.app.botId, is_enterprise_install: false } : {}),
+    }),
+  }),
+  'apps.connections.open': method({ args: none, run: (caller) => openSocketUrl(caller) }),
+  // Slack's clients run a slash command with chat.command (a user's token: the scope table lists it for no bot).
+  'chat.command': method({
+    args: z.object({ channel: id, command: text(32), text: textOrEmpty(4000) }),
+    run: (caller, a, request) => runCommand(caller, { channelId: a.channel, command: a.command, text: a.text }, request.apiBaseUrl),
   }),
   'users.info': method({ args: z.object({ user: id }), read: true, run: (caller, a) => userInfo(caller, a.user) }),
   'users.getPresence': method({

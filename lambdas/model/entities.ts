@@ -48,6 +48,10 @@ export const User = new Entity({
     userId: { type: 'string', required: true },
     name: { type: 'string', required: true },
     realName: { type: 'string' },
+    /** An app's bot user: its app and Slack's bot id. */
+    isBot: { type: 'boolean' },
+    botId: { type: 'string' },
+    appId: { type: 'string' },
     createdAt,
   },
   indexes: {
@@ -430,5 +434,143 @@ export const PushSent = new Entity({
   indexes: {
     // The push of one message to one device of one user
     primary: primary('PUSHED#${channelId}#${ts}', ['channelId', 'ts'], '${userId}#${deviceId}', ['userId', 'deviceId']),
+  },
+});
+
+// An app installed into a workspace by an administrator (admin/apps.ts), from Slack's app manifest.
+export const App = new Entity({
+  model: { entity: 'app', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    teamId: { type: 'string', required: true },
+    appId: { type: 'string', required: true },
+    name: { type: 'string', required: true },
+    /** Its bot user (a User item with isBot) and Slack's bot id. */
+    botUserId: { type: 'string', required: true },
+    botId: { type: 'string', required: true },
+    /** `oauth_config.scopes.bot`. */
+    scopes: { type: 'list', items: { type: 'string' }, required: true },
+    /** `settings.event_subscriptions.bot_events`. */
+    botEvents: { type: 'list', items: { type: 'string' }, required: true },
+    /** `settings.event_subscriptions.request_url`: the Events API over HTTP (empty: Socket Mode only). */
+    requestUrl: { type: 'string' },
+    socketMode: { type: 'boolean', required: true, default: false },
+    /** `features.slash_commands`: `[{command, url?}]`. */
+    commands: { type: 'any' },
+    /**
+     * The signing secret of its HTTP requests. Unlike tokens it cannot be stored hashed: every
+     * request is signed with it. Never logged, never returned but by the admin tool.
+     */
+    signingSecret: { type: 'string', required: true },
+    createdAt,
+  },
+  indexes: {
+    // An app by id; the apps of a workspace (the app-events consumer reads these per event)
+    primary: primary('T#${teamId}', ['teamId'], 'APP#${appId}', ['appId']),
+  },
+});
+
+export const APP_TOKEN_KINDS = ['bot', 'app'] as const;
+
+// A token issued to an app, stored by the SHA-256 (hex) of the token: the token itself is never stored.
+export const AppToken = new Entity({
+  model: { entity: 'appToken', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    tokenHash: { type: 'string', required: true },
+    kind: { type: APP_TOKEN_KINDS, required: true },
+    teamId: { type: 'string', required: true },
+    appId: { type: 'string', required: true },
+    createdAt,
+  },
+  indexes: {
+    // A token by its hash (every Web API call with it)
+    primary: primary('TOK#${tokenHash}', ['tokenHash'], 'TOKEN', []),
+    // The tokens of an app (list, rotate, revoke)
+    byApp: byOwner('APP#${appId}', ['appId'], 'TOK#${kind}#${tokenHash}', ['kind', 'tokenHash']),
+  },
+});
+
+// A one-time Socket Mode ticket (apps.connections.open), by the SHA-256 of the ticket; expires in 60 s.
+export const SocketTicket = new Entity({
+  model: { entity: 'socketTicket', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    ticketHash: { type: 'string', required: true },
+    teamId: { type: 'string', required: true },
+    appId: { type: 'string', required: true },
+    expiresAt,
+  },
+  indexes: {
+    // A ticket by its hash
+    primary: primary('TICKET#${ticketHash}', ['ticketHash'], 'TICKET', []),
+  },
+});
+
+// An app's live Socket Mode connection. Its insert, through the stream, sends the app `hello`.
+export const AppConnection = new Entity({
+  model: { entity: 'appConnection', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    appId: { type: 'string', required: true },
+    connectionId: { type: 'string', required: true },
+    teamId: { type: 'string', required: true },
+    connectedAt: createdAt,
+    /** When `hello` reached it: envelopes go only to greeted connections, so hello always comes first. */
+    greetedAt: { type: 'number' },
+    expiresAt,
+  },
+  indexes: {
+    // The live Socket Mode connections of an app
+    primary: primary('APPCONN#${appId}', ['appId'], '${connectionId}', ['connectionId']),
+  },
+});
+
+// An events_api envelope sent over Socket Mode and not yet acknowledged (its ack deletes it).
+export const PendingEnvelope = new Entity({
+  model: { entity: 'pendingEnvelope', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    appId: { type: 'string', required: true },
+    envelopeId: { type: 'string', required: true },
+    /** Set by the app's `{envelope_id, payload}` ack; `response` is its payload as JSON (a slash command's reply). */
+    ackedAt: { type: 'number' },
+    response: { type: 'string' },
+    expiresAt,
+  },
+  indexes: {
+    // An envelope awaiting its ack
+    primary: primary('ENV#${appId}', ['appId'], '${envelopeId}', ['envelopeId']),
+  },
+});
+
+// An incoming webhook: a per-channel URL an app posts to as its bot, by the SHA-256 of the URL's secret.
+export const IncomingWebhook = new Entity({
+  model: { entity: 'incomingWebhook', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    hookHash: { type: 'string', required: true },
+    teamId: { type: 'string', required: true },
+    appId: { type: 'string', required: true },
+    channelId: { type: 'string', required: true },
+    createdAt,
+  },
+  indexes: {
+    // A webhook by the hash of its secret (every post to it)
+    primary: primary('HOOK#${hookHash}', ['hookHash'], 'HOOK', []),
+    // The webhooks of an app (revoked with it)
+    byApp: byOwner('APP#${appId}', ['appId'], 'HOOK#${hookHash}', ['hookHash']),
+  },
+});
+
+// A slash command's response_url: the app may post up to 5 replies within 30 minutes.
+export const CommandResponseUrl = new Entity({
+  model: { entity: 'commandResponseUrl', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    urlHash: { type: 'string', required: true },
+    teamId: { type: 'string', required: true },
+    appId: { type: 'string', required: true },
+    channelId: { type: 'string', required: true },
+    userId: { type: 'string', required: true },
+    uses: { type: 'number', required: true, default: 0 },
+    expiresAt,
+  },
+  indexes: {
+    // A response URL by the hash of its secret
+    primary: primary('RESP#${urlHash}', ['urlHash'], 'RESP', []),
   },
 });

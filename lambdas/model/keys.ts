@@ -45,3 +45,6 @@ export const PRESENCE_KEYS = {
 export const RATE_LIMIT_KEYS = { partitionPrefix: 'RL#', sortPrefix: 'RATE#' } as const;
 
 export const ENTITY_SERVICE = 'chat';
+
+/** The partition of an app's unacknowledged Socket Mode envelopes (entities.ts PendingEnvelope): the only items $default may delete. */
+export const APP_ENVELOPE_PARTITION_PREFIX = 'ENV#';

@@ -4,6 +4,7 @@ import {
   Channel, ChannelHead, ChannelName, Connection, InboxEntry, LiveSubscription, Membership, Message,
   SentMessage, UploadedFile, User, Workspace, Pin, EphemeralMessage, ScheduledMessage, NotificationPrefs,
   PushSubscription, PushSent,
+  App, AppToken, SocketTicket, AppConnection, PendingEnvelope, IncomingWebhook, CommandResponseUrl,
 } from './entities';
 
 /** Builds the service over a document client and a table; one per process. */
@@ -15,6 +16,7 @@ export function createChatService(client: DynamoDBDocumentClient, table: string)
       liveSubscription: LiveSubscription, inboxEntry: InboxEntry, file: UploadedFile, pin: Pin, ephemeral: EphemeralMessage, scheduledMessage: ScheduledMessage,
       notificationPrefs: NotificationPrefs,
       pushSubscription: PushSubscription, pushSent: PushSent,
+      app: App, appToken: AppToken, socketTicket: SocketTicket, appConnection: AppConnection, pendingEnvelope: PendingEnvelope, incomingWebhook: IncomingWebhook, commandResponseUrl: CommandResponseUrl,
     },
     { client, table },
   );
@@ -35,3 +37,6 @@ export type EphemeralItem = EntityItem<typeof EphemeralMessage>;
 export type ScheduledMessageItem = EntityItem<typeof ScheduledMessage>;
 export type NotificationPrefsItem = EntityItem<typeof NotificationPrefs>;
 export type PushSubscriptionItem = EntityItem<typeof PushSubscription>;
+export type AppItem = EntityItem<typeof App>;
+export type AppTokenItem = EntityItem<typeof AppToken>;
+export type AppConnectionItem = EntityItem<typeof AppConnection>;

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { appAccess } from './apps';
 import { channelAccess } from './channels';
 import { connectionAccess } from './connections';
 import { ephemeralAccess } from './ephemeral';
@@ -41,6 +42,7 @@ export function createChatTable(client: DynamoDBDocumentClient, table: string) {
     scheduledMessages: scheduledMessageAccess(t),
     prefs: prefsAccess(t),
     push: pushAccess(t),
+    apps: appAccess(t),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Caller } from '../core/caller';
 import { callerFromClaims } from '../edge/identity';
 import { verifyToken } from '../edge/jwt';
 import { logger } from '../adapters/logger';
+import { appOfTicket, isSocketTicket } from '../core/apps';
 
 const DEFAULT_TEAM = textSetting('defaultTeam');
 /** Browser origins allowed to open a WebSocket; '*' allows any (clients without an Origin always pass). */
@@ -19,6 +20,7 @@ const DEVICE_ID = /^[\w.:-]{1,64}$/;
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const token = event.queryStringParameters?.token;
   if (!token) throw new Error('Unauthorized');
+  if (isSocketTicket(token)) return authorizeApp(token, event.methodArn);
   let caller: Caller;
   try {
     caller = callerFromClaims(await verifyToken(token), DEFAULT_TEAM);
@@ -48,3 +50,20 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     },
   };
 };
+
+/**
+ * An app's Socket Mode connection: `?token=` is the one-time ticket apps.connections.open issued
+ * (the URL is the credential, as Slack's is). The ticket is used up by $connect, so a URL works once.
+ */
+async function authorizeApp(ticket: string, methodArn: string): Promise<APIGatewayAuthorizerResult> {
+  const app = await appOfTicket(ticket);
+  if (!app) {
+    logger.info('token rejected', { reason: 'socket ticket unknown, used or expired' });
+    throw new Error('Unauthorized');
+  }
+  return {
+    principalId: app.botUserId,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: methodArn }] },
+    context: { userId: app.botUserId, teamId: app.teamId, userName: app.name, realName: '', deviceId: '', appId: app.appId },
+  };
+}

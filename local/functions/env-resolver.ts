@@ -22,6 +22,8 @@ export const OVERRIDABLE = [
   'SEARCH_INDEX_PATH',
   'VAPID_PUBLIC_KEY',
   'VAPID_KEYS_SECRET_ARN',
+  'APP_SOCKET_URL',
+  'APP_URL_ALLOWED_ADDRESSES',
 ] as const;
 
 export class UnresolvableVariableError extends Error {

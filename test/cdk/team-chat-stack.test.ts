@@ -1,3 +1,4 @@
+import type { AppEvents } from '../../lib/app-events';
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
@@ -149,7 +150,7 @@ describe('WebSocket API', () => {
 
   test('authorizer environment', () => {
     const env = resources[logicalId(realtime.functions.authorizer)].Properties.Environment.Variables;
-    expect(Object.keys(env).sort()).toEqual(['ALLOWED_ORIGINS', 'DEFAULT_TEAM', 'JWKS_URI', 'JWT_AUDIENCE', 'JWT_ISSUER', 'NODE_OPTIONS']);
+    expect(Object.keys(env).sort()).toEqual(['ALLOWED_ORIGINS', 'DEFAULT_TEAM', 'JWKS_URI', 'JWT_AUDIENCE', 'JWT_ISSUER', 'NODE_OPTIONS', 'TABLE_NAME']);
     expect(env.DEFAULT_TEAM).toBe('default');
     expect(env.ALLOWED_ORIGINS).toBe('*');
     expect(JSON.stringify(env.JWT_ISSUER)).toContain('https://cognito-idp.');
@@ -212,10 +213,12 @@ describe('HTTP API', () => {
     });
   });
 
-  test('api function: table, media, team settings, and no @connections', () => {
+  test('api function: table, media, team settings, and @connections for slash commands over Socket Mode only', () => {
     const fnId = logicalId(httpApi.handler);
     const env = resources[fnId].Properties.Environment.Variables;
     expect(Object.keys(env).sort()).toEqual([
+      'APP_SOCKET_URL',
+      'APP_URL_ALLOWED_ADDRESSES',
       'DEFAULT_TEAM',
       'HOT_CHANNEL_THRESHOLD',
       'JWKS_URI',
@@ -233,11 +236,11 @@ describe('HTTP API', () => {
       'TABLE_NAME',
       // push.vapidPublicKey (lib/push.ts); the public half only
       'VAPID_PUBLIC_KEY',
+      'WS_CALLBACK_URL',
     ]);
     const statements = statementsOfRole(roleOfFunction(fnId));
     const actions = statements.flatMap(actionsOf);
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 's3:PutObject', 's3:GetObject', 'secretsmanager:GetSecretValue']));
-    expect(actions).not.toContain('execute-api:ManageConnections');
     expect(actions).not.toContain('dynamodb:Scan');
     // Delete only under the pending-uploads prefix (what completeUploadExternal moves out of) and the completed files (files.delete).
     const deletes = statements.filter((s) => actionsOf(s).includes('s3:DeleteObject'));
@@ -318,7 +321,7 @@ describe('fan-out', () => {
       expect.objectContaining({ RATE_API_PER_SECOND: '7', RATE_API_BURST: '50', SEARCH_INDEX_PATH: expect.any(String) }),
     ]);
     expect(fns.filter((e) => e.MAX_CONNECTIONS_PER_USER !== undefined)).toEqual([expect.objectContaining({ MAX_CONNECTIONS_PER_USER: '3' })]);
-    expect(fns.filter((e) => e.RATE_MESSAGE_BURST === '9')).toHaveLength(2);
+    expect(fns.filter((e) => e.RATE_MESSAGE_BURST === '9')).toHaveLength(3); // message route, api, incoming webhooks
   });
 
   test('fan-out environment', () => {
@@ -422,8 +425,8 @@ describe('functions', () => {
     // BucketDeployment's CDK-provided singleton (web client upload) is the one function not built by the project.
     const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
     // 12, Slack's upload URL, search's indexer and query function (lib/search.ts), push's function
-    // and its VAPID key custom resource (lib/push.ts), and the scheduled-message deliverer.
-    expect(functions.length).toBe(18);
+    // and its VAPID key custom resource (lib/push.ts), app events (lib/app-events.ts), incoming webhooks and the scheduled-message deliverer.
+    expect(functions.length).toBe(20);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: expect.any(Number) });
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -440,8 +443,9 @@ describe('functions', () => {
     for (const [, policy] of ofType('AWS::IAM::Policy')) expect(JSON.stringify(policy.Properties)).not.toContain('dynamodb:Scan');
   });
 
-  test('only fan-out, typing, $connect and $disconnect may use @connections: POST only (their code only posts), on exactly v1', () => {
-    const allowed = [fanout.handler, realtime.functions.typing, realtime.functions.$connect, realtime.functions.$disconnect].map(logicalId).sort();
+  test('only fan-out, app events, typing, $connect, $disconnect, the api (Socket Mode slash commands) and webhooks (ephemeral replies) may use @connections: POST only (their code only posts), on exactly v1', () => {
+    const appEvents = stack.node.findChild('AppEvents') as AppEvents;
+    const allowed = [fanout.handler, appEvents.handler, httpApi.handler, httpApi.webhookHandler, realtime.functions.typing, realtime.functions.$connect, realtime.functions.$disconnect].map(logicalId).sort();
     const withCallbacks = ofType('AWS::Lambda::Function')
       .filter(([id]) => statementsOfRole(roleOfFunction(id)).some((s) => actionsOf(s).includes('execute-api:ManageConnections')))
       .map(([id]) => id)
@@ -467,8 +471,13 @@ describe('functions', () => {
         .filter((a) => a.startsWith('dynamodb:'));
     expect(tableActions(realtime.functions.typing)).not.toContain('dynamodb:PutItem');
     expect(tableActions(realtime.functions.typing)).toContain('dynamodb:Query');
-    expect(tableActions(realtime.functions.$default)).toEqual([]);
-    expect(tableActions(realtime.functions.authorizer)).toEqual([]);
+    // $default marks apps' envelopes acknowledged, nothing else; the authorizer reads Socket Mode tickets.
+    const defaultStatements = statementsOfRole(roleOfFunction(logicalId(realtime.functions.$default))).filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
+    expect(defaultStatements).toHaveLength(1);
+    expect(actionsOf(defaultStatements[0])).toEqual(['dynamodb:UpdateItem']);
+    expect((defaultStatements[0] as { Condition?: unknown }).Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ENV#*'] } });
+    expect(tableActions(realtime.functions.authorizer)).not.toContain('dynamodb:PutItem');
+    expect(tableActions(realtime.functions.authorizer)).not.toContain('dynamodb:DeleteItem');
     expect(tableActions(realtime.functions.message)).toContain('dynamodb:PutItem');
     // sync and typing read, and update nothing but their caller's rate-limit bucket (RL# partitions).
     for (const fn of [realtime.functions.sync, realtime.functions.typing]) {

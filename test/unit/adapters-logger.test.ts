@@ -59,3 +59,11 @@ describe('logger', () => {
     }
   });
 });
+
+describe('redact: apps', () => {
+  it("redacts bot and app-level tokens, Socket Mode tickets, and the ?s= secret of webhook and response URLs", () => {
+    const out = redact('xoxb-AbC_123-x and xapp-Zz9 at ws://h/v1?token=xsmt-q1 and http://h/services/A1?s=sEcReT-1&x=1') as string;
+    expect(out).not.toMatch(/AbC_123|Zz9|q1|sEcReT/);
+    expect(out).toContain('x=1');
+  });
+});

@@ -380,8 +380,21 @@ export class Chat {
 
   /** Queues a message and retries it (same client_msg_id) until the server acknowledges it. */
   send(channel: string, text: string, threadTs?: string): void {
+    const command = /^(\/[a-z0-9_-]{1,31})(?:\s+([\s\S]*))?$/i.exec(text.trim());
+    if (command && !threadTs) return void this.runCommand(channel, command[1], command[2] ?? '');
     const encoded = encodeMentions(text, Object.values(this.state.users));
     void this.outbox.enqueue(draftMessage(channel, this.state.me.id, encoded, newId(), Date.now(), threadTs));
+  }
+
+  /** `/command text`: runs an app's slash command (chat.command); an ephemeral answer is shown to this user only, as a notice. */
+  private async runCommand(channel: string, command: string, text: string): Promise<void> {
+    try {
+      const res = await this.api.call('chat.command', { channel, command, text });
+      const response = res.response as { text?: string; response_type?: string } | null;
+      if (response?.text && response.response_type !== 'in_channel') this.notice(response.text);
+    } catch (error) {
+      this.reportError(error);
+    }
   }
 
   retry(message: Message): void {
@@ -438,6 +451,8 @@ export class Chat {
   /* --- events --- */
 
   private onEvent(event: ChatEvent): void {
+    // An app's ephemeral reply (a slash command's response_url) is for this user's eyes, never stored: a notice.
+    if (event.type === 'message' && (event as { is_ephemeral?: unknown }).is_ephemeral === true) return void this.notice(String((event as { text?: unknown }).text ?? ''));
     const context = { now: Date.now(), visible: document.visibilityState === 'visible', listing: this.listing, refreshing: this.refreshSeq };
     if (event.type === 'message') this.notify(event, context);
     const applied = applyEvent(this.state, event, context);

@@ -1,0 +1,86 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { logger } from '../adapters/logger';
+import { webhookTarget } from '../core/apps';
+import { ClientError, RateLimited } from '../core/errors';
+import { storeMessage } from '../core/messages';
+import { respondToCommand } from '../core/slash-commands';
+import { looksLikeJsonObject } from '../edge/json-body';
+
+/*
+ * POST /commands/{app}?s=<secret>: a slash command's response_url (lambdas/core/slash-commands.ts).
+ * POST /services/{app}?s=<secret>: an app's incoming webhook (no authorizer: the URL's secret is the
+ * credential, as on hooks.slack.com). Slack's payload: `text`, `blocks`, `thread_ts`, as JSON or as
+ * a form's `payload` field. Answers as Slack does: `200 ok`, else a 4xx with Slack's word
+ * (`invalid_payload`, `no_text`, `no_service`, `channel_not_found`, `action_prohibited`).
+ */
+
+const MAX_BODY_BYTES = 256 * 1024;
+const plain = (statusCode: number, body: string, headers: Record<string, string> = {}): APIGatewayProxyResultV2 => ({
+  statusCode, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers }, body,
+});
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The texts of blocks (section, header, context, rich text): a message of blocks alone still has text to show and search. */
+export function textOfBlocks(blocks: unknown): string {
+  if (!Array.isArray(blocks)) return '';
+  const texts: string[] = [];
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!isRecord(node)) return;
+    if (typeof node.text === 'string') texts.push(node.text);
+    else visit(node.text);
+    visit(node.fields);
+    visit(node.elements);
+  };
+  blocks.slice(0, 50).forEach(visit);
+  return texts.join('\n').slice(0, 40_000);
+}
+
+function payloadOf(event: APIGatewayProxyEventV2): Record<string, unknown> | undefined {
+  const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8');
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return undefined;
+  const contentType = (event.headers?.['content-type'] ?? '').toLowerCase();
+  const json = contentType.includes('application/x-www-form-urlencoded') && !looksLikeJsonObject(raw) ? new URLSearchParams(raw).get('payload') ?? '' : raw;
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return isRecord(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> {
+  try {
+    // The secret is in the query (`?s=`): access logs record the path, never the query.
+    const secret = event.queryStringParameters?.s ?? '';
+    const isResponseUrl = event.rawPath?.includes('/commands/') === true;
+    const payload = payloadOf(event);
+    const text = payload ? (typeof payload.text === 'string' && payload.text !== '' ? payload.text : textOfBlocks(payload.blocks)) : '';
+    // A slash command's response_url: the same payload, replies to the command.
+    if (isResponseUrl) {
+      if (!payload) return plain(400, 'invalid_payload');
+      if (!text.trim()) return plain(400, 'no_text');
+      const outcome = await respondToCommand(secret, payload, text);
+      return outcome === 'ok' ? plain(200, 'ok') : plain(404, outcome);
+    }
+    const target = await webhookTarget(secret);
+    if (!target) return plain(404, 'no_service');
+    if (!payload) return plain(400, 'invalid_payload');
+    if (!text.trim()) return plain(400, 'no_text');
+    const threadTs = typeof payload.thread_ts === 'string' && payload.thread_ts !== '' ? payload.thread_ts : undefined;
+    await storeMessage(target.caller, { channelId: target.channelId, text, threadTs });
+    return plain(200, 'ok');
+  } catch (error) {
+    if (error instanceof RateLimited) return plain(429, 'rate_limited', { 'retry-after': String(error.retryAfterSeconds) });
+    if (error instanceof ClientError) {
+      if (error.code === 'channel_not_found' || error.code === 'not_in_channel') return plain(404, 'channel_not_found');
+      if (error.code === 'is_archived') return plain(410, 'channel_is_archived');
+      if (error.code === 'msg_too_long') return plain(400, 'msg_too_long');
+      if (error.code === 'thread_not_found') return plain(400, 'invalid_thread_ts');
+      return plain(400, 'invalid_payload');
+    }
+    logger.error('webhook failed', { error });
+    return plain(500, 'internal_error');
+  }
+}
