@@ -20,7 +20,7 @@ export async function teamInfo(caller: Caller, teamId?: string) {
   };
 }
 
-/** bots.info: this API has no apps or bot users yet, so every bot id is `bot_not_found`. */
+/** bots.info: not yet wired to the app platform's bots (lambdas/core/apps.ts), so every bot id is `bot_not_found`. */
 export async function botInfo(_caller: Caller, _botId?: string): Promise<Record<string, unknown>> {
   throw new ClientError('bot_not_found');
 }
