@@ -1,8 +1,10 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { logger } from './logger';
 import { binding } from '../config/env';
 
 /*
- * Records that can never be delivered are set aside at once: sent to the fan-out's dead-letter
+ * Records that can never be delivered are set aside at once: sent to the consumer's dead-letter
  * queue (the same queue the event source's on-failure destination uses) and acknowledged, so that
  * they do not hold up every later record of the shard (every other workspace's messages) through
  * ten retries. Only the record's coordinates and the reason go, never its images (message text).
@@ -44,4 +46,26 @@ export function describeFailure(error: unknown): { name: string; message: string
   const { name, cause } = (error ?? {}) as { name?: string; cause?: unknown };
   if (name === 'ElectroError' && cause instanceof Error) return describeFailure(cause);
   return { name: name ?? 'Error', message: String((error as Error)?.message ?? error).slice(0, 500) };
+}
+
+/**
+ * A stream record that can never be handled, set aside by the consumer (`fan-out`, `push`): false
+ * when the queue refused it too, and then the record is retried as any failure is.
+ */
+export async function setAsideStreamRecord(record: DynamoDBRecord, error: unknown, consumer: string): Promise<boolean> {
+  const reason = describeFailure(error);
+  try {
+    await setAside({
+      eventID: record.eventID ?? '',
+      sequenceNumber: record.dynamodb?.SequenceNumber ?? '',
+      eventSourceARN: record.eventSourceARN ?? '',
+      keys: (record.dynamodb?.Keys ?? {}) as Record<string, unknown>,
+      error: reason,
+    });
+  } catch (queueError) {
+    logger.error(`${consumer}: could not set a record aside; it will be retried`, { eventId: record.eventID, error: queueError });
+    return false;
+  }
+  logger.error(`${consumer} record set aside: it can never be handled (sent to the dead-letter queue)`, { eventId: record.eventID, keys: record.dynamodb?.Keys, error: reason });
+  return true;
 }

@@ -2,7 +2,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { changeOf } from './stream-change';
 import { deliverChange, FanoutContext } from '../core/fanout';
 import { inParallel } from '../core/parallel';
-import { describeFailure, isPermanentFailure, setAside } from '../adapters/dead-letters';
+import { isPermanentFailure, setAsideStreamRecord } from '../adapters/dead-letters';
 import { logger } from '../adapters/logger';
 
 /** Channels fanned out at once; each channel's records go one after another, in stream order. */
@@ -29,7 +29,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       try {
         await deliverChange(changeOf(record), ctx);
       } catch (error) {
-        if (isPermanentFailure(error) && (await setAsideRecord(record, error))) {
+        if (isPermanentFailure(error) && (await setAsideStreamRecord(record, error, 'fan-out'))) {
           setAsideCount++;
           continue;
         }
@@ -42,22 +42,3 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   logger.info('fan-out batch', { records: event.Records.length, ...ctx.stats, failed: failures.length, setAside: setAsideCount });
   return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
 };
-
-/** Sends a record that can never be delivered to the dead-letter queue; false when that failed too (then it is retried). */
-async function setAsideRecord(record: DynamoDBRecord, error: unknown): Promise<boolean> {
-  const reason = describeFailure(error);
-  try {
-    await setAside({
-      eventID: record.eventID ?? '',
-      sequenceNumber: record.dynamodb?.SequenceNumber ?? '',
-      eventSourceARN: record.eventSourceARN ?? '',
-      keys: (record.dynamodb?.Keys ?? {}) as Record<string, unknown>,
-      error: reason,
-    });
-  } catch (queueError) {
-    logger.error('could not set a record aside; it will be retried', { eventId: record.eventID, error: queueError });
-    return false;
-  }
-  logger.error('fan-out record set aside: it can never be delivered (sent to the dead-letter queue)', { eventId: record.eventID, keys: record.dynamodb?.Keys, error: reason });
-  return true;
-}

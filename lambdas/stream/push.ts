@@ -1,4 +1,4 @@
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { changeOf } from './stream-change';
 import { emptyPushStats, pushForChange, PushRetry, type PushContext, type PushSender } from '../core/push';
 import { inParallel } from '../core/parallel';
@@ -6,7 +6,7 @@ import { numberSetting, optionalVariable } from '../config/env';
 import { MOBILE_PUSH_APPLICATION_ARN } from '../config/settings';
 import { sendWebPush } from '../adapters/web-push';
 import { sendMobilePush } from '../adapters/sns-push';
-import { describeFailure, isPermanentFailure, setAside } from '../adapters/dead-letters';
+import { isPermanentFailure, setAsideStreamRecord } from '../adapters/dead-letters';
 import { logger } from '../adapters/logger';
 
 const TIMEOUT_MS = numberSetting('pushTimeoutMs');
@@ -41,7 +41,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     try {
       await pushForChange(changeOf(record), ctx, stats);
     } catch (error) {
-      if (!(error instanceof PushRetry) && isPermanentFailure(error) && (await setAsideRecord(record, error))) {
+      if (!(error instanceof PushRetry) && isPermanentFailure(error) && (await setAsideStreamRecord(record, error, 'push'))) {
         setAsideCount++;
         return;
       }
@@ -54,20 +54,3 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   const first = event.Records[Math.min(...failed)];
   return { batchItemFailures: [{ itemIdentifier: first.dynamodb?.SequenceNumber ?? '' }] };
 };
-
-async function setAsideRecord(record: DynamoDBRecord, error: unknown): Promise<boolean> {
-  try {
-    await setAside({
-      eventID: record.eventID ?? '',
-      sequenceNumber: record.dynamodb?.SequenceNumber ?? '',
-      eventSourceARN: record.eventSourceARN ?? '',
-      keys: (record.dynamodb?.Keys ?? {}) as Record<string, unknown>,
-      error: describeFailure(error),
-    });
-    logger.error('push record set aside: it can never be handled (sent to the dead-letter queue)', { eventId: record.eventID, keys: record.dynamodb?.Keys });
-    return true;
-  } catch (queueError) {
-    logger.error('could not set a push record aside; it will be retried', { eventId: record.eventID, error: queueError });
-    return false;
-  }
-}
