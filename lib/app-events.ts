@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { BINDINGS } from '../lambdas/config/settings';
 import { FANOUT_SORT_KEYS, TABLE_KEYS } from '../lambdas/model/keys';
 import { ProjectFunction } from './project-function';
-import { deadLetterQueueWithAlarm, streamEventSource } from './stream-consumer';
+import { consumeTableStream } from './stream-consumer';
 
 export interface AppEventsProps {
   readonly table: ITableV2;
@@ -52,18 +52,15 @@ export class AppEvents extends Construct {
     })
       .bindTable(props.table, 'read-write')
       .bindConnections(props.stage, props.connectionsUrl);
-    const deadLetters = deadLetterQueueWithAlarm(this, 'App events gave up on stream records: apps missed those events');
+    const deadLetters = consumeTableStream(this, this.handler, props.table, {
+      alarmDescription: 'App events gave up on stream records: apps missed those events',
+      filter: appEventsFilterPatterns(),
+      batchSize: 50,
+      parallelizationFactor: 1,
+      retryAttempts: 3,
+      maxRecordAge: Duration.minutes(10),
+    });
     this.deadLetterQueue = deadLetters.queue;
     this.deadLetterAlarm = deadLetters.alarm;
-    this.handler.addEventSource(
-      streamEventSource(props.table, {
-        filter: appEventsFilterPatterns(),
-        deadLetterQueue: this.deadLetterQueue,
-        batchSize: 50,
-        parallelizationFactor: 1,
-        retryAttempts: 3,
-        maxRecordAge: Duration.minutes(10),
-      }),
-    );
   }
 }

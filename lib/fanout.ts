@@ -5,10 +5,10 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { BINDINGS, environmentOf } from '../lambdas/config/settings';
+import { environmentOf } from '../lambdas/config/settings';
 import { FANOUT_SORT_KEYS, TABLE_KEYS } from '../lambdas/model/keys';
 import { ProjectFunction, type MediaBinding } from './project-function';
-import { deadLetterQueueWithAlarm, streamEventSource } from './stream-consumer';
+import { consumeTableStream } from './stream-consumer';
 
 export interface FanoutProps {
   /** The chat table; its stream feeds the function. */
@@ -111,23 +111,16 @@ export class Fanout extends Construct {
       .bindConnections(props.stage, props.connectionsUrl);
     if (props.media) this.handler.bindMediaSigning(props.media);
 
-    const deadLetters = deadLetterQueueWithAlarm(this, 'Fan-out gave up on stream records (see the dead-letter queue and docs/reliability.md)');
+    const deadLetters = consumeTableStream(this, this.handler, props.table, {
+      alarmDescription: 'Fan-out gave up on stream records (see the dead-letter queue and docs/reliability.md)',
+      setsAside: true,
+      filter: fanoutFilterPattern(),
+      batchSize: props.batchSize ?? 100,
+      parallelizationFactor: props.parallelizationFactor ?? 1,
+      retryAttempts: props.retryAttempts ?? 10,
+      maxRecordAge: props.maxRecordAge ?? Duration.hours(1),
+    });
     this.deadLetterQueue = deadLetters.queue;
     this.deadLetterAlarm = deadLetters.alarm;
-    // Records that can never be delivered are set aside here by the function itself, at once,
-    // instead of blocking the shard through every retry (lambdas/adapters/dead-letters.ts).
-    this.handler.addEnvironment(BINDINGS.deadLetterQueueUrl, this.deadLetterQueue.queueUrl);
-    this.deadLetterQueue.grantSendMessages(this.handler);
-
-    this.handler.addEventSource(
-      streamEventSource(props.table, {
-        filter: fanoutFilterPattern(),
-        deadLetterQueue: this.deadLetterQueue,
-        batchSize: props.batchSize ?? 100,
-        parallelizationFactor: props.parallelizationFactor ?? 1,
-        retryAttempts: props.retryAttempts ?? 10,
-        maxRecordAge: props.maxRecordAge ?? Duration.hours(1),
-      }),
-    );
   }
 }

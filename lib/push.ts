@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { BINDINGS, environmentOf, MOBILE_PUSH_APPLICATION_ARN } from '../lambdas/config/settings';
 import { FANOUT_SORT_KEYS, TABLE_KEYS } from '../lambdas/model/keys';
 import { ProjectFunction } from './project-function';
-import { deadLetterQueueWithAlarm, streamEventSource } from './stream-consumer';
+import { consumeTableStream } from './stream-consumer';
 
 /** The SNS platforms a platform application can be made for. */
 export const MOBILE_PUSH_PLATFORMS = ['GCM', 'APNS', 'APNS_SANDBOX'] as const;
@@ -110,22 +110,18 @@ export class Push extends Construct {
     this.vapidSecret.grantRead(this.handler);
     for (const fn of props.publicKeyReaders) fn.addEnvironment(BINDINGS.vapidPublicKey, this.vapidPublicKey);
 
-    const deadLetters = deadLetterQueueWithAlarm(this, 'Push gave up on stream records: those messages pushed to no offline device (see the dead-letter queue)');
+    const deadLetters = consumeTableStream(this, this.handler, props.table, {
+      alarmDescription: 'Push gave up on stream records: those messages pushed to no offline device (see the dead-letter queue)',
+      setsAside: true,
+      filter: pushFilterPattern(),
+      batchSize: 100,
+      parallelizationFactor: 1,
+      retryAttempts: props.retryAttempts ?? 5,
+      // A notification much later than its message is noise: past 15 minutes it is given up.
+      maxRecordAge: Duration.minutes(15),
+    });
     this.deadLetterQueue = deadLetters.queue;
     this.deadLetterAlarm = deadLetters.alarm;
-    this.handler.addEnvironment(BINDINGS.deadLetterQueueUrl, this.deadLetterQueue.queueUrl);
-    this.deadLetterQueue.grantSendMessages(this.handler);
-    this.handler.addEventSource(
-      streamEventSource(props.table, {
-        filter: pushFilterPattern(),
-        deadLetterQueue: this.deadLetterQueue,
-        batchSize: 100,
-        parallelizationFactor: 1,
-        retryAttempts: props.retryAttempts ?? 5,
-        // A notification much later than its message is noise: past 15 minutes it is given up.
-        maxRecordAge: Duration.minutes(15),
-      }),
-    );
 
     if (props.mobilePush) this.mobilePushApplicationArn = this.addMobilePush(props.mobilePush, props);
   }

@@ -15,7 +15,7 @@ import { FANOUT_SORT_KEYS, TABLE_KEYS } from '../lambdas/model/keys';
 import { ProjectFunction } from './project-function';
 import { BINDINGS, environmentOf, TEXT_SETTINGS } from '../lambdas/config/settings';
 import { apiCallRateEnvironment, type RateLimits } from './rate-limits';
-import { deadLetterQueueWithAlarm, streamEventSource } from './stream-consumer';
+import { consumeTableStream } from './stream-consumer';
 
 /** The engine behind search.messages: the SQLite FTS5 file on EFS, or an Amazon OpenSearch Service domain. */
 export type SearchEngine = 'sqlite' | 'opensearch';
@@ -147,20 +147,17 @@ export class Search extends Construct {
       environment: engineEnvironment,
     }).bindTable(props.table, 'read');
 
-    const deadLetters = deadLetterQueueWithAlarm(this, 'The search indexer gave up on stream records: those messages are missing from search (see the dead-letter queue)');
+    const deadLetters = consumeTableStream(this, this.indexer, props.table, {
+      alarmDescription: 'The search indexer gave up on stream records: those messages are missing from search (see the dead-letter queue)',
+      filter: searchIndexFilterPattern(),
+      batchSize: 100,
+      // One writer: every batch of the shard in turn (SQLite takes one writer at a time anyway).
+      parallelizationFactor: 1,
+      retryAttempts: props.retryAttempts ?? 10,
+      maxRecordAge: Duration.hours(1),
+    });
     this.deadLetterQueue = deadLetters.queue;
     this.deadLetterAlarm = deadLetters.alarm;
-    this.indexer.addEventSource(
-      streamEventSource(props.table, {
-        filter: searchIndexFilterPattern(),
-        deadLetterQueue: this.deadLetterQueue,
-        batchSize: 100,
-        // One writer: every batch of the shard in turn (SQLite takes one writer at a time anyway).
-        parallelizationFactor: 1,
-        retryAttempts: props.retryAttempts ?? 10,
-        maxRecordAge: Duration.hours(1),
-      }),
-    );
 
     this.handler = new ProjectFunction(this, 'Handler', {
       entry: 'lambdas/search/http.ts',

@@ -5,9 +5,12 @@ import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { BINDINGS } from '../lambdas/config/settings';
+import type { ProjectFunction } from './project-function';
 
 /*
- * The one discipline of every consumer of the table's stream (fan-out, search indexer): retries
+ * The one discipline of every consumer of the table's stream (fan-out, search indexer, push, app
+ * events): retries
  * bounded in count and age, a failing batch bisected, partial batch failures reported, and what is
  * given up on sent to a dead-letter queue whose alarm fires while it holds anything.
  */
@@ -54,4 +57,25 @@ export function streamEventSource(table: ITableV2, o: StreamSourceOptions): Dyna
     onFailure: new SqsDlq(o.deadLetterQueue),
     filters: (Array.isArray(o.filter) ? o.filter : [o.filter]).map((f) => FilterCriteria.filter(f)),
   });
+}
+
+export interface TableStreamConsumerOptions extends Omit<StreamSourceOptions, 'deadLetterQueue'> {
+  /** What the dead-letter alarm says when it fires. */
+  readonly alarmDescription: string;
+  /** The function sends records it can never handle to the queue itself (DEAD_LETTER_QUEUE_URL and the grant). */
+  readonly setsAside?: boolean;
+}
+
+/** `fn` consumes the table's stream with that discipline: its dead-letter queue and alarm in `scope`, and the mapping. */
+export function consumeTableStream(scope: Construct, fn: ProjectFunction, table: ITableV2, o: TableStreamConsumerOptions): { queue: Queue; alarm: Alarm } {
+  const { alarmDescription, setsAside, ...source } = o;
+  const deadLetters = deadLetterQueueWithAlarm(scope, alarmDescription);
+  if (setsAside) {
+    // Records that can never be handled are set aside by the function itself, at once, instead of
+    // blocking the shard through every retry (lambdas/adapters/dead-letters.ts).
+    fn.addEnvironment(BINDINGS.deadLetterQueueUrl, deadLetters.queue.queueUrl);
+    deadLetters.queue.grantSendMessages(fn);
+  }
+  fn.addEventSource(streamEventSource(table, { ...source, deadLetterQueue: deadLetters.queue }));
+  return deadLetters;
 }
