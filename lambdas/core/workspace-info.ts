@@ -20,9 +20,16 @@ export async function teamInfo(caller: Caller, teamId?: string) {
   };
 }
 
-/** bots.info: not yet wired to the app platform's bots (lambdas/core/apps.ts), so every bot id is `bot_not_found`. */
-export async function botInfo(_caller: Caller, _botId?: string): Promise<Record<string, unknown>> {
-  throw new ClientError('bot_not_found');
+/** bots.info: a bot of an app installed in the caller's workspace, in Slack's shape; any other id is `bot_not_found`. */
+export async function botInfo(caller: Caller, botId?: string): Promise<Record<string, unknown>> {
+  const app = botId ? (await table().apps.ofTeam(caller.teamId)).find((a) => a.botId === botId) : undefined;
+  if (!app) throw new ClientError('bot_not_found');
+  return {
+    bot: {
+      id: app.botId, deleted: false, name: app.name, updated: Math.floor(app.createdAt / 1000), app_id: app.appId, user_id: app.botUserId,
+      icons: { image_36: '', image_48: '', image_72: '' },
+    },
+  };
 }
 
 /**

@@ -269,7 +269,7 @@ describe('reactions.get, users.conversations, team.info, bots.info, users.lookup
     expect(await errorOf(asBob.users.conversations({ user: eve.userId }))).toBe('user_not_found');
   });
 
-  test("team.info is the caller's workspace (another's is team_not_found); bots.info is bot_not_found; users.lookupByEmail is users_not_found", async () => {
+  test("team.info is the caller's workspace (another's is team_not_found); bots.info of a bot no app has is bot_not_found; users.lookupByEmail is users_not_found", async () => {
     const { alice, eve, asAlice } = await setUp('team');
     const team = await asAlice.team.info();
     expect(team.team).toMatchObject({ id: alice.teamId, name: alice.teamId, icon: { image_default: true } });

@@ -50,6 +50,9 @@ localOnly('apps: bot tokens, scopes and Socket Mode', () => {
     const members = (await call(alice.token, 'users.list')).members as Array<Record<string, any>>;
     const bot = members.find((m) => m.id === installed.bot_user_id);
     expect(bot).toMatchObject({ is_bot: true, profile: { bot_id: installed.bot_id, api_app_id: installed.app_id } });
+    // bots.info for the workspace's members (and the bot itself); another id is bot_not_found.
+    expect((await call(alice.token, 'bots.info', { bot: installed.bot_id })).bot).toMatchObject({ id: installed.bot_id, deleted: false, app_id: installed.app_id, user_id: installed.bot_user_id });
+    expect(await callFails(alice.token, 'bots.info', { bot: 'B0000000000' })).toBe('bot_not_found');
   });
 
   it('enforces scopes with missing_scope, needed and provided, and token kinds', async () => {
