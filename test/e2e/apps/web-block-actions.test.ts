@@ -33,7 +33,10 @@ suite('apps: a block action in the web client', () => {
         channel, text: 'Deploy v9?',
         blocks: [
           { type: 'section', text: { type: 'mrkdwn', text: 'Deploy *v9*?' } },
-          { type: 'actions', block_id: 'decide', elements: [{ type: 'button', action_id: 'approve', text: { type: 'plain_text', text: 'Approve' }, value: 'v9', style: 'primary' }] },
+          { type: 'actions', block_id: 'decide', elements: [
+            { type: 'button', action_id: 'approve', text: { type: 'plain_text', text: 'Approve' }, value: 'v9', style: 'primary' },
+            { type: 'button', action_id: 'odd', text: { type: 'plain_text', text: '<img src=x onerror=alert(1)>' } },
+          ] },
         ],
       });
       const webUrl = (JSON.parse(readFileSync(process.env.E2E_OUTPUTS_FILE!, 'utf8')).TeamChat as Record<string, string>).WebAppUrl;
@@ -47,6 +50,9 @@ suite('apps: a block action in the web client', () => {
       await page.getByText(channelName).first().click();
       const button = page.getByRole('button', { name: 'Approve', exact: true });
       await button.waitFor({ timeout: 20_000 });
+      // A label is text, never markup.
+      expect(await page.getByRole('button', { name: '<img src=x onerror=alert(1)>', exact: true }).count()).toBe(1);
+      expect(await page.locator('.block-actions img').count()).toBe(0);
       await button.click();
       await page.getByText('Approved v9').waitFor({ timeout: 20_000 });
       expect(await page.getByRole('button', { name: 'Approve', exact: true }).count()).toBe(0);
