@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { App, LogLevel, type BlockAction, type ButtonAction } from '@slack/bolt';
+import { App, LogLevel, type BlockAction, type ButtonAction, type StaticSelectAction } from '@slack/bolt';
 import { chromium, type Browser } from 'playwright-core';
 import { isLocal, target } from '../harness/target';
 import { call, eventually, LIVE_MS, newTeam, person } from '../support';
@@ -15,7 +15,7 @@ suite('apps: a block action in the web client', () => {
   let browser: Browser;
   afterAll(async () => browser?.close());
 
-  it('renders the message\'s button; a click runs app.action and the replaced message shows', async () => {
+  it('renders the message\'s buttons and select; a choice and a click run app.action, and the replaced message shows', async () => {
     const team = newTeam();
     const alice = await person('alice', team);
     const channelName = `web-act-${Date.now()}`;
@@ -27,6 +27,11 @@ suite('apps: a block action in the web client', () => {
       await ack();
       await respond({ replace_original: true, text: `Approved ${body.actions[0].value}` });
     });
+    const picked: string[] = [];
+    app.action<BlockAction<StaticSelectAction>>('region', async ({ ack, body }) => {
+      picked.push(body.actions[0].selected_option.value);
+      await ack();
+    });
     await app.start();
     try {
       await call(installed.bot_token, 'chat.postMessage', {
@@ -36,6 +41,10 @@ suite('apps: a block action in the web client', () => {
           { type: 'actions', block_id: 'decide', elements: [
             { type: 'button', action_id: 'approve', text: { type: 'plain_text', text: 'Approve' }, value: 'v9', style: 'primary' },
             { type: 'button', action_id: 'odd', text: { type: 'plain_text', text: '<img src=x onerror=alert(1)>' } },
+            {
+              type: 'static_select', action_id: 'region', placeholder: { type: 'plain_text', text: 'Region' },
+              options: [{ text: { type: 'plain_text', text: 'EU' }, value: 'eu' }, { text: { type: 'plain_text', text: 'US' }, value: 'us' }],
+            },
           ] },
         ],
       });
@@ -53,6 +62,9 @@ suite('apps: a block action in the web client', () => {
       // A label is text, never markup.
       expect(await page.getByRole('button', { name: '<img src=x onerror=alert(1)>', exact: true }).count()).toBe(1);
       expect(await page.locator('.block-actions img').count()).toBe(0);
+      // A static_select choice reaches the app as its option.
+      await page.getByRole('combobox', { name: 'Region' }).selectOption('us');
+      expect(await eventually(async () => (picked.length ? picked : undefined), LIVE_MS)).toEqual(['us']);
       await button.click();
       await page.getByText('Approved v9').waitFor({ timeout: 20_000 });
       expect(await page.getByRole('button', { name: 'Approve', exact: true }).count()).toBe(0);
