@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { postToApp } from '../lambdas/adapters/app-http';
-import { createWebhook, installApp, listApps, parseManifest, rotateToken, setRequestUrl, uninstallApp } from '../lambdas/core/apps';
+import { createWebhook, installApp, listApps, parseManifest, rotateToken, setInteractivityUrl, setRequestUrl, uninstallApp } from '../lambdas/core/apps';
 import { table } from '../lambdas/core/ports';
 
 import { stableId } from '../lambdas/core/stable-id';
@@ -16,6 +16,7 @@ import { teamIdFor } from '../lambdas/edge/identity';
  *   npm run app -- create --team acme --manifest app.json     install; prints the tokens once (JSON)
  *   npm run app -- list   --team acme                         apps, scopes, events, token kinds
  *   npm run app -- set-url --team acme --app A… --url https://…  the Events API URL, once it answers url_verification
+ *   npm run app -- set-interactivity-url --team acme --app A… --url https://…  where block actions are POSTed
  *   npm run app -- webhook --team acme --app A… --channel C… [--api-url {HttpApiUrl}]  an incoming webhook URL (shown once)
  *   npm run app -- rotate --team acme --app A… --kind bot|app a new token; the old one stops working
  *   npm run app -- revoke --team acme --app A…                every token revoked, the app removed
@@ -115,6 +116,11 @@ export async function runAppCommand(argv: string[]): Promise<unknown> {
       await verifyRequestUrl(url, app.signingSecret, appId);
       await setRequestUrl(teamId, appId, url);
       return { request_url: url };
+    }
+    case 'set-interactivity-url': {
+      const url = required(flags, 'url');
+      await setInteractivityUrl(teamId, required(flags, 'app'), url);
+      return { interactivity: { is_enabled: true, request_url: url } };
     }
     case 'webhook':
       return createWebhook(teamId, required(flags, 'app'), required(flags, 'channel'), flags['api-url'] ?? localApiUrl(flags));

@@ -30,6 +30,8 @@ export interface AppManifest {
   socketMode: boolean;
   /** `features.slash_commands`: each command and the URL its invocations are POSTed to (Socket Mode apps need none). */
   commands: SlashCommand[];
+  /** `settings.interactivity`: block actions are sent (`is_enabled`), over HTTP to `request_url` or over Socket Mode. */
+  interactivity: { enabled: boolean; requestUrl?: string };
 }
 
 export interface SlashCommand {
@@ -65,7 +67,13 @@ export function parseManifest(raw: unknown): AppManifest {
     if (url && !/^https?:\/\//.test(url)) throw new Error(`features.slash_commands[${i}].url must be an http(s) URL`);
     return url ? { command: cmd, url } : { command: cmd };
   });
-  return { name, botName: botName.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').slice(0, 80), scopes, botEvents, requestUrl, socketMode: settings.socket_mode_enabled === true, commands };
+  const interactivity = isRecord(settings.interactivity) ? settings.interactivity : {};
+  const interactivityUrl = typeof interactivity.request_url === 'string' && interactivity.request_url !== '' ? interactivity.request_url : undefined;
+  if (interactivityUrl && !/^https?:\/\//.test(interactivityUrl)) throw new Error('settings.interactivity.request_url must be an http(s) URL');
+  return {
+    name, botName: botName.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').slice(0, 80), scopes, botEvents, requestUrl, socketMode: settings.socket_mode_enabled === true, commands,
+    interactivity: { enabled: interactivity.is_enabled === true, ...(interactivityUrl ? { requestUrl: interactivityUrl } : {}) },
+  };
 }
 
 /** What an install hands the administrator, once: the tokens are not stored and cannot be shown again. */
@@ -92,6 +100,7 @@ export async function installApp(teamId: string, manifest: AppManifest): Promise
     app: {
       teamId, appId, name: manifest.name, botUserId, botId, scopes: manifest.scopes, botEvents: manifest.botEvents,
       requestUrl: manifest.requestUrl, socketMode: manifest.socketMode, signingSecret, commands: manifest.commands,
+      interactive: manifest.interactivity.enabled, interactivityUrl: manifest.interactivity.requestUrl,
     },
     botUser: { teamId, userId: botUserId, name: manifest.botName, realName: manifest.name, isBot: true, botId, appId },
     tokens: [{ tokenHash: tokenHash(botToken), kind: 'bot' }, { tokenHash: tokenHash(appToken), kind: 'app' }],
@@ -104,7 +113,7 @@ export async function listApps(teamId: string) {
   const apps = await table().apps.ofTeam(teamId);
   return Promise.all(apps.map(async (a) => ({
     app_id: a.appId, name: a.name, bot_user_id: a.botUserId, bot_id: a.botId, scopes: a.scopes, bot_events: a.botEvents,
-    request_url: a.requestUrl ?? '', socket_mode: a.socketMode,
+    request_url: a.requestUrl ?? '', socket_mode: a.socketMode, interactivity: { is_enabled: a.interactive === true, request_url: a.interactivityUrl ?? '' },
     tokens: (await table().apps.tokensOf(a.appId)).map((t) => ({ kind: t.kind, created: Math.floor(t.createdAt / 1000) })),
   })));
 }
@@ -130,6 +139,13 @@ export async function setRequestUrl(teamId: string, appId: string, requestUrl: s
   await requireApp(teamId, appId);
   if (!/^https?:\/\//.test(requestUrl)) throw new Error('the request URL must be an http(s) URL');
   await table().apps.setRequestUrl(teamId, appId, requestUrl);
+}
+
+/** Sets an app's interactivity request URL and turns interactivity on (admin tool; Slack sends no challenge for it). */
+export async function setInteractivityUrl(teamId: string, appId: string, url: string): Promise<void> {
+  await requireApp(teamId, appId);
+  if (!/^https?:\/\//.test(url)) throw new Error('the interactivity URL must be an http(s) URL');
+  await table().apps.setInteractivityUrl(teamId, appId, url);
 }
 
 /** The caller an app acts as: its bot user with its bot scopes. */

@@ -16,7 +16,7 @@ export type ErrorCode =
   // Mentions, notification preferences and Do Not Disturb
   | 'missing_duration' | 'snooze_not_active'
   // Apps
-  | 'not_allowed_token_type' | 'missing_scope' | 'invalid_command' | 'dispatch_failed';
+  | 'not_allowed_token_type' | 'missing_scope' | 'invalid_command' | 'dispatch_failed' | 'invalid_action';
 
 /** A client error: mapped to `{ok:false, error}` (HTTP) or `{type:"error", error}` (WebSocket) at the edge. */
 export class ClientError extends Error {

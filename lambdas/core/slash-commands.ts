@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { AppRequestFailed, postToApp, RefusedUrl } from '../adapters/app-http';
-import { logger } from '../adapters/logger';
 import type { AppItem } from '../model/service';
 import { nowSeconds } from '../model/store';
 import { newWebhookSecret, tokenHash } from './app-tokens';
+import { dispatchOverHttp, dispatchOverSocket } from './app-dispatch';
 import { botCaller, type SlashCommand } from './apps';
 import type { Caller } from './caller';
 import { memberAccess } from './channels';
 import { freshEventId } from './delivery';
 import { ClientError } from './errors';
+import { deleteMessage, updateMessage } from './message-edits';
 import { storeMessage } from './messages';
 import { delivery, table } from './ports';
 import { stableId } from './stable-id';
@@ -22,8 +22,7 @@ import { stableId } from './stable-id';
  * to the invoking user alone.
  */
 
-const ANSWER_MS = 3000;
-const RESPONSE_URL_SECONDS = 30 * 60;
+export const RESPONSE_URL_SECONDS = 30 * 60;
 const RESPONSE_URL_USES = 5;
 
 export interface CommandReply {
@@ -76,56 +75,28 @@ export async function runCommand(caller: Caller, input: { channelId: string; com
     response_url: `${apiBaseUrl}/commands/${app.appId}?s=${secret}`,
     trigger_id: `${Date.now()}.${randomUUID().replace(/-/g, '')}`,
   };
-  const answer = app.socketMode ? await overSocket(app, payload) : await overHttp(app, command, payload);
+  const answer = app.socketMode
+    ? await dispatchOverSocket(app, 'slash_commands', payload, true)
+    : await dispatchOverHttp(app, command.url ?? app.requestUrl, payload, 'slash command');
   const reply = replyOf(answer);
   if (reply?.response_type === 'in_channel') await postInChannel(app, channel.channelId, reply);
   return { response: reply ?? null };
 }
 
-async function overHttp(app: AppItem, command: SlashCommand, payload: Record<string, string>): Promise<string | undefined> {
-  const url = command.url ?? app.requestUrl;
-  if (!url) throw new ClientError('dispatch_failed');
-  try {
-    return (await postToApp(url, app.signingSecret, new URLSearchParams(payload).toString(), { 'content-type': 'application/x-www-form-urlencoded' })).text;
-  } catch (error) {
-    if (error instanceof AppRequestFailed || error instanceof RefusedUrl) {
-      logger.info('slash command not answered', { appId: app.appId, reason: error.message });
-      throw new ClientError('dispatch_failed');
-    }
-    throw error;
-  }
+async function postInChannel(app: AppItem, channelId: string, reply: CommandReply & { blocks?: unknown }): Promise<void> {
+  await storeMessage(botCaller(app), { channelId, text: reply.text ?? '', threadTs: reply.thread_ts, blocks: reply.blocks });
 }
 
-/** Socket Mode: the envelope to one greeted connection, then its ack (whose payload is the answer) awaited up to 3 s. */
-async function overSocket(app: AppItem, payload: Record<string, string>): Promise<string | undefined> {
-  const envelopeId = randomUUID();
-  await table().apps.putPending({ appId: app.appId, envelopeId, expiresAt: nowSeconds() + 600 });
-  const frame = { envelope_id: envelopeId, type: 'slash_commands', accepts_response_payload: true, payload };
-  let sent = false;
-  for (const c of (await table().apps.connectionsOf(app.appId)).filter((l) => l.greetedAt !== undefined)) {
-    if ((await delivery().postFrame(c.connectionId, frame)) === 'sent') {
-      sent = true;
-      break;
-    }
-  }
-  if (!sent) throw new ClientError('dispatch_failed');
-  const deadline = Date.now() + ANSWER_MS;
-  while (Date.now() < deadline) {
-    const acked = await table().apps.ackOf(app.appId, envelopeId);
-    if (acked) return acked.response;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new ClientError('dispatch_failed');
-}
-
-async function postInChannel(app: AppItem, channelId: string, reply: CommandReply): Promise<void> {
-  await storeMessage(botCaller(app), { channelId, text: reply.text ?? '', threadTs: reply.thread_ts });
-}
+/** Slack's booleans in a response_url payload: JSON `true` or the string "true". */
+const flagOf = (v: unknown) => v === true || v === 'true';
 
 /**
- * A post to a command's response_url (at most 5, within 30 minutes): `in_channel` is posted by the
- * app's bot; `ephemeral` goes to the invoking user's live connections only, as a message event
- * with `is_ephemeral: true`, never stored. False for an unknown, expired or used-up URL.
+ * A post to a command's or a block action's response_url (at most 5, within 30 minutes): `in_channel`
+ * is posted by the app's bot; `ephemeral` goes to the invoking user's live connections only, as a
+ * message event with `is_ephemeral: true`, never stored. A block action's URL also takes
+ * `replace_original` (the message is updated as chat.update does: text, blocks and attachments all
+ * replaced) and `delete_original` (deleted as chat.delete does). `no_service` for an unknown,
+ * expired or used-up URL.
  */
 export async function respondToCommand(secret: string, payload: Record<string, unknown>, text: string): Promise<'ok' | 'no_service'> {
   const target = await table().apps.useResponseUrl(tokenHash(secret), RESPONSE_URL_USES);
@@ -133,8 +104,16 @@ export async function respondToCommand(secret: string, payload: Record<string, u
   const app = await table().apps.get(target.teamId, target.appId);
   if (!app) return 'no_service';
   const threadTs = typeof payload.thread_ts === 'string' && payload.thread_ts !== '' ? payload.thread_ts : undefined;
+  if (target.messageTs && flagOf(payload.delete_original)) {
+    await deleteMessage(botCaller(app), target.channelId, target.messageTs);
+    return 'ok';
+  }
+  if (target.messageTs && flagOf(payload.replace_original)) {
+    await updateMessage(botCaller(app), target.channelId, target.messageTs, typeof payload.text === 'string' ? payload.text : '', payload.blocks ?? [], payload.attachments ?? []);
+    return 'ok';
+  }
   if (payload.response_type === 'in_channel') {
-    await postInChannel(app, target.channelId, { text, thread_ts: threadTs });
+    await postInChannel(app, target.channelId, { text: typeof payload.text === 'string' ? payload.text : '', thread_ts: threadTs, blocks: payload.blocks });
     return 'ok';
   }
   const recipients = (await table().connections.ofUser(target.userId)).map((c) => ({ connectionId: c.connectionId, userId: c.userId }));

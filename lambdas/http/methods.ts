@@ -16,6 +16,7 @@ import { dndInfo, endDnd, endSnooze, setSnooze } from '../core/dnd';
 import { clientCounts, resolveChannel, setChannelAbout } from '../core/channels';
 import { openSocketUrl } from '../core/apps';
 import { runCommand } from '../core/slash-commands';
+import { clickAction } from '../core/interactivity';
 import { cursor, flag, id, idList, limit, optionalFlag, optionalInteger, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
 import { ClientError } from '../core/errors';
 import { method, type Method } from './method';
@@ -60,6 +61,18 @@ const webPushSubscription = z.pipe(
   z.object({ endpoint: text(1024), keys: z.object({ p256dh: text(200), auth: text(200) }) }),
 );
 
+/** static_select's `selected_option`: `{value}`, that object as JSON (form bodies), or the bare value. */
+function selectedValueOf(v: string | { value: string } | undefined): string | undefined {
+  if (v === undefined || typeof v !== 'string') return v?.value;
+  try {
+    const parsed: unknown = JSON.parse(v);
+    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { value?: unknown }).value === 'string') return (parsed as { value: string }).value;
+  } catch {
+    // not JSON: the value itself
+  }
+  return v;
+}
+
 export type { RequestContext } from './method';
 const channelArg = z.object({ channel: id });
 const none = z.object({});
@@ -78,6 +91,17 @@ export const METHODS: Record<string, Method<Schema>> = {
   'chat.command': method({
     args: z.object({ channel: id, command: text(32), text: textOrEmpty(4000) }),
     run: (caller, a, request) => runCommand(caller, { channelId: a.channel, command: a.command, text: a.text }, request.apiBaseUrl),
+  }),
+  // A click on an interactive element of an app's message (ours: Slack's client API for it is private; user tokens only).
+  'blocks.action': method({
+    args: z.object({
+      channel: id, ts: text(64), action_id: text(255), block_id: optionalText(255), value: optionalText(2000),
+      selected_option: z.optional(z.union([text(4000), z.object({ value: text(150) })])),
+    }),
+    run: (caller, a, request) => clickAction(caller, {
+      channelId: a.channel, ts: a.ts, actionId: a.action_id, blockId: a.block_id || undefined, value: a.value || undefined,
+      selectedValue: selectedValueOf(a.selected_option),
+    }, request.apiBaseUrl),
   }),
   'users.info': method({ args: z.object({ user: id }), read: true, run: (caller, a) => userInfo(caller, a.user) }),
   'users.getPresence': method({

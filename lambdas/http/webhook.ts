@@ -7,7 +7,7 @@ import { respondToCommand } from '../core/slash-commands';
 import { looksLikeJsonObject } from '../edge/json-body';
 
 /*
- * POST /commands/{app}?s=<secret>: a slash command's response_url (lambdas/core/slash-commands.ts).
+ * POST /commands/{app}?s=<secret>: a slash command's or block action's response_url (lambdas/core/slash-commands.ts).
  * POST /services/{app}?s=<secret>: an app's incoming webhook (no authorizer: the URL's secret is the
  * credential, as on hooks.slack.com). Slack's payload: `text`, `blocks`, `thread_ts`, as JSON or as
  * a form's `payload` field. Answers as Slack does: `200 ok`, else a 4xx with Slack's word
@@ -60,7 +60,8 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     // A slash command's response_url: the same payload, replies to the command.
     if (isResponseUrl) {
       if (!payload) return plain(400, 'invalid_payload');
-      if (!text.trim()) return plain(400, 'no_text');
+      // A block action's response_url may delete the message: nothing to say.
+      if (!text.trim() && payload.delete_original !== true && payload.delete_original !== 'true') return plain(400, 'no_text');
       const outcome = await respondToCommand(secret, payload, text);
       return outcome === 'ok' ? plain(200, 'ok') : plain(404, outcome);
     }
@@ -78,6 +79,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
       if (error.code === 'is_archived') return plain(410, 'channel_is_archived');
       if (error.code === 'msg_too_long') return plain(400, 'msg_too_long');
       if (error.code === 'thread_not_found') return plain(400, 'invalid_thread_ts');
+      if (error.code === 'message_not_found') return plain(404, 'message_not_found');
       return plain(400, 'invalid_payload');
     }
     logger.error('webhook failed', { error });

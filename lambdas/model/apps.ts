@@ -39,6 +39,11 @@ export function appAccess(t: TableContext) {
       await app.patch({ teamId, appId }).set({ requestUrl }).go();
     },
 
+    // An app's interactivity request URL set (interactivity on)
+    setInteractivityUrl: async (teamId: string, appId: string, interactivityUrl: string): Promise<void> => {
+      await app.patch({ teamId, appId }).set({ interactivityUrl, interactive: true }).go();
+    },
+
     // A token by its hash
     token: async (tokenHash: string): Promise<AppTokenItem | undefined> => (await appToken.get({ tokenHash }).go()).data ?? undefined,
 
@@ -151,8 +156,8 @@ export function appAccess(t: TableContext) {
       }
     },
 
-    // A slash command's response URL
-    putResponseUrl: async (r: { urlHash: string; teamId: string; appId: string; channelId: string; userId: string; expiresAt: number }): Promise<void> => {
+    // A slash command's (or a block action's, with the message's ts) response URL
+    putResponseUrl: async (r: { urlHash: string; teamId: string; appId: string; channelId: string; userId: string; messageTs?: string; expiresAt: number }): Promise<void> => {
       await commandResponseUrl.create(r).go();
     },
 

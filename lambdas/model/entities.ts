@@ -456,6 +456,9 @@ export const App = new Entity({
     socketMode: { type: 'boolean', required: true, default: false },
     /** `features.slash_commands`: `[{command, url?}]`. */
     commands: { type: 'any' },
+    /** `settings.interactivity`: whether block actions are sent, and where over HTTP (empty: Socket Mode). */
+    interactive: { type: 'boolean' },
+    interactivityUrl: { type: 'string' },
     /**
      * The signing secret of its HTTP requests. Unlike tokens it cannot be stored hashed: every
      * request is signed with it. Never logged, never returned but by the admin tool.
@@ -557,7 +560,7 @@ export const IncomingWebhook = new Entity({
   },
 });
 
-// A slash command's response_url: the app may post up to 5 replies within 30 minutes.
+// A slash command's or block action's response_url: the app may post up to 5 replies within 30 minutes.
 export const CommandResponseUrl = new Entity({
   model: { entity: 'commandResponseUrl', service: ENTITY_SERVICE, version: '1' },
   attributes: {
@@ -566,6 +569,8 @@ export const CommandResponseUrl = new Entity({
     appId: { type: 'string', required: true },
     channelId: { type: 'string', required: true },
     userId: { type: 'string', required: true },
+    /** A block action's response_url: the message it may replace or delete (replace_original, delete_original). */
+    messageTs: { type: 'string' },
     uses: { type: 'number', required: true, default: 0 },
     expiresAt,
   },

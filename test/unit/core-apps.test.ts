@@ -51,7 +51,7 @@ describe('app tokens and scopes', () => {
       oauth_config: { scopes: { bot: ['chat:write'] } },
       settings: { event_subscriptions: { bot_events: ['app_mention'], request_url: 'https://example.com/slack/events' }, socket_mode_enabled: true },
     });
-    expect(m).toEqual({ name: 'Helper Bot', botName: 'helper-bot', scopes: ['chat:write'], botEvents: ['app_mention'], requestUrl: 'https://example.com/slack/events', socketMode: true, commands: [] });
+    expect(m).toEqual({ name: 'Helper Bot', botName: 'helper-bot', scopes: ['chat:write'], botEvents: ['app_mention'], requestUrl: 'https://example.com/slack/events', socketMode: true, commands: [], interactivity: { enabled: false } });
     expect(() => parseManifest({ display_information: {} })).toThrow('display_information.name');
     const withCommands = parseManifest({ display_information: { name: 'x' }, features: { slash_commands: [{ command: '/Deploy', url: 'https://example.com/cmd' }, { command: '/status' }] } });
     expect(withCommands.commands).toEqual([{ command: '/deploy', url: 'https://example.com/cmd' }, { command: '/status' }]);

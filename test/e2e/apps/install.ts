@@ -20,12 +20,13 @@ function dataDir(): string {
 }
 
 /** A manifest in Slack's format. */
-export const manifest = (name: string, o: { scopes: string[]; events: string[]; socketMode?: boolean; requestUrl?: string; commands?: Array<{ command: string; url?: string }> }) => ({
+export const manifest = (name: string, o: { scopes: string[]; events: string[]; socketMode?: boolean; requestUrl?: string; commands?: Array<{ command: string; url?: string }>; interactivity?: { is_enabled: boolean; request_url?: string } }) => ({
   display_information: { name },
   features: { bot_user: { display_name: name, always_online: true }, slash_commands: o.commands ?? [] },
   oauth_config: { scopes: { bot: o.scopes } },
   settings: {
     event_subscriptions: { bot_events: o.events, ...(o.requestUrl ? { request_url: o.requestUrl } : {}) },
     socket_mode_enabled: o.socketMode ?? false,
+    ...(o.interactivity ? { interactivity: o.interactivity } : {}),
   },
 });

@@ -419,6 +419,11 @@ export class Chat {
     this.realtime.send({ action: 'typing', channel });
   }
 
+  /** A click on a button (or a choice in a select) of an app's message: the app is told (blocks.action) and answers on its own. */
+  async clickAction(m: Message, action: { action_id: string; block_id?: string; value?: string; selected_option?: { value: string } }): Promise<void> {
+    await this.api.call('blocks.action', { channel: m.channel, ts: m.ts, ...action }).catch((e) => this.reportError(e));
+  }
+
   async editMessage(m: Message, text: string): Promise<void> {
     await this.api.call('chat.update', { channel: m.channel, ts: m.ts, text }).catch((e) => this.reportError(e));
   }

@@ -20,6 +20,8 @@ export interface WireMessage {
   reactions?: Reaction[];
   files?: FileInfo[];
   client_msg_id?: string;
+  /** Block Kit blocks as the app posted them (the web client renders their buttons and selects). */
+  blocks?: unknown[];
   /** channel_topic / channel_purpose: what was set. */
   topic?: string;
   purpose?: string;

@@ -51,6 +51,7 @@ export function toMessage(raw: WireMessage, channel: string): Message {
     edited: raw.edited,
     reactions: raw.reactions,
     files: raw.files,
+    blocks: Array.isArray(raw.blocks) ? raw.blocks : undefined,
     client_msg_id: raw.client_msg_id,
     deleted: raw.subtype === 'tombstone' ? true : undefined,
   };

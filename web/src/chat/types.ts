@@ -60,6 +60,7 @@ export interface Message {
   edited?: { user: string; ts: string };
   reactions?: Reaction[];
   files?: FileInfo[];
+  blocks?: unknown[];
   client_msg_id?: string;
   /** Local only: not acknowledged yet ('sending'), or refused for good ('failed'). */
   pending?: 'sending' | 'failed';

@@ -6,6 +6,7 @@ import { EditBox } from './EditBox';
 import { emoji, PICKER } from './emoji';
 import { FileItem } from './FileItem';
 import { Icon, ICONS } from './Icon';
+import { MessageActions } from './MessageActions';
 import { Mrkdwn, type MrkdwnContext } from './Mrkdwn';
 import { PresenceDot } from './PresenceDot';
 import { timeOf } from './time';
@@ -42,6 +43,7 @@ export function MessageItem({ chat, state, m, continued, inThread }: { chat: Cha
           </div>
         )}
         {m.files?.map((f) => <FileItem key={f.id} file={f} />)}
+        {!m.pending && !m.deleted && <MessageActions chat={chat} m={m} />}
         {m.pending === 'sending' && <div className="sending">Sending…</div>}
         {m.pending === 'failed' && (
           <div className="failed" role="alert">Not sent ({m.error}). <button className="link" onClick={() => chat.retry(m)}>Retry</button></div>
