@@ -43,6 +43,7 @@ describe('DeliveryTally: one ADD per app and invocation; disabled once, with an 
     const buckets = new Map(Object.entries(initial));
     const adds: Array<[string, number, number, number]> = [];
     const disabled: string[] = [];
+    const reads: number[] = [];
     const apps = {
       addDeliveryCounts: async (appId: string, hour: number, attempts: number, failures: number) => {
         adds.push([appId, hour, attempts, failures]);
@@ -52,7 +53,7 @@ describe('DeliveryTally: one ADD per app and invocation; disabled once, with an 
         buckets.set(key, next);
         return next;
       },
-      deliveryCounts: async (appId: string, hour: number) => buckets.get(`${appId}#${hour}`) ?? { attempts: 0, failures: 0 },
+      deliveryCounts: async (appId: string, hour: number) => reads.push(hour) && buckets.get(`${appId}#${hour}`) ?? { attempts: 0, failures: 0 },
       disableEvents: async (_teamId: string, appId: string) => {
         if (disabled.includes(appId)) return false;
         disabled.push(appId);
@@ -60,7 +61,7 @@ describe('DeliveryTally: one ADD per app and invocation; disabled once, with an 
       },
     };
     usePorts({ table: { apps } as unknown as ChatTable, delivery: recordingDelivery().delivery });
-    return { adds, disabled };
+    return { adds, disabled, reads };
   }
   afterEach(() => usePorts(undefined));
 
@@ -99,10 +100,11 @@ describe('DeliveryTally: one ADD per app and invocation; disabled once, with an 
   });
 
   it('a healthy hour reads no previous bucket and never disables', async () => {
-    const { disabled } = fakeHealth();
+    const { disabled, reads } = fakeHealth();
     const tally = new DeliveryTally();
     for (let i = 0; i < 2000; i++) tally.count(app(), false);
     expect(await tally.flush(Date.now(), { failurePercent: 0, minAttempts: 1 })).toEqual([]);
     expect(disabled).toEqual([]);
+    expect(reads).toEqual([]);
   });
 });
