@@ -53,7 +53,10 @@ describe('DeliveryTally: one ADD per app and invocation; disabled once, with an 
         buckets.set(key, next);
         return next;
       },
-      deliveryCounts: async (appId: string, hour: number) => reads.push(hour) && buckets.get(`${appId}#${hour}`) ?? { attempts: 0, failures: 0 },
+      deliveryCounts: async (appId: string, hour: number) => {
+        reads.push(hour);
+        return buckets.get(`${appId}#${hour}`) ?? { attempts: 0, failures: 0 };
+      },
       disableEvents: async (_teamId: string, appId: string) => {
         if (disabled.includes(appId)) return false;
         disabled.push(appId);
