@@ -34,7 +34,8 @@ export function appEventsFilterPatterns(): Array<Record<string, unknown>> {
 
 /**
  * Apps' events: a consumer of the table's stream of its own, beside the users' fan-out, so an app
- * that is slow or never acknowledges (each batch may wait for acks and retries) delays only apps.
+ * that is slow or never acknowledges (each batch may wait for Socket Mode acks and one HTTP try per
+ * event) delays only apps. The Events API's later tries wait on an SQS queue, not in the batch.
  */
 export class AppEvents extends Construct {
   readonly handler: ProjectFunction;

@@ -58,7 +58,12 @@ export class DeliveryTally {
     this.byApp.clear();
     for (const { app, attempts, failures } of entries) {
       const hour = hourOf(nowMs);
-      const current = await table().apps.addDeliveryCounts(app.appId, hour, attempts, failures);
+      // Best effort: failing the invocation for a counter would send every app's events again.
+      const current = await table().apps.addDeliveryCounts(app.appId, hour, attempts, failures).catch((error: unknown) => {
+        logger.warn('app delivery counts not recorded', { appId: app.appId, attempts, failures, error });
+        return undefined;
+      });
+      if (!current) continue;
       // Only an hour with failures can tip the balance: a healthy one costs no second read.
       if (failures === 0 || app.eventsDisabledAt !== undefined) continue;
       const previous = await table().apps.deliveryCounts(app.appId, hour - 1);

@@ -102,6 +102,19 @@ describe('DeliveryTally: one ADD per app and invocation; disabled once, with an 
     }
   });
 
+  it('a counter the table refuses is logged, not thrown (the batch is not sent again for it)', async () => {
+    usePorts({ table: { apps: { addDeliveryCounts: async () => { throw new Error('throttled'); } } } as unknown as ChatTable, delivery: recordingDelivery().delivery });
+    const warnings = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const tally = new DeliveryTally();
+      tally.count(app(), true);
+      await expect(tally.flush(Date.now(), thresholds)).resolves.toEqual([]);
+      expect(String(warnings.mock.calls[0]?.[0])).toContain('app delivery counts not recorded');
+    } finally {
+      warnings.mockRestore();
+    }
+  });
+
   it('a healthy hour reads no previous bucket and never disables', async () => {
     const { disabled, reads } = fakeHealth();
     const tally = new DeliveryTally();
