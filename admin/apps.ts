@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { postToApp } from '../lambdas/adapters/app-http';
-import { createWebhook, installApp, listApps, parseManifest, rotateToken, setInteractivityUrl, setRequestUrl, uninstallApp } from '../lambdas/core/apps';
+import { createWebhook, enableAppEvents, installApp, listApps, parseManifest, rotateToken, setInteractivityUrl, setRequestUrl, uninstallApp } from '../lambdas/core/apps';
 import { table } from '../lambdas/core/ports';
 
 import { stableId } from '../lambdas/core/stable-id';
@@ -20,6 +20,7 @@ import { teamIdFor } from '../lambdas/edge/identity';
  *   npm run app -- webhook --team acme --app A… --channel C… [--api-url {HttpApiUrl}]  an incoming webhook URL (shown once)
  *   npm run app -- rotate --team acme --app A… --kind bot|app a new token; the old one stops working
  *   npm run app -- revoke --team acme --app A…                every token revoked, the app removed
+ *   npm run app -- enable --team acme --app A…                event delivery on again after it was disabled for failing
  *
  * The table: TABLE_NAME (and the AWS SDK's own settings: AWS_REGION, credentials,
  * AWS_ENDPOINT_URL_DYNAMODB), or else the local cloud's, from `--data-dir` (default .local).
@@ -91,7 +92,7 @@ async function verifyRequestUrl(url: string, signingSecret: string, appId: strin
 
 export async function runAppCommand(argv: string[]): Promise<unknown> {
   const { command, flags } = parseFlags(argv);
-  if (command === 'help') return { usage: 'create|list|rotate|revoke --team <name or T…> [--manifest file] [--app A…] [--kind bot|app]' };
+  if (command === 'help') return { usage: 'create|list|set-url|webhook|rotate|revoke|enable --team <name or T…> [--manifest file] [--app A…] [--kind bot|app]' };
   useTable(flags);
   const teamId = teamOf(flags);
   switch (command) {
@@ -131,6 +132,8 @@ export async function runAppCommand(argv: string[]): Promise<unknown> {
       if (kind !== 'bot' && kind !== 'app') throw new Error('--kind is bot or app');
       return { token: await rotateToken(teamId, required(flags, 'app'), kind) };
     }
+    case 'enable':
+      return { enabled: true, ...(await enableAppEvents(teamId, required(flags, 'app'))) };
     case 'revoke':
       await uninstallApp(teamId, required(flags, 'app'));
       return { revoked: true };

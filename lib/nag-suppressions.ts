@@ -122,6 +122,11 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
     'AwsSolutions-SQS3',
     'This queue is itself the dead-letter (on-failure) destination of the app-events stream mapping.',
   );
+  ack(
+    appEvents.retryDeadLetterQueue,
+    'AwsSolutions-SQS3',
+    "This queue is itself the dead-letter queue of the Events API's retry queue.",
+  );
 
   // Cognito
   const pool = identity.userPool.node.defaultChild as CfnUserPool;

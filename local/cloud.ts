@@ -10,6 +10,7 @@ import { devEndpoints, ISSUER_PATH } from './dev/dev-endpoints';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal } from './storage/dynamodb/dynamodb-local';
 import { Faults, startDynamoFaultProxy } from './dev/faults';
 import { startLocalQueue } from './queues/sqs-local';
+import { QueuePoller } from './queues/sqs-poller';
 import { OVERRIDABLE, resolveEnvironment, type LocalOverrides } from './functions/env-resolver';
 import { FunctionRuntime, type FunctionDefinition } from './functions/runtime';
 import { HttpGateway } from './gateway/http/http-gateway';
@@ -132,9 +133,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     // The fan-out's dead-letter queue, for records a function sets aside (the poller's on-failure
     // records go to the same file).
     const failuresFile = join(dataDir, 'fanout-failures.jsonl');
-    const deadLetters = await startLocalQueue({ port: 0, file: failuresFile, log });
+    const deadLetters = await startLocalQueue({ port: 0, file: failuresFile, log, queues: view.queues });
     stops.push(deadLetters.close);
-    log(`✓ SQS dead-letter queue stand-in on ${deadLetters.endpoint} (written to ${failuresFile})`);
+    log(`✓ SQS stand-in on ${deadLetters.endpoint}: the dead-letter queue (written to ${failuresFile}) and ${view.queues.length} template queues`);
+    const queueUrls = Object.fromEntries(view.queues.map((q) => [q.logicalId, deadLetters.urlOf(q.logicalId)]));
 
     // The search index is a copy of the table: a table created anew starts an empty index too.
     const searchIndexPath = join(dataDir, 'search', 'messages.sqlite');
@@ -167,7 +169,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       timeoutSeconds: f.timeoutSeconds,
       memorySize: f.memorySize,
       env: {
-        ...resolveEnvironment(f.logicalId, f.environment, overrides),
+        ...resolveEnvironment(f.logicalId, f.environment, overrides, queueUrls),
         ...('MEDIA_SIGNING_KEY_SECRET_ARN' in f.environment ? { MEDIA_SIGNING_KEY_PEM: mediaKey.privateKeyPem } : {}),
         ...('VAPID_KEYS_SECRET_ARN' in f.environment ? { VAPID_PRIVATE_KEY: vapidKeys.privateKey } : {}),
         // Push endpoints on 127.0.0.1 (the local push service of the tests): local only, never in a deployment.
@@ -202,6 +204,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     if (extraEnv.length > 0) log(`! LOCAL_FUNCTION_ENV over every function's environment: ${extraEnv.map(([k, v]) => `${k}=${v}`).join(' ')}`);
 
     const pollers: { source: (typeof view.eventSources)[number]; poller: StreamPoller }[] = [];
+    const queuePollers: QueuePoller[] = [];
     const ws = new WebSocketGateway({ api: view.webSocketApi, invoke, port: ports.ws, idleSeconds: options.wsIdleSeconds, maxAgeSeconds: options.wsMaxAgeSeconds, log, faults });
     const http = new HttpGateway({
       api: view.httpApi,
@@ -213,6 +216,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         () => ({
           functions: runtime.stats(),
           eventSources: pollers.map((p) => ({ functionId: p.source.functionId, ...p.poller.stats, recent: p.poller.recent })),
+          queueSources: queuePollers.map((p) => ({ ...p.stats })),
           gateway: ws.counters,
           ...(meter ? { capacity: meter.stats() } : {}),
           ...(faults ? { faults: faults.stats() } : {}),
@@ -258,6 +262,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       pollers.push({ source, poller });
       stops.push(() => poller.stop());
       log(`✓ event source → ${source.functionId} (batch ${source.batchSize}, parallelization ${source.parallelizationFactor}, retries ${source.maximumRetryAttempts}, bisect ${source.bisectBatchOnFunctionError})`);
+    }
+
+    // SQS event sources: Lambda's queue poller, over the stand-in's in-memory template queues.
+    for (const source of view.queueSources) {
+      const queue = deadLetters.queue(source.queueId);
+      if (!queue) throw new Error(`event source ${source.logicalId}: queue ${source.queueId} is not in the template`);
+      const poller = new QueuePoller({ source, queue, queueArn: `arn:aws:sqs:${REGION}:000000000000:${source.queueId}`, region: REGION, invoke, pollMs: Math.min(options.streamPollMs, 250), log });
+      poller.start();
+      queuePollers.push(poller);
+      stops.push(() => poller.stop());
+      log(`✓ queue ${source.queueId} → ${source.functionId} (batch ${source.batchSize}, visibility ${queue.spec.visibilityTimeoutSeconds} s, max receives ${queue.spec.maxReceiveCount ?? '∞'})`);
     }
 
     // EventBridge rules on a schedule: a timer per target, each run an asynchronous invocation with a

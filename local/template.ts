@@ -86,6 +86,27 @@ export interface EventSourceSpec {
   parallelizationFactor: number;
 }
 
+/** An SQS queue of the template, served by the local queue stand-in under its logical id. */
+export interface QueueSpec {
+  logicalId: string;
+  /** The queue's default DelaySeconds (0–900). */
+  delaySeconds: number;
+  visibilityTimeoutSeconds: number;
+  messageRetentionSeconds: number;
+  /** Its RedrivePolicy: where a message goes after maxReceiveCount receives. */
+  deadLetterQueueId?: string;
+  maxReceiveCount?: number;
+}
+
+/** An event source mapping that reads an SQS queue (Lambda's SQS poller). */
+export interface QueueSourceSpec {
+  logicalId: string;
+  functionId: string;
+  queueId: string;
+  batchSize: number;
+  reportBatchItemFailures: boolean;
+}
+
 /** An EventBridge rule on a schedule (`rate(N minute|minutes|hour|hours)`) that invokes a function. */
 export interface ScheduleSpec {
   logicalId: string;
@@ -112,6 +133,8 @@ export interface CloudView {
   webSocketApi: WebSocketApiSpec;
   httpApi: HttpApiSpec;
   eventSources: EventSourceSpec[];
+  queues: QueueSpec[];
+  queueSources: QueueSourceSpec[];
   schedules: ScheduleSpec[];
   table: TableSpec;
 }
@@ -222,7 +245,31 @@ export function buildCloudView(template: Template, cdkOut: string): CloudView {
 
   const cors = isObject(httpApi.p.CorsConfiguration) ? httpApi.p.CorsConfiguration : undefined;
 
-  const eventSources = ofType('AWS::Lambda::EventSourceMapping').map(({ id, p }): EventSourceSpec => {
+  const queues = ofType('AWS::SQS::Queue').map(({ id, p }): QueueSpec => {
+    const redrive = isObject(p.RedrivePolicy) ? p.RedrivePolicy : undefined;
+    return {
+      logicalId: id,
+      delaySeconds: num(p.DelaySeconds, 0),
+      visibilityTimeoutSeconds: num(p.VisibilityTimeout, 30),
+      messageRetentionSeconds: num(p.MessageRetentionPeriod, 4 * 24 * 3600),
+      ...(redrive ? { deadLetterQueueId: getAttTargets(redrive.deadLetterTargetArn, 'Arn')[0], maxReceiveCount: num(redrive.maxReceiveCount, 10) } : {}),
+    };
+  });
+  const queueIds = new Set(queues.map((q) => q.logicalId));
+  const queueOf = (p: Properties) => getAttTargets(p.EventSourceArn, 'Arn').find((t) => queueIds.has(t));
+  const mappings = ofType('AWS::Lambda::EventSourceMapping');
+  const functionOfMapping = (id: string, p: Properties) => {
+    const functionId = refOf(p.FunctionName) ?? getAttTargets(p.FunctionName, 'Arn')[0] ?? '';
+    if (!functions.has(functionId)) throw new Error(`event source ${id}: its function is not in the template`);
+    return functionId;
+  };
+  const queueSources = mappings.flatMap(({ id, p }): QueueSourceSpec[] => {
+    const queueId = queueOf(p);
+    if (!queueId) return [];
+    return [{ logicalId: id, functionId: functionOfMapping(id, p), queueId, batchSize: num(p.BatchSize, 10), reportBatchItemFailures: strings(p.FunctionResponseTypes).includes('ReportBatchItemFailures') }];
+  });
+
+  const eventSources = mappings.filter(({ p }) => queueOf(p) === undefined).map(({ id, p }): EventSourceSpec => {
     const functionId = refOf(p.FunctionName) ?? getAttTargets(p.FunctionName, 'Arn')[0] ?? '';
     if (!functions.has(functionId)) throw new Error(`event source ${id}: its function is not in the template`);
     const filters = isObject(p.FilterCriteria) && Array.isArray(p.FilterCriteria.Filters) ? p.FilterCriteria.Filters : [];
@@ -284,6 +331,8 @@ export function buildCloudView(template: Template, cdkOut: string): CloudView {
       },
     },
     eventSources,
+    queues,
+    queueSources,
     schedules,
     table: {
       logicalId: tableId,

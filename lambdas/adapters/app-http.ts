@@ -69,6 +69,8 @@ export interface AppAnswer {
 export type FailureReason = 'http_timeout' | 'connection_failed' | 'http_error' | 'too_many_redirects';
 
 export class AppRequestFailed extends Error {
+  /** The app answered `X-Slack-No-Retry: 1`: this request is not to be tried again. */
+  noRetry = false;
   constructor(readonly reason: FailureReason, readonly status?: number) {
     super(status ? `${reason} (${status})` : reason);
     this.name = 'AppRequestFailed';
@@ -126,6 +128,10 @@ export async function postToApp(url: string, signingSecret: string, body: string
     throw new AppRequestFailed('http_timeout');
   }
   if (response.status >= 300 && response.status < 400) throw new AppRequestFailed('too_many_redirects', response.status);
-  if (response.status < 200 || response.status > 299) throw new AppRequestFailed('http_error', response.status);
+  if (response.status < 200 || response.status > 299) {
+    const failed = new AppRequestFailed('http_error', response.status);
+    failed.noRetry = response.headers.get('x-slack-no-retry') === '1';
+    throw failed;
+  }
   return { status: response.status, text };
 }

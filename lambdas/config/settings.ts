@@ -80,6 +80,24 @@ export const NUMBER_SETTINGS = {
   pushTimeoutMs: { env: 'PUSH_TIMEOUT_MS', default: 5_000, min: 100, max: 20_000, integer: true },
   /** Pushes in flight per function instance. */
   pushConcurrency: { env: 'PUSH_CONCURRENCY', default: 16, min: 1, max: 256, integer: true },
+
+  /**
+   * The Events API's later tries, as Slack's (nearly at once, then after 1 and 5 minutes): each is an
+   * SQS message with this DelaySeconds (SQS allows 0–900), so the stream consumer never waits for one.
+   */
+  appRetry1DelaySeconds: { env: 'APP_RETRY_1_DELAY_SECONDS', default: 0, min: 0, max: 900, integer: true },
+  appRetry2DelaySeconds: { env: 'APP_RETRY_2_DELAY_SECONDS', default: MINUTE, min: 0, max: 900, integer: true },
+  appRetry3DelaySeconds: { env: 'APP_RETRY_3_DELAY_SECONDS', default: 5 * MINUTE, min: 0, max: 900, integer: true },
+  /**
+   * An app's event delivery is disabled when more than this share of its Events API tries fail over
+   * the last hour (Slack: 95%)…
+   */
+  appDisableFailurePercent: { env: 'APP_DISABLE_FAILURE_PERCENT', default: 95, min: 0, max: 100 },
+  /**
+   * …once it had at least this many tries in that hour: Slack leaves apps with fewer than 1,000
+   * events an hour enabled, so a quiet app that fails a few deliveries is never disabled for it.
+   */
+  appDisableMinAttempts: { env: 'APP_DISABLE_MIN_ATTEMPTS', default: 1000, min: 1, integer: true },
 } as const satisfies Record<string, NumberSetting>;
 
 export const TEXT_SETTINGS = {
@@ -136,6 +154,8 @@ export const BINDINGS = {
    * private, loopback and link-local addresses are refused. The local cloud sets `127.0.0.1`.
    */
   appUrlAllowedAddresses: 'APP_URL_ALLOWED_ADDRESSES',
+  /** The queue of the Events API's delayed retries (lib/app-events.ts; its consumer is lambdas/queue/app-retry.ts). */
+  appRetryQueueUrl: 'APP_RETRY_QUEUE_URL',
 } as const;
 
 /** Set by the local cloud only: the VAPID private key inline, in place of the secret. */

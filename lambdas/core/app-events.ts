@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { AppRequestFailed, postToApp, RefusedUrl, type FailureReason } from '../adapters/app-http';
+import { AppRequestFailed, postToApp, RefusedUrl } from '../adapters/app-http';
+import { scheduleAppRetry } from '../adapters/app-retries';
 import { logger } from '../adapters/logger';
+import { DeliveryTally } from './app-health';
 import { appConnectionOf } from '../model/apps';
 import type { AppConnectionItem, AppItem, MembershipItem } from '../model/service';
 import { changedEntity, eventsFor, type Change, type Outgoing } from './events';
@@ -12,17 +14,17 @@ import { stableId } from './stable-id';
  * Apps' events from the table's stream: for each installed app of the workspace, the events its
  * manifest subscribes to (`bot_events`), of conversations its bot user is a member of, as Slack's
  * `event_callback`, over Socket Mode (an `events_api` envelope, redelivered until acknowledged) or
- * the Events API (a signed POST to its request URL, retried with Slack's retry headers).
+ * the Events API (a signed POST to its request URL; a failed one is tried again later through the
+ * retry queue, lambdas/queue/app-retry.ts, with Slack's retry headers).
  */
 
 const SUBSCRIPTION_OF_KIND: Record<MembershipItem['kind'], string> = { public: 'message.channels', private: 'message.groups', im: 'message.im', mpim: 'message.mpim' };
 const CHANNEL_TYPE: Record<MembershipItem['kind'], string> = { public: 'channel', private: 'group', im: 'im', mpim: 'mpim' };
 
-/** Attempts after the first: Socket Mode waits this long for each ack; HTTP backs off between tries. */
+/** Attempts after the first: Socket Mode waits this long for each ack (HTTP's later tries go through the retry queue). */
 export const APP_RETRIES = 3;
 export const ACK_WAIT_MS = 3000;
 const ACK_POLL_MS = 250;
-const HTTP_BACKOFF_MS = [500, 1000, 2000];
 const APPS_IN_FLIGHT = 8;
 
 export interface AppDelivery {
@@ -33,7 +35,9 @@ export interface AppDelivery {
 /** Per invocation: each workspace's apps read once. */
 export class AppEventsContext {
   private readonly apps = new Map<string, Promise<AppItem[]>>();
-  readonly stats = { hellos: 0, events: 0, acked: 0, redelivered: 0, httpFailures: 0 };
+  readonly stats = { hellos: 0, events: 0, acked: 0, redelivered: 0, httpFailures: 0, retriesQueued: 0, skippedDisabled: 0 };
+  /** The Events API tries of this invocation, per app (lambdas/core/app-health.ts). */
+  readonly tally = new DeliveryTally();
   appsOf(teamId: string): Promise<AppItem[]> {
     let found = this.apps.get(teamId);
     if (!found) this.apps.set(teamId, (found = table().apps.ofTeam(teamId)));
@@ -129,12 +133,19 @@ export async function helloFor(change: Change, ctx: AppEventsContext): Promise<b
 export async function deliverToApps(deliveries: AppDelivery[], ctx: AppEventsContext): Promise<void> {
   const socket: AppDelivery[] = [];
   const http: AppDelivery[] = [];
+  const disabled = new Set<string>();
   for (const d of deliveries) {
     if (d.app.socketMode) socket.push(d);
+    else if (d.app.requestUrl && d.app.eventsDisabledAt !== undefined) disabled.add(d.app.appId);
     else if (d.app.requestUrl) http.push(d);
   }
-  ctx.stats.events += deliveries.length;
-  await Promise.all([deliverOverSockets(socket, ctx), inParallel(http, APPS_IN_FLIGHT, (d) => deliverOverHttp(d, ctx))]);
+  if (disabled.size) {
+    ctx.stats.skippedDisabled += deliveries.length - socket.length - http.length;
+    logger.info('events not sent to apps whose event delivery is disabled', { apps: [...disabled] });
+  }
+  ctx.stats.events += socket.length + http.length;
+  await Promise.all([deliverOverSockets(socket, ctx), inParallel(http, APPS_IN_FLIGHT, (d) => tryOverHttp(d, ctx))]);
+  await ctx.tally.flush();
 }
 
 export interface Envelope {
@@ -224,25 +235,37 @@ async function deliverOverSockets(deliveries: AppDelivery[], ctx: AppEventsConte
   }
 }
 
-/** The Events API: a signed POST; on failure retried with `X-Slack-Retry-Num` and `X-Slack-Retry-Reason`, backing off. */
-async function deliverOverHttp(d: AppDelivery, ctx: AppEventsContext): Promise<void> {
+/**
+ * The Events API: one signed POST (`retryNum` > 0 adds `X-Slack-Retry-Num` and `X-Slack-Retry-Reason`).
+ * A failure queues the next try after its delay unless the app answered `X-Slack-No-Retry: 1`, it
+ * was the last, or the URL is refused. Every try counts towards the app's health.
+ */
+export async function tryOverHttp(d: AppDelivery, ctx: AppEventsContext, retry?: { retryNum: number; reason: string }): Promise<void> {
   const body = JSON.stringify(d.payload);
-  let reason: FailureReason | undefined;
-  for (let attempt = 0; attempt <= APP_RETRIES; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, HTTP_BACKOFF_MS[attempt - 1] ?? 2000));
-    try {
-      const headers: Record<string, string> = attempt > 0 && reason ? { 'x-slack-retry-num': String(attempt), 'x-slack-retry-reason': reason } : {};
-      await postToApp(d.app.requestUrl ?? '', d.app.signingSecret, body, headers);
+  const headers: Record<string, string> = retry ? { 'x-slack-retry-num': String(retry.retryNum), 'x-slack-retry-reason': retry.reason } : {};
+  try {
+    await postToApp(d.app.requestUrl ?? '', d.app.signingSecret, body, headers);
+    ctx.tally.count(d.app, false);
+    return;
+  } catch (error) {
+    if (error instanceof RefusedUrl) {
+      logger.warn('app request URL refused', { appId: d.app.appId, reason: error.message });
       return;
-    } catch (error) {
-      ctx.stats.httpFailures++;
-      if (error instanceof RefusedUrl) {
-        logger.warn('app request URL refused', { appId: d.app.appId, reason: error.message });
-        return;
-      }
-      if (!(error instanceof AppRequestFailed)) throw error;
-      reason = error.reason;
     }
+    if (!(error instanceof AppRequestFailed)) throw error;
+    ctx.stats.httpFailures++;
+    ctx.tally.count(d.app, true);
+    const retryNum = (retry?.retryNum ?? 0) + 1;
+    if (error.noRetry) {
+      logger.info('app asked for no retry (X-Slack-No-Retry: 1)', { appId: d.app.appId, retryNum: retryNum - 1 });
+      return;
+    }
+    // A queue that refuses the retry loses that try only: failing the batch would resend every other app's events.
+    const queued = await scheduleAppRetry({ teamId: d.app.teamId, appId: d.app.appId, retryNum, reason: error.reason, payload: d.payload }).catch((queueError: unknown) => {
+      logger.error('app retry could not be queued', { appId: d.app.appId, error: queueError });
+      return false;
+    });
+    if (queued) ctx.stats.retriesQueued++;
+    else logger.warn('app event not delivered after its retries', { appId: d.app.appId, reason: error.reason, tries: retryNum });
   }
-  logger.warn('app event not delivered after its retries', { appId: d.app.appId, reason });
 }

@@ -114,6 +114,7 @@ export async function listApps(teamId: string) {
   return Promise.all(apps.map(async (a) => ({
     app_id: a.appId, name: a.name, bot_user_id: a.botUserId, bot_id: a.botId, scopes: a.scopes, bot_events: a.botEvents,
     request_url: a.requestUrl ?? '', socket_mode: a.socketMode, interactivity: { is_enabled: a.interactive === true, request_url: a.interactivityUrl ?? '' },
+    ...(a.eventsDisabledAt !== undefined ? { events_disabled_at: Math.floor(a.eventsDisabledAt / 1000) } : {}),
     tokens: (await table().apps.tokensOf(a.appId)).map((t) => ({ kind: t.kind, created: Math.floor(t.createdAt / 1000) })),
   })));
 }
@@ -122,6 +123,13 @@ async function requireApp(teamId: string, appId: string): Promise<AppItem> {
   const app = await table().apps.get(teamId, appId);
   if (!app) throw new Error(`no app ${appId} in workspace ${teamId}`);
   return app;
+}
+
+/** An app's event delivery, disabled for failing too often (lambdas/core/app-health.ts), switched on again (admin tool). */
+export async function enableAppEvents(teamId: string, appId: string): Promise<{ was_disabled: boolean }> {
+  const app = await requireApp(teamId, appId);
+  await table().apps.enableEvents(teamId, appId);
+  return { was_disabled: app.eventsDisabledAt !== undefined };
 }
 
 /** Replaces an app's tokens of one kind with a new one, which is returned once (admin tool); the old ones stop working at once. */

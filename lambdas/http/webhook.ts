@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { logger } from '../adapters/logger';
 import { webhookTarget } from '../core/apps';
 import { ClientError, RateLimited } from '../core/errors';
+import { checkRichContent, fallbackText } from '../core/blocks';
 import { storeMessage } from '../core/messages';
 import { respondToCommand } from '../core/slash-commands';
 import { looksLikeJsonObject } from '../edge/json-body';
@@ -9,9 +10,9 @@ import { looksLikeJsonObject } from '../edge/json-body';
 /*
  * POST /commands/{app}?s=<secret>: a slash command's or block action's response_url (lambdas/core/slash-commands.ts).
  * POST /services/{app}?s=<secret>: an app's incoming webhook (no authorizer: the URL's secret is the
- * credential, as on hooks.slack.com). Slack's payload: `text`, `blocks`, `thread_ts`, as JSON or as
+ * credential, as on hooks.slack.com). Slack's payload: `text`, `blocks`, `attachments`, `thread_ts`, as JSON or as
  * a form's `payload` field. Answers as Slack does: `200 ok`, else a 4xx with Slack's word
- * (`invalid_payload`, `no_text`, `no_service`, `channel_not_found`, `action_prohibited`).
+ * (`invalid_payload`, `no_text`, `invalid_blocks`, `no_service`, `channel_not_found`, `action_prohibited`).
  */
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -21,21 +22,18 @@ const plain = (statusCode: number, body: string, headers: Record<string, string>
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The texts of blocks (section, header, context, rich text): a message of blocks alone still has text to show and search. */
-export function textOfBlocks(blocks: unknown): string {
-  if (!Array.isArray(blocks)) return '';
-  const texts: string[] = [];
-  const visit = (node: unknown) => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (!isRecord(node)) return;
-    if (typeof node.text === 'string') texts.push(node.text);
-    else visit(node.text);
-    visit(node.fields);
-    visit(node.elements);
-  };
-  blocks.slice(0, 50).forEach(visit);
-  return texts.join('\n').slice(0, 40_000);
+/** The payload's text, or the text of its blocks and attachments (core/blocks.ts, as chat.postMessage derives it). */
+function textOf(payload: Record<string, unknown>): string {
+  if (typeof payload.text === 'string' && payload.text !== '') return payload.text;
+  try {
+    return fallbackText(checkRichContent(payload.blocks, payload.attachments));
+  } catch {
+    return '';
+  }
 }
+
+/** What storeMessage refuses in a payload, answered with Slack's word for it. */
+const PAYLOAD_ERRORS = new Set(['no_text', 'invalid_blocks', 'invalid_blocks_format', 'invalid_attachments', 'too_many_attachments', 'msg_blocks_too_long']);
 
 function payloadOf(event: APIGatewayProxyEventV2): Record<string, unknown> | undefined {
   const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8');
@@ -56,7 +54,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     const secret = event.queryStringParameters?.s ?? '';
     const isResponseUrl = event.rawPath?.includes('/commands/') === true;
     const payload = payloadOf(event);
-    const text = payload ? (typeof payload.text === 'string' && payload.text !== '' ? payload.text : textOfBlocks(payload.blocks)) : '';
+    const text = payload ? textOf(payload) : '';
     // A slash command's response_url: the same payload, replies to the command.
     if (isResponseUrl) {
       if (!payload) return plain(400, 'invalid_payload');
@@ -68,9 +66,11 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     const target = await webhookTarget(secret);
     if (!target) return plain(404, 'no_service');
     if (!payload) return plain(400, 'invalid_payload');
-    if (!text.trim()) return plain(400, 'no_text');
     const threadTs = typeof payload.thread_ts === 'string' && payload.thread_ts !== '' ? payload.thread_ts : undefined;
-    await storeMessage(target.caller, { channelId: target.channelId, text, threadTs });
+    // Blocks and attachments are stored as chat.postMessage stores them (with their text fallback).
+    await storeMessage(target.caller, {
+      channelId: target.channelId, text: typeof payload.text === 'string' ? payload.text : '', blocks: payload.blocks, attachments: payload.attachments, threadTs,
+    });
     return plain(200, 'ok');
   } catch (error) {
     if (error instanceof RateLimited) return plain(429, 'rate_limited', { 'retry-after': String(error.retryAfterSeconds) });
@@ -80,6 +80,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
       if (error.code === 'msg_too_long') return plain(400, 'msg_too_long');
       if (error.code === 'thread_not_found') return plain(400, 'invalid_thread_ts');
       if (error.code === 'message_not_found') return plain(404, 'message_not_found');
+      if (PAYLOAD_ERRORS.has(error.code)) return plain(400, error.code);
       return plain(400, 'invalid_payload');
     }
     logger.error('webhook failed', { error });

@@ -4,6 +4,12 @@ import { keyOf, queryStart } from './entity-keys';
 import type { AppConnectionItem, AppItem, AppTokenItem } from './service';
 import { entityItems, isConditionFailure, isLive, queryRange, transact, asTransactItem, type Item, type TableContext } from './store';
 
+/** An app's Events API tries and failures in an hour. */
+export interface HealthCounts {
+  attempts: number;
+  failures: number;
+}
+
 /** What installing an app writes: the app, its bot user and its first tokens, in one transaction. */
 export interface NewApp {
   app: Omit<AppItem, 'createdAt'>;
@@ -13,7 +19,7 @@ export interface NewApp {
 
 /** Installed apps, their tokens (by hash), Socket Mode tickets, connections and unacknowledged envelopes. */
 export function appAccess(t: TableContext) {
-  const { app, appToken, socketTicket, appConnection, pendingEnvelope, incomingWebhook, commandResponseUrl, user, workspace } = t.service.entities;
+  const { app, appToken, socketTicket, appConnection, pendingEnvelope, incomingWebhook, commandResponseUrl, appHealthBucket, user, workspace } = t.service.entities;
   return {
     // An app, its bot user and its tokens, written together (a failure leaves none of them)
     install: async (n: NewApp): Promise<void> => {
@@ -154,6 +160,34 @@ export function appAccess(t: TableContext) {
         if (isConditionFailure(error)) return false;
         throw error;
       }
+    },
+
+    // An app's Events API tries and failures added to its hour's counters (one ADD; the item lives 2 hours); the hour's totals
+    addDeliveryCounts: async (appId: string, hour: number, attempts: number, failures: number): Promise<HealthCounts> => {
+      const updated = await appHealthBucket.update({ appId, hour }).add({ attempts, failures }).set({ expiresAt: (hour + 2) * 3600 }).go({ response: 'all_new' });
+      return { attempts: updated.data.attempts ?? 0, failures: updated.data.failures ?? 0 };
+    },
+
+    // An app's counters of one hour (zeros when it had no tries then)
+    deliveryCounts: async (appId: string, hour: number): Promise<HealthCounts> => {
+      const found = (await appHealthBucket.get({ appId, hour }).go()).data;
+      return { attempts: found?.attempts ?? 0, failures: found?.failures ?? 0 };
+    },
+
+    // An app's event delivery disabled (its deliveries failed too often); false when it already was
+    disableEvents: async (teamId: string, appId: string): Promise<boolean> => {
+      try {
+        await app.patch({ teamId, appId }).set({ eventsDisabledAt: Date.now() }).where(({ eventsDisabledAt }, { notExists }) => notExists(eventsDisabledAt)).go();
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    // An app's event delivery enabled again (the administrator's `enable`)
+    enableEvents: async (teamId: string, appId: string): Promise<void> => {
+      await app.patch({ teamId, appId }).remove(['eventsDisabledAt']).go();
     },
 
     // A slash command's (or a block action's, with the message's ts) response URL

@@ -464,6 +464,8 @@ export const App = new Entity({
      * request is signed with it. Never logged, never returned but by the admin tool.
      */
     signingSecret: { type: 'string', required: true },
+    /** Set when its Events API deliveries failed too often (lambdas/core/app-health.ts): no events are sent until `npm run app -- enable`. */
+    eventsDisabledAt: { type: 'number' },
     createdAt,
   },
   indexes: {
@@ -577,5 +579,22 @@ export const CommandResponseUrl = new Entity({
   indexes: {
     // A response URL by the hash of its secret
     primary: primary('RESP#${urlHash}', ['urlHash'], 'RESP', []),
+  },
+});
+
+// An app's Events API tries and failures in one hour (the health check's rolling hour reads this one and the last).
+export const AppHealthBucket = new Entity({
+  model: { entity: 'appHealthBucket', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    appId: { type: 'string', required: true },
+    /** The hour, as epoch seconds / 3600. */
+    hour: { type: 'number', required: true },
+    attempts: { type: 'number' },
+    failures: { type: 'number' },
+    expiresAt,
+  },
+  indexes: {
+    // An app's counters of one hour
+    primary: primary('APPHEALTH#${appId}', ['appId'], 'H#${hour}', ['hour']),
   },
 });

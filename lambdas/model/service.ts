@@ -5,6 +5,7 @@ import {
   SentMessage, UploadedFile, User, Workspace, Pin, EphemeralMessage, ScheduledMessage, NotificationPrefs,
   PushSubscription, PushSent,
   App, AppToken, SocketTicket, AppConnection, PendingEnvelope, IncomingWebhook, CommandResponseUrl,
+  AppHealthBucket,
 } from './entities';
 
 /** Builds the service over a document client and a table; one per process. */
@@ -17,6 +18,7 @@ export function createChatService(client: DynamoDBDocumentClient, table: string)
       notificationPrefs: NotificationPrefs,
       pushSubscription: PushSubscription, pushSent: PushSent,
       app: App, appToken: AppToken, socketTicket: SocketTicket, appConnection: AppConnection, pendingEnvelope: PendingEnvelope, incomingWebhook: IncomingWebhook, commandResponseUrl: CommandResponseUrl,
+      appHealthBucket: AppHealthBucket,
     },
     { client, table },
   );

@@ -41,10 +41,14 @@ export function resolveEnvironment(
   functionId: string,
   variables: Record<string, TemplateValue>,
   overrides: LocalOverrides,
+  /** `{Ref: X}` of a resource the local cloud serves (a queue's URL), by logical id. */
+  refs: Record<string, string> = {},
 ): Record<string, string> {
   const resolved: Record<string, string> = {};
   for (const [name, value] of Object.entries(variables)) {
+    const ref = typeof value === 'object' && value !== null && !Array.isArray(value) && typeof value.Ref === 'string' ? refs[value.Ref] : undefined;
     if (name in overrides) resolved[name] = overrides[name];
+    else if (ref !== undefined) resolved[name] = ref;
     else if (typeof value === 'string') resolved[name] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') resolved[name] = String(value);
     else throw new UnresolvableVariableError(functionId, name);

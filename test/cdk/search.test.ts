@@ -40,8 +40,8 @@ describe('search', () => {
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(search.deadLetterQueue), 'Arn'] } } },
       FilterCriteria: { Filters: [{ Pattern: '{"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MSG#"}]}}}}' }] },
     });
-    // The fan-out's, this one, push's (lib/push.ts) and app events' (lib/app-events.ts).
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
+    // The fan-out's, this one, push's (lib/push.ts), app events' and their retry queue's (lib/app-events.ts).
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 5);
   });
 
   test('the index lives on encrypted EFS, mounted by both functions through one access point, in isolated subnets with a DynamoDB gateway endpoint', () => {

@@ -425,8 +425,8 @@ describe('functions', () => {
     // BucketDeployment's CDK-provided singleton (web client upload) is the one function not built by the project.
     const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
     // 12, Slack's upload URL, search's indexer and query function (lib/search.ts), push's function
-    // and its VAPID key custom resource (lib/push.ts), app events (lib/app-events.ts), incoming webhooks and the scheduled-message deliverer.
-    expect(functions.length).toBe(20);
+    // and its VAPID key custom resource (lib/push.ts), app events and their Events API retries (lib/app-events.ts), incoming webhooks and the scheduled-message deliverer.
+    expect(functions.length).toBe(21);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: expect.any(Number) });
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -462,6 +462,31 @@ describe('functions', () => {
     }
     // presence_sub replies on its own route; presence_change posts come from $connect and $disconnect.
     expect(resources[logicalId(realtime.functions.presence_sub)].Properties.Environment.Variables.WS_CALLBACK_URL).toBeUndefined();
+  });
+
+  test("the Events API's later tries: an SQS retry queue (a dead-letter queue with an alarm behind it) consumed by its own function; both app functions may send to it; an alarm on apps disabled", () => {
+    const appEvents = stack.node.findChild('AppEvents') as AppEvents;
+    const queueId = logicalId(appEvents.retryQueue);
+    expect(resources[queueId].Properties).toMatchObject({
+      MessageRetentionPeriod: 3600,
+      VisibilityTimeout: 180,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(appEvents.retryDeadLetterQueue), 'Arn'] }, maxReceiveCount: 3 },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionName: { Ref: logicalId(appEvents.retryHandler) },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // SQS refuses a mapping whose function can outlive the queue's visibility timeout.
+    expect(resources[logicalId(appEvents.retryHandler)].Properties.Timeout).toBeLessThanOrEqual(180);
+    for (const fn of [appEvents.handler, appEvents.retryHandler]) {
+      expect(resources[logicalId(fn)].Properties.Environment.Variables.APP_RETRY_QUEUE_URL).toEqual({ Ref: queueId });
+      const sends = statementsOfRole(roleOfFunction(logicalId(fn))).filter((st) => actionsOf(st).includes('sqs:SendMessage'));
+      expect(sends.flatMap((st) => [st.Resource].flat()).map((r) => JSON.stringify(r))).toContain(JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] }));
+    }
+    template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.alert = "app_events_disabled" }', MetricTransformations: [{ MetricName: 'AppEventsDisabled', MetricNamespace: 'TeamChat', MetricValue: '1' }] });
+    expect(resources[logicalId(appEvents.disabledAlarm)].Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
   test('table grants: typing and sync read (and charge their own rate bucket), none for $default and the authorizer', () => {

@@ -88,6 +88,7 @@ describe('postToApp: bounded, no redirects, internal addresses only when allowed
       if (req.url === '/slow') return void setTimeout(() => res.writeHead(200).end('late'), 3500);
       if (req.url === '/big') return void res.writeHead(200).end('x'.repeat(200 * 1024));
       if (req.url === '/fail') return void res.writeHead(503).end();
+      if (req.url === '/no-retry') return void res.writeHead(500, { 'x-slack-no-retry': '1' }).end();
       res.writeHead(200).end('ok');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -113,7 +114,8 @@ describe('postToApp: bounded, no redirects, internal addresses only when allowed
     expect(big > 0 && big <= 64 * 1024).toBe(true);
     expect((await postToApp(`${base}/`, 's', '{}')).text).toBe('ok');
     await expect(postToApp(`${base}/redirect`, 's', '{}')).rejects.toMatchObject({ reason: 'too_many_redirects' });
-    await expect(postToApp(`${base}/fail`, 's', '{}')).rejects.toMatchObject({ reason: 'http_error', status: 503 });
+    await expect(postToApp(`${base}/fail`, 's', '{}')).rejects.toMatchObject({ reason: 'http_error', status: 503, noRetry: false });
+    await expect(postToApp(`${base}/no-retry`, 's', '{}')).rejects.toMatchObject({ reason: 'http_error', status: 500, noRetry: true });
     await expect(postToApp(`${base}/slow`, 's', '{}')).rejects.toBeInstanceOf(AppRequestFailed);
     await expect(postToApp('http://127.0.0.1:1/', 's', '{}')).rejects.toMatchObject({ reason: 'connection_failed' });
   }, 10_000);

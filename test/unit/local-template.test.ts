@@ -31,7 +31,7 @@ describe('local cloud view of cdk.out/TeamChat.template.json', () => {
     const overrides = Object.fromEntries(OVERRIDABLE.map((name) => [name, 'local']));
     for (const f of view.functions.values()) {
       expect(existsSync(f.codePath)).toBe(true);
-      expect(() => resolveEnvironment(f.logicalId, f.environment, overrides)).not.toThrow();
+      expect(() => resolveEnvironment(f.logicalId, f.environment, overrides, Object.fromEntries(view.queues.map((q) => [q.logicalId, `http://queue/${q.logicalId}`])))).not.toThrow();
     }
   });
 
@@ -65,8 +65,15 @@ describe('local cloud view of cdk.out/TeamChat.template.json', () => {
   });
 
   it('polls every event source mapping with its settings and parsed filters', () => {
-    const mappings = resources('AWS::Lambda::EventSourceMapping');
+    const all = resources('AWS::Lambda::EventSourceMapping');
+    const fromQueue = (r: (typeof all)[number][1]) => getAttTargets(r.Properties?.EventSourceArn ?? null, 'Arn').some((t) => template.Resources[t]?.Type === 'AWS::SQS::Queue');
+    const mappings = all.filter(([, r]) => !fromQueue(r));
     expect(view.eventSources).toHaveLength(mappings.length);
+    // The queue mappings (the Events API's retry queue) are SQS event sources, each on its queue.
+    expect(view.queueSources.map((q) => q.logicalId).sort()).toEqual(all.filter(([, r]) => fromQueue(r)).map(([id]) => id).sort());
+    expect(view.queueSources).toContainEqual({ logicalId: expect.any(String), functionId: expect.stringMatching(/^AppEventsRetryHandler/), queueId: expect.stringMatching(/^AppEventsRetriesQueue/), batchSize: 10, reportBatchItemFailures: true });
+    const retryQueue = view.queues.find((q) => q.logicalId === view.queueSources[0].queueId);
+    expect(retryQueue).toMatchObject({ visibilityTimeoutSeconds: 180, messageRetentionSeconds: 3600, maxReceiveCount: 3, deadLetterQueueId: expect.stringMatching(/^AppEventsRetriesDeadLetterQueue/) });
     for (const [id, r] of mappings) {
       const source = view.eventSources.find((s) => s.logicalId === id)!;
       const p = r.Properties ?? {};

@@ -35,7 +35,8 @@ localOnly('apps: incoming webhooks', () => {
 
     const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '*Build* passed' } }, { type: 'context', elements: [{ type: 'mrkdwn', text: 'main @ 1a2b3c' }] }];
     expect(await post(url, JSON.stringify({ blocks }))).toEqual({ status: 200, text: 'ok' });
-    expect((await latest()).text).toBe('*Build* passed\nmain @ 1a2b3c');
+    // Stored as given, with the text fallback chat.postMessage derives.
+    expect(await latest()).toMatchObject({ text: '*Build* passed\nmain @ 1a2b3c', blocks });
 
     // As a form's payload field, the way older integrations send it, in the thread of the first post.
     const form = new URLSearchParams({ payload: JSON.stringify({ text: 'details in thread', thread_ts: first.ts }) }).toString();
@@ -47,6 +48,7 @@ localOnly('apps: incoming webhooks', () => {
   it("refuses what Slack refuses, with Slack's words", async () => {
     expect(await post(url, '{not json')).toEqual({ status: 400, text: 'invalid_payload' });
     expect(await post(url, JSON.stringify({ text: '' }))).toEqual({ status: 400, text: 'no_text' });
+    expect(await post(url, JSON.stringify({ blocks: [{ text: 'no type' }] }))).toEqual({ status: 400, text: 'invalid_blocks' });
     expect(await post(`${url}x`, JSON.stringify({ text: 'hi' }))).toEqual({ status: 404, text: 'no_service' });
   });
 
