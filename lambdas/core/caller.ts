@@ -5,6 +5,8 @@ export interface Caller {
   /** The user's handle. */
   userName: string;
   realName?: string;
+  /** The address the identity provider verified (lowercase); absent when the token does not say it is verified. */
+  email?: string;
   /** Set when an app's token is calling: the caller is the app's bot user (a bot token) or the app itself (an app-level token). */
   app?: AppIdentity;
 }

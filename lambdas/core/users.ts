@@ -14,6 +14,7 @@ export async function ensureProvisioned(caller: Caller): Promise<void> {
     table().users.createWorkspaceIfMissing(caller.teamId, caller.teamId),
     table().users.createUserIfMissing({ teamId: caller.teamId, userId: caller.userId, name: caller.userName, realName: caller.realName }),
   ]);
+  if (caller.email) await table().users.setVerifiedEmail(caller.teamId, caller.userId, caller.email);
   provisioned.add(caller.userId);
 }
 

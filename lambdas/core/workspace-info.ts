@@ -1,5 +1,6 @@
 import type { Caller } from './caller';
 import { ClientError } from './errors';
+import { toSlackUser } from './format';
 import { table } from './ports';
 
 /*
@@ -33,11 +34,16 @@ export async function botInfo(caller: Caller, botId?: string): Promise<Record<st
 }
 
 /**
- * users.lookupByEmail: users are provisioned from the ID token without an email address (a
- * Cognito user may change their own `email`, so an unverified claim would let anyone claim any
- * address), so no user is found by email: `users_not_found`, Slack's answer for an unknown address.
+ * users.lookupByEmail: the workspace's user whose ID token last carried this address as verified
+ * (an unverified claim could name anyone's address); `users_not_found` otherwise, Slack's answer.
  */
-export async function lookupByEmail(_caller: Caller, email: string): Promise<Record<string, unknown>> {
+export async function lookupByEmail(caller: Caller, email: string): Promise<Record<string, unknown>> {
   if (!email.includes('@')) throw new ClientError('invalid_arguments', 'email');
-  throw new ClientError('users_not_found');
+  const address = email.trim().toLowerCase();
+  const userId = await table().users.userIdByEmail(caller.teamId, address);
+  const user = userId ? await table().users.get(caller.teamId, userId) : undefined;
+  // The address moved on (the user's token now carries another one): not theirs any more.
+  if (!user || user.email !== address) throw new ClientError('users_not_found');
+  const slack = toSlackUser(user) as { profile?: Record<string, unknown> };
+  return { user: { ...slack, profile: { ...slack.profile, email: address } } };
 }

@@ -43,5 +43,11 @@ export function callerFromClaims(claims: Claims, defaultTeam: string): Caller {
   const teamId = teamIdFor(teamName);
   const userName =
     text(claims.preferred_username) ?? text(claims['cognito:username']) ?? text(claims.username) ?? text(claims.name) ?? subject;
-  return { userId: userIdFor(teamId, subject), teamId, userName: userName.slice(0, 80), realName: text(claims.name)?.slice(0, 120) };
+  // Only a verified address (a Cognito user may change their own `email`, which unverifies it).
+  const verified = claims.email_verified === true || claims.email_verified === 'true';
+  const email = verified ? text(claims.email)?.toLowerCase() : undefined;
+  return {
+    userId: userIdFor(teamId, subject), teamId, userName: userName.slice(0, 80), realName: text(claims.name)?.slice(0, 120),
+    ...(email && email.length <= 254 && email.includes('@') ? { email } : {}),
+  };
 }

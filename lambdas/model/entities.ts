@@ -48,6 +48,8 @@ export const User = new Entity({
     userId: { type: 'string', required: true },
     name: { type: 'string', required: true },
     realName: { type: 'string' },
+    /** The address the identity provider verified (lowercase), from the ID token; absent unless verified. */
+    email: { type: 'string' },
     /** An app's bot user: its app and Slack's bot id. */
     isBot: { type: 'boolean' },
     botId: { type: 'string' },
@@ -59,6 +61,21 @@ export const User = new Entity({
     primary: primary('T#${teamId}', ['teamId'], 'U#${userId}', ['userId']),
   },
 });
+// A verified email address of a workspace's user (users.lookupByEmail). Written when the user's ID
+// token says email_verified; a lookup checks the user item still holds the address.
+export const UserEmail = new Entity({
+  model: { entity: 'userEmail', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    teamId: { type: 'string', required: true },
+    email: { type: 'string', required: true },
+    userId: { type: 'string', required: true },
+  },
+  indexes: {
+    // The user holding an address in a workspace
+    primary: primary('T#${teamId}', ['teamId'], 'EMAIL#${email}', ['email']),
+  },
+});
+
 
 // A conversation: a public or private channel, a DM (im) or a group DM (mpim).
 export const Channel = new Entity({

@@ -2,7 +2,7 @@ import { Service, type EntityItem } from 'electrodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   Channel, ChannelHead, ChannelName, Connection, InboxEntry, LiveSubscription, Membership, Message,
-  SentMessage, UploadedFile, User, Workspace, Pin, EphemeralMessage, ScheduledMessage, NotificationPrefs,
+  SentMessage, UploadedFile, User, UserEmail, Workspace, Pin, EphemeralMessage, ScheduledMessage, NotificationPrefs,
   PushSubscription, PushSent,
   App, AppToken, SocketTicket, AppConnection, PendingEnvelope, IncomingWebhook, CommandResponseUrl,
   AppHealthBucket,
@@ -12,7 +12,7 @@ import {
 export function createChatService(client: DynamoDBDocumentClient, table: string) {
   return new Service(
     {
-      workspace: Workspace, user: User, channel: Channel, channelName: ChannelName, channelHead: ChannelHead,
+      workspace: Workspace, user: User, userEmail: UserEmail, channel: Channel, channelName: ChannelName, channelHead: ChannelHead,
       membership: Membership, message: Message, sentMessage: SentMessage, connection: Connection,
       liveSubscription: LiveSubscription, inboxEntry: InboxEntry, file: UploadedFile, pin: Pin, ephemeral: EphemeralMessage, scheduledMessage: ScheduledMessage,
       notificationPrefs: NotificationPrefs,

@@ -1,10 +1,10 @@
-import { entityItems, isConditionFailure, queryRange, batchGet, type TableContext } from './store';
+import { asTransactItem, entityItems, isConditionFailure, queryRange, batchGet, transact, type TableContext } from './store';
 import { justAfter, endOf, keyOf, queryStart } from './entity-keys';
 import type { UserItem } from './service';
 
 /** Users and their workspaces. */
 export function userAccess(t: TableContext) {
-  const { workspace, user } = t.service.entities;
+  const { workspace, user, userEmail } = t.service.entities;
   const ifMissing = async (write: () => Promise<unknown>) => {
     try {
       await write();
@@ -18,6 +18,17 @@ export function userAccess(t: TableContext) {
 
     // A user, created unless they exist
     createUserIfMissing: (u: { teamId: string; userId: string; name: string; realName?: string }) => ifMissing(() => user.create(u).go()),
+
+    // A user's verified email address, on the user and as the address's own item (one transaction)
+    setVerifiedEmail: async (teamId: string, userId: string, email: string): Promise<void> => {
+      await transact(t, [
+        asTransactItem('Put', userEmail.put({ teamId, email, userId }).params()),
+        asTransactItem('Update', user.patch({ teamId, userId }).set({ email }).params()),
+      ]);
+    },
+
+    // The user a verified address was last given to in a workspace
+    userIdByEmail: async (teamId: string, email: string): Promise<string | undefined> => (await userEmail.get({ teamId, email }).go()).data?.userId,
 
     // A workspace by id
     workspace: async (teamId: string) => (await workspace.get({ teamId }).go()).data ?? undefined,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { LogLevel, WebClient, type WebAPICallResult } from '@slack/web-api';
-import { api, target } from './harness/target';
+import { api, isLocal, signIn, target } from './harness/target';
 import { call, Devices, eventually, LIVE_MS, newTeam, online, person, syncAll, type Person } from './support';
 
 /*
@@ -269,13 +269,37 @@ describe('reactions.get, users.conversations, team.info, bots.info, users.lookup
     expect(await errorOf(asBob.users.conversations({ user: eve.userId }))).toBe('user_not_found');
   });
 
-  test("team.info is the caller's workspace (another's is team_not_found); bots.info of a bot no app has is bot_not_found; users.lookupByEmail is users_not_found", async () => {
+  test("team.info is the caller's workspace (another's is team_not_found); bots.info of a bot no app has is bot_not_found; an unknown address is users_not_found", async () => {
     const { alice, eve, asAlice } = await setUp('team');
     const team = await asAlice.team.info();
     expect(team.team).toMatchObject({ id: alice.teamId, name: alice.teamId, icon: { image_default: true } });
     expect(await errorOf(asAlice.team.info({ team: eve.teamId }))).toBe('team_not_found');
     expect(await errorOf(asAlice.bots.info({ bot: 'B0123456789' }))).toBe('bot_not_found');
     expect(await errorOf(asAlice.users.lookupByEmail({ email: 'alice@example.com' }))).toBe('users_not_found');
+  });
+
+  // Tokens with chosen claims come from the local issuer only.
+  (isLocal() ? test : test.skip)('users.lookupByEmail finds the user whose ID token verified the address; an unverified claim and another workspace find no one', async () => {
+    const { team, asBob, eve } = await setUp('emails');
+    const address = `Ann.${Date.now()}@Example.com`;
+    const signedIn = async (name: string, claims: Record<string, string | boolean>, inTeam = team) => {
+      const signed = await signIn(name, inTeam, { claims });
+      await call(signed.token, 'auth.test'); // first use provisions the user
+      return signed;
+    };
+    const ann = await signedIn('ann', { email: address, email_verified: true });
+    const found = await asBob.users.lookupByEmail({ email: address.toLowerCase() });
+    expect(found.user).toMatchObject({ id: ann.userId, profile: { email: address.toLowerCase() } });
+    expect((await asBob.users.lookupByEmail({ email: address })).user?.id).toBe(ann.userId);
+
+    const mallory = `mallory.${Date.now()}@example.com`;
+    await signedIn('mal', { email: mallory, email_verified: false });
+    expect(await errorOf(asBob.users.lookupByEmail({ email: mallory }))).toBe('users_not_found');
+    // Another workspace's member with the same verified address is not this workspace's user.
+    await signedIn('ann-elsewhere', { email: `other.${address}`, email_verified: 'true' }, newTeam());
+    expect(await errorOf(asBob.users.lookupByEmail({ email: `other.${address}` }))).toBe('users_not_found');
+    expect(await errorOf(clientFor(eve).users.lookupByEmail({ email: address }))).toBe('users_not_found');
+    expect(await errorOf(asBob.users.lookupByEmail({ email: 'not-an-address' }))).toBe('invalid_arguments');
   });
 });
 

@@ -107,4 +107,11 @@ describe('callerFromClaims', () => {
     const caller = callerFromClaims({ ...ID, sub: 's1', team_id: teamIdFor('globex'), 'custom:team_id': 'globex', teamId: 'globex', 'custom:workspace': 'globex' }, 'd');
     expect(caller.teamId).toBe(teamIdFor('d'));
   });
+
+  it('carries the email only when the token says it is verified, lowercased', () => {
+    expect(callerFromClaims({ ...ID, sub: 's1', email: 'Ann@Example.com', email_verified: true }, 'd').email).toBe('ann@example.com');
+    expect(callerFromClaims({ ...ID, sub: 's1', email: 'ann@example.com', email_verified: 'true' }, 'd').email).toBe('ann@example.com');
+    expect(callerFromClaims({ ...ID, sub: 's1', email: 'ann@example.com', email_verified: false }, 'd').email).toBeUndefined();
+    expect(callerFromClaims({ ...ID, sub: 's1', email: 'ann@example.com' }, 'd').email).toBeUndefined();
+  });
 });
