@@ -27,10 +27,10 @@ const byteCount = z.pipe(
   z.union([z.number(), z.string().check(z.regex(/^\d{1,16}$/))]),
   z.transform((v) => Number(v)),
 );
-/** files.completeUploadExternal's `files`: a JSON array, or (form bodies) that array as a JSON string. */
-const fileRefs = z.pipe(
+/** A JSON value as given, or (form bodies) that JSON as a string of at most `maxChars`; unparsable text is undefined, which `shape` refuses. */
+const jsonOrItsText = <T extends z.ZodMiniType>(asGiven: z.ZodMiniType, maxChars: number, shape: T) => z.pipe(
   z.pipe(
-    z.union([text(20_000), z.array(z.unknown())]),
+    z.union([text(maxChars), asGiven]),
     z.transform((v): unknown => {
       if (typeof v !== 'string') return v;
       try {
@@ -40,24 +40,17 @@ const fileRefs = z.pipe(
       }
     }),
   ),
-  z.array(z.object({ id, title: optionalText(1000) })).check(z.minLength(1), z.maxLength(10)),
+  shape,
 );
+
+/** files.completeUploadExternal's `files`: a JSON array, or (form bodies) that array as a JSON string. */
+const fileRefs = jsonOrItsText(z.array(z.unknown()), 20_000, z.array(z.object({ id, title: optionalText(1000) })).check(z.minLength(1), z.maxLength(10)));
 
 /** A device id as the WebSocket's `device_id` takes it. */
 const deviceId = z.string().check(z.regex(/^[\w.:-]{1,64}$/));
 /** A Web Push subscription as PushSubscription.toJSON() gives it; in form bodies, that JSON as a string. */
-const webPushSubscription = z.pipe(
-  z.pipe(
-    z.union([text(4_000), z.record(z.string(), z.unknown())]),
-    z.transform((v): unknown => {
-      if (typeof v !== 'string') return v;
-      try {
-        return JSON.parse(v);
-      } catch {
-        return undefined;
-      }
-    }),
-  ),
+const webPushSubscription = jsonOrItsText(
+  z.record(z.string(), z.unknown()), 4_000,
   z.object({ endpoint: text(1024), keys: z.object({ p256dh: text(200), auth: text(200) }) }),
 );
 
