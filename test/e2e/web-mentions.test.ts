@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { browserSuite, launchChromium } from './harness/chromium';
 import { waitForStreamDrain } from './harness/stream-drain';
-import { isLocal, target } from './harness/target';
+import { target } from './harness/target';
 import { call, eventually, person, type Person } from './support';
 
 /*
@@ -13,9 +14,8 @@ import { call, eventually, person, type Person } from './support';
  * while the tab is hidden. Screenshots go to test-results/screenshots/mentions-*.png.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = resolve(__dirname, '../../test-results/screenshots');
-const suite = existsSync(CHROMIUM) && isLocal() ? describe : describe.skip;
+const suite = browserSuite;
 
 jest.setTimeout(180_000);
 
@@ -73,10 +73,7 @@ suite('web client: mentions, topic, members, notifications', () => {
   beforeAll(async () => {
     await waitForStreamDrain(target().httpApiUrl);
     [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((n) => person(n, team)));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.grantPermissions(['notifications'], { origin: new URL(webAppUrl()).origin });
     page = await signInPage(context, 'alice', team);

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
-import { isLocal } from './harness/target';
+import { readFileSync } from 'node:fs';
+import { type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { browserSuite, launchChromium } from './harness/chromium';
 import { call, eventually, LIVE_MS, newTeam, person } from './support';
 import { LocalPushService } from '../../local/push/push-service';
 
@@ -18,8 +18,7 @@ import { LocalPushService } from '../../local/push/push-service';
  * (no CDP command clicks one).
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const suite = existsSync(CHROMIUM) && isLocal() ? describe : describe.skip;
+const suite = browserSuite;
 jest.setTimeout(120_000);
 
 interface ShownNotification {
@@ -43,10 +42,7 @@ suite('web push: the service worker in Chromium', () => {
   beforeAll(async () => {
     await service.start();
     webUrl = (JSON.parse(readFileSync(process.env.E2E_OUTPUTS_FILE!, 'utf8')).TeamChat as Record<string, string>).WebAppUrl;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
     await context.grantPermissions(['notifications'], { origin: webUrl });
     page = await context.newPage();

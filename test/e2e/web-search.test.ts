@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { isLocal } from './harness/target';
+import { type Browser, type Page } from 'playwright-core';
+import { browserSuite, launchChromium } from './harness/chromium';
 import { call, eventually, person } from './support';
 
 /*
@@ -11,9 +11,8 @@ import { call, eventually, person } from './support';
  * time and the matched words marked, and a click opens the conversation (and the thread of a reply).
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = resolve(__dirname, '../../test-results/screenshots');
-const suite = existsSync(CHROMIUM) && isLocal() ? describe : describe.skip;
+const suite = browserSuite;
 
 jest.setTimeout(120_000);
 
@@ -33,7 +32,7 @@ suite('web client search', () => {
     await call(alice.token, 'chat.postMessage', { channel: created.channel.id, text: `${word} rollback plan, in the thread`, thread_ts: parent.ts });
     await eventually(async () => ((await call(alice.token, 'search.messages', { query: word })).messages.total === 2 ? true : undefined), 15_000, 100);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
     await page.goto(webAppUrl());

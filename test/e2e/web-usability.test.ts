@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { browserSuite, launchChromium } from './harness/chromium';
 import { waitForStreamDrain } from './harness/stream-drain';
-import { isLocal, target } from './harness/target';
+import { target } from './harness/target';
 import { call, person, type Person } from './support';
 
 /*
@@ -14,9 +15,8 @@ import { call, person, type Person } from './support';
  * is a drawer. Screenshots go to test-results/screenshots/usability-*.png.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = resolve(__dirname, '../../test-results/screenshots');
-const suite = existsSync(CHROMIUM) && isLocal() ? describe : describe.skip;
+const suite = browserSuite;
 const DESKTOP = { width: 1280, height: 800 };
 const NARROW = { width: 420, height: 800 };
 
@@ -109,7 +109,7 @@ suite('web client usability', () => {
     stamps = await postNumbered([alice, bob, ...others], longId, 200, 'line');
     await call(alice.token, 'conversations.mark', { channel: longId, ts: stamps.at(-1) });
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'] });
+    browser = await launchChromium();
     page = await signInPage(await browser.newContext({ viewport: DESKTOP }), 'alice', team);
   });
 

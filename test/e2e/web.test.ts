@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, browserSuite, haveChromium, launchChromium } from './harness/chromium';
 import { startWebApp } from '../../local/cdn/web-app';
 import { waitForStreamDrain } from './harness/stream-drain';
-import { api, isLocal, signIn, target } from './harness/target';
+import { api, signIn, target } from './harness/target';
 
 /*
  * The web client in a real browser (Chromium through playwright-core), against the local cloud:
@@ -14,15 +15,13 @@ import { api, isLocal, signIn, target } from './harness/target';
  * every message exactly once. Screenshots go to test-results/screenshots/.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = resolve(__dirname, '../../test-results/screenshots');
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   const line = '!'.repeat(100);
   // Loud on purpose: CI installs Chromium (.ci/run), so this only ever happens on a dev machine.
   console.warn(`\n${line}\n!! web.test.ts SKIPPED: ${CHROMIUM} is missing. Install it with: apt-get install -y chromium\n${line}\n`);
 }
-const suite = haveChromium && isLocal() ? describe : describe.skip;
+const suite = browserSuite;
 
 jest.setTimeout(180_000);
 
@@ -101,10 +100,7 @@ suite('web client', () => {
     // Live events must not queue behind an earlier suite's fan-out backlog.
     await waitForStreamDrain(target().httpApiUrl);
     webUrl = await webAppUrl();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const aliceContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     bobContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     alice = await openAs(aliceContext, 'alice', team);

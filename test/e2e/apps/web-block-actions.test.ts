@@ -1,14 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { App, LogLevel, type BlockAction, type ButtonAction, type StaticSelectAction } from '@slack/bolt';
-import { chromium, type Browser } from 'playwright-core';
-import { isLocal, target } from '../harness/target';
+import { type Browser } from 'playwright-core';
+import { browserSuite, launchChromium } from '../harness/chromium';
+import { target } from '../harness/target';
 import { call, eventually, LIVE_MS, newTeam, person } from '../support';
 import { installTestApp, manifest } from './install';
 
 /* A button of an app's message, clicked in the web client (Chromium): an unmodified Bolt app in Socket Mode replaces the message. */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const suite = existsSync(CHROMIUM) && isLocal() ? describe : describe.skip;
+const suite = browserSuite;
 jest.setTimeout(120_000);
 
 suite('apps: a block action in the web client', () => {
@@ -49,7 +49,7 @@ suite('apps: a block action in the web client', () => {
         ],
       });
       const webUrl = (JSON.parse(readFileSync(process.env.E2E_OUTPUTS_FILE!, 'utf8')).TeamChat as Record<string, string>).WebAppUrl;
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+      browser = await launchChromium();
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
       await page.goto(webUrl);
       await page.getByLabel('Name').fill('alice');

@@ -1,14 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { App, LogLevel } from '@slack/bolt';
-import { chromium, type Browser } from 'playwright-core';
-import { isLocal, target } from '../harness/target';
+import { type Browser } from 'playwright-core';
+import { browserSuite, launchChromium } from '../harness/chromium';
+import { target } from '../harness/target';
 import { call, newTeam, person } from '../support';
 import { installTestApp, manifest } from './install';
 
 /* A slash command typed in the web client (Chromium), answered by an unmodified Bolt app in Socket Mode: the ephemeral answer shows as a notice. */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const suite = existsSync(CHROMIUM) && isLocal() ? describe : describe.skip;
+const suite = browserSuite;
 jest.setTimeout(120_000);
 
 suite('apps: a slash command in the web client', () => {
@@ -26,7 +26,7 @@ suite('apps: a slash command in the web client', () => {
     await app.start();
     try {
       const webUrl = (JSON.parse(readFileSync(process.env.E2E_OUTPUTS_FILE!, 'utf8')).TeamChat as Record<string, string>).WebAppUrl;
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+      browser = await launchChromium();
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
       await page.goto(webUrl);
       await page.getByLabel('Name').fill('alice');
