@@ -249,6 +249,18 @@ describe('channel events', () => {
     expect(apply(s, { type: 'channel_marked', channel: C, ts: '0005' }).state.channels[C]).toMatchObject({ unread: 0, last_read: '0005' });
   });
 
+  it('channel_marked that arrives after newer live messages keeps them and reads the count again', () => {
+    const s = stateWith({ channels: [channel({ unread: 2, unread_through: '0007', last_read: '0001' })] });
+    const { state, followUps } = apply(s, { type: 'channel_marked', channel: C, ts: '0005' });
+    expect(state.channels[C]).toMatchObject({ unread: 2, last_read: '0005' });
+    expect(followUps).toEqual([{ kind: 'refresh-channel', channel: C }]);
+  });
+
+  it('channel_marked older than the marker already known changes nothing', () => {
+    const s = stateWith({ channels: [channel({ unread: 1, last_read: '0006' })] });
+    expect(apply(s, { type: 'channel_marked', channel: C, ts: '0005' })).toEqual({ state: s, followUps: [] });
+  });
+
   it('member_left_channel for me leaves the channel (no unread), without asking the server', () => {
     const s = stateWith({ channels: [channel({ unread: 3 })] });
     const { state, followUps } = apply(s, { type: 'member_left_channel', channel: C, user: ME });

@@ -71,8 +71,17 @@ export function applyEvent(state: State, event: ChatEvent, context: EventContext
       const id = typeof event.channel === 'string' ? event.channel : event.channel?.id;
       return { state, followUps: id && state.channels[id] ? [{ kind: 'refresh-channel', channel: id }] : [] };
     }
-    case 'channel_marked':
-      return { state: patchChannel(state, event.channel, (c) => ({ ...c, last_read: event.ts, unread: 0, mentions: 0 })), followUps: [] };
+    case 'channel_marked': {
+      // Another device read the channel up to `ts`. The mark and newer messages travel different
+      // stream shards, so the mark can arrive after messages it does not cover: then only the
+      // server can say what is still unread.
+      const c = state.channels[event.channel];
+      if (!c || (c.last_read && c.last_read >= event.ts)) return { state, followUps: [] };
+      if (c.unread_through && c.unread_through > event.ts) {
+        return { state: patchChannel(state, event.channel, (ch) => ({ ...ch, last_read: event.ts })), followUps: [{ kind: 'refresh-channel', channel: event.channel }] };
+      }
+      return { state: patchChannel(state, event.channel, (ch) => ({ ...ch, last_read: event.ts, unread: 0, mentions: 0 })), followUps: [] };
+    }
     case 'user_typing':
       if (event.user === me) return { state, followUps: [] };
       return { state: { ...state, typing: startTyping(state.typing, event.channel, event.user, context.now) }, followUps: [] };
