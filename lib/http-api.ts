@@ -6,6 +6,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BINDINGS, environmentOf } from '../lambdas/config/settings';
+import { FILE_METHOD_NAMES } from '../lambdas/http/file-method-names';
 import { jsonAccessLogFormat } from './access-log';
 import { ProjectFunction, type MediaBinding } from './project-function';
 import { apiRateEnvironment, messageRateEnvironment, type RateLimits } from './rate-limits';
@@ -66,6 +67,9 @@ export class ChatHttpApi extends Construct {
   readonly handler: ProjectFunction;
   /** `GET` and `POST /api/{method}`. */
   readonly apiRoutes: HttpRoute[];
+  /** The files methods' function and routes (`/api/files.*`, ahead of `/api/{method}`). */
+  readonly filesHandler: ProjectFunction;
+  readonly filesRoutes: HttpRoute[];
   /** Slack's upload URL: `POST /upload/v1/{file}?s=<secret>`, no authorizer (the URL is the credential). */
   readonly uploadHandler: ProjectFunction;
   readonly uploadRoute: HttpRoute;
@@ -93,7 +97,7 @@ export class ChatHttpApi extends Construct {
     })
       .bindConnections(props.appStage, props.connectionsUrl)
       .bindTable(props.table, 'read-write')
-      .bindMedia(props.media);
+      .bindMediaSigning(props.media);
 
     this.api = new HttpApi(this, 'Api', {
       apiName: 'team-chat-http',
@@ -126,6 +130,23 @@ export class ChatHttpApi extends Construct {
       methods: [HttpMethod.GET, HttpMethod.POST],
       integration: new HttpLambdaIntegration('ApiIntegration', this.handler),
     });
+
+    // The files methods on a function of their own, so no chat call loads the S3 client (issue 15).
+    this.filesHandler = new ProjectFunction(this, 'FilesHandler', {
+      entry: 'lambdas/http/files-api.ts',
+      logRetention,
+      environment: {
+        ...jwtEnvironment(props.jwt),
+        ...environmentOf({ defaultTeam: props.defaultTeam, hotChannelThreshold: props.hotChannelThreshold }),
+        ...apiRateEnvironment(props.rateLimits),
+      },
+    })
+      .bindTable(props.table, 'read-write')
+      .bindMedia(props.media);
+    const filesIntegration = new HttpLambdaIntegration('FilesIntegration', this.filesHandler);
+    this.filesRoutes = FILE_METHOD_NAMES.flatMap((name) =>
+      this.api.addRoutes({ path: `/api/${name}`, methods: [HttpMethod.GET, HttpMethod.POST], integration: filesIntegration }),
+    );
 
     this.uploadHandler = new ProjectFunction(this, 'UploadHandler', { entry: 'lambdas/http/upload.ts', logRetention })
       .bindTable(props.table, 'read')

@@ -54,17 +54,17 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
   }
 
   ack(
-    httpApi.handler.executionRole,
+    httpApi.filesHandler.executionRole,
     `AwsSolutions-IAM5[Resource::<${logicalId(media.bucket)}.Arn>/*]`,
-    'The Web API presigns uploads and reads back objects under keys it generates per file at run time; it is the only principal with object access to this bucket.',
+    'The files methods presign uploads and read back objects under keys they generate per file at run time; this function is the only principal with object read access to this bucket.',
   );
   ack(
-    httpApi.handler.executionRole,
+    httpApi.filesHandler.executionRole,
     `AwsSolutions-IAM5[Resource::<${logicalId(media.bucket)}.Arn>/${media.pendingUploadsPrefix}*]`,
     'files.completeUploadExternal deletes an upload from the pending prefix once it is copied to its final key; the file ids in those keys are only known at run time, and delete is granted under that prefix only.',
   );
   ack(
-    httpApi.handler.executionRole,
+    httpApi.filesHandler.executionRole,
     `AwsSolutions-IAM5[Resource::<${logicalId(media.bucket)}.Arn>/${media.completedFilesPrefix}*]`,
     "files.delete removes the owner's completed file, at a key with the file id chosen at run time; delete is granted under the completed-files prefix only.",
   );
@@ -74,7 +74,7 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
     `AwsSolutions-IAM5[Resource::<${logicalId(media.bucket)}.Arn>/${media.pendingUploadsPrefix}*]`,
     "Slack's upload URL writes a pending upload at the key files.getUploadURLExternal chose for it (file ids are only known at run time); put is granted under the pending prefix only.",
   );
-  for (const route of httpApi.apiRoutes) {
+  for (const route of [...httpApi.apiRoutes, ...httpApi.filesRoutes]) {
     ack(
       route,
       'AwsSolutions-APIG4',

@@ -30,21 +30,18 @@ const DETERMINISTIC_JS_ERRORS = [TypeError, RangeError, SyntaxError];
 
 /**
  * A failure no retry can mend: DynamoDB refusing the item as written (ValidationException: over
- * 400 KB, a key too long, a bad type), ElectroDB refusing an attribute, or our own code failing on
- * this record's content. Throttling, timeouts and 5xx are not: they pass.
+ * 400 KB, a key too long, a bad type), the entity schema refusing an item or a key (ItemShapeError,
+ * a TypeError), or our own code failing on this record's content. Throttling, timeouts and 5xx are
+ * not: they pass.
  */
 export function isPermanentFailure(error: unknown): boolean {
   if (DETERMINISTIC_JS_ERRORS.some((type) => error instanceof type)) return true;
-  const { name, code, cause } = (error ?? {}) as { name?: string; code?: number; cause?: unknown };
-  if (name === 'ValidationException') return true;
-  if (name === 'ElectroError') return code === 3001 || isPermanentFailure(cause);
-  return false;
+  return (error as { name?: string } | undefined)?.name === 'ValidationException';
 }
 
-/** The failure as the log and the queue name it: ElectroDB's wrapper gives way to the AWS error inside. */
+/** The failure as the log and the queue name it. */
 export function describeFailure(error: unknown): { name: string; message: string } {
-  const { name, cause } = (error ?? {}) as { name?: string; cause?: unknown };
-  if (name === 'ElectroError' && cause instanceof Error) return describeFailure(cause);
+  const name = (error as { name?: string } | undefined)?.name;
   return { name: name ?? 'Error', message: String((error as Error)?.message ?? error).slice(0, 500) };
 }
 

@@ -104,7 +104,8 @@ const unauthorized = (error: string) => json(401, { ok: false, error }, { 'www-a
  */
 export function httpHandler(route: (request: ApiRequest) => Promise<ApiResult>) {
   return middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2>().handler(async (event) => {
-    const method = event.pathParameters?.method ?? '';
+    // `/api/{method}`, or a route of its own for one method (search, files): the path's last segment.
+    const method = event.pathParameters?.method ?? event.rawPath?.split('/').pop() ?? '';
     try {
       // The body may hold the token, so it is read first; a body that cannot be read is refused only once the caller is known.
       let args: Record<string, unknown> = Object.create(null);

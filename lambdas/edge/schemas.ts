@@ -51,3 +51,19 @@ export function parseArgs<T extends Schema>(schema: T, args: unknown): z.output<
   const field = issue?.path.length ? issue.path.join('.') : 'arguments';
   throw new ClientError('invalid_arguments', field);
 }
+
+/** A JSON value as given, or (form bodies) that JSON as a string of at most `maxChars`; unparsable text is undefined, which `shape` refuses. */
+export const jsonOrItsText = <T extends z.ZodMiniType>(asGiven: z.ZodMiniType, maxChars: number, shape: T) => z.pipe(
+  z.pipe(
+    z.union([text(maxChars), asGiven]),
+    z.transform((v): unknown => {
+      if (typeof v !== 'string') return v;
+      try {
+        return JSON.parse(v);
+      } catch {
+        return undefined;
+      }
+    }),
+  ),
+  shape,
+);

@@ -1,22 +1,5 @@
-import { ensureProvisioned } from '../core/users';
-import { ClientError } from '../core/errors';
-import { httpHandler } from '../edge/http-edge';
-import { takeApiToken } from '../core/rate-limit';
-import { argsFor, METHODS } from './methods';
-import { checkScopes } from './scopes';
+import { METHODS } from './methods';
+import { webApiHandler } from './web-api';
 
-/** Methods limited by their own bucket instead of the general per-user one. */
-const OWN_RATE_LIMIT = new Set(['chat.postMessage']);
-
-/** POST/GET /api/{method}: Slack's Web API methods. */
-export const handler = httpHandler(async ({ method, args, caller, httpMethod, apiBaseUrl }) => {
-  const found = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
-  if (!found) throw new ClientError('unknown_method');
-  if (httpMethod === 'GET' && !found.read) throw new ClientError('invalid_arguments', 'method requires POST');
-  checkScopes(caller, method);
-  // chat.postMessage has its own per-channel bucket (charged in the core, after its idempotency check).
-  if (!OWN_RATE_LIMIT.has(method)) await takeApiToken(caller.userId);
-  // An app's bot user was written at install; an app-level token names no user.
-  if (!caller.app) await ensureProvisioned(caller);
-  return found.run(caller, argsFor(found, args), { apiBaseUrl });
-});
+/** POST/GET /api/{method}: Slack's Web API methods (files.* have their own function, ./files-api.ts). */
+export const handler = webApiHandler(METHODS);

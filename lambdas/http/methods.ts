@@ -5,7 +5,6 @@ import {
 } from '../core/channels';
 import { history, postMessage, replies } from '../core/messages';
 import { deleteMessage, updateMessage } from '../core/message-edits';
-import { completeUpload, getUploadUrl } from '../core/files';
 import { addReaction, removeReaction } from '../core/reactions';
 import { getPresence } from '../core/presence';
 import { subscribeMobile, subscribeWebPush, unsubscribePush, vapidPublicKey } from '../core/push-subscriptions';
@@ -17,34 +16,10 @@ import { clientCounts, resolveChannel, setChannelAbout } from '../core/channels'
 import { openSocketUrl } from '../core/apps';
 import { runCommand } from '../core/slash-commands';
 import { clickAction } from '../core/interactivity';
-import { cursor, flag, id, idList, limit, optionalFlag, optionalInteger, optionalText, parseArgs, text, textOrEmpty, type Schema } from '../edge/schemas';
+import { cursor, flag, id, idList, jsonOrItsText, limit, optionalFlag, optionalInteger, optionalText, text, textOrEmpty, type Schema } from '../edge/schemas';
 import { ClientError } from '../core/errors';
 import { method, type Method } from './method';
 import { channelRef, richArg, WEB_API_METHODS } from './web-api-methods';
-
-/** A byte count as a JSON number or a form field's digits. */
-const byteCount = z.pipe(
-  z.union([z.number(), z.string().check(z.regex(/^\d{1,16}$/))]),
-  z.transform((v) => Number(v)),
-);
-/** A JSON value as given, or (form bodies) that JSON as a string of at most `maxChars`; unparsable text is undefined, which `shape` refuses. */
-const jsonOrItsText = <T extends z.ZodMiniType>(asGiven: z.ZodMiniType, maxChars: number, shape: T) => z.pipe(
-  z.pipe(
-    z.union([text(maxChars), asGiven]),
-    z.transform((v): unknown => {
-      if (typeof v !== 'string') return v;
-      try {
-        return JSON.parse(v);
-      } catch {
-        return undefined;
-      }
-    }),
-  ),
-  shape,
-);
-
-/** files.completeUploadExternal's `files`: a JSON array, or (form bodies) that array as a JSON string. */
-const fileRefs = jsonOrItsText(z.array(z.unknown()), 20_000, z.array(z.object({ id, title: optionalText(1000) })).check(z.minLength(1), z.maxLength(10)));
 
 /** A device id as the WebSocket's `device_id` takes it. */
 const deviceId = z.string().check(z.regex(/^[\w.:-]{1,64}$/));
@@ -176,20 +151,6 @@ export const METHODS: Record<string, Method<Schema>> = {
     args: z.object({ channel: id, ts: text(64), device_id: optionalText(64) }),
     run: (caller, a) => markRead(caller, a.channel, a.ts, a.device_id),
   }),
-  'files.getUploadURLExternal': method({
-    args: z.object({ filename: text(1000), length: byteCount, content_type: optionalText(255), alt_txt: optionalText(1000), alt_text: optionalText(1000) }),
-    run: (caller, a, request) => getUploadUrl(caller, {
-      filename: a.filename, length: a.length, contentType: a.content_type || undefined, altTxt: a.alt_txt || a.alt_text || undefined,
-      apiBaseUrl: request.apiBaseUrl,
-    }),
-  }),
-  'files.completeUploadExternal': method({
-    args: z.object({ files: fileRefs, channel_id: optionalText(64), initial_comment: optionalText(200_000), thread_ts: optionalText(64) }),
-    run: (caller, a) => completeUpload(caller, {
-      files: a.files, channelId: a.channel_id || undefined, initialComment: a.initial_comment, threadTs: a.thread_ts || undefined,
-    }),
-  }),
-
   // Mentions, notification preferences and Do Not Disturb (README: Mentions and notifications)
   'conversations.setTopic': method({
     args: z.object({ channel: id, topic: textOrEmpty(4000) }),
@@ -232,7 +193,3 @@ export const METHODS: Record<string, Method<Schema>> = {
   // Apps and bots (README: The Web API for apps and bots; lambdas/http/web-api-methods.ts)
   ...WEB_API_METHODS,
 };
-
-export function argsFor(m: Method<Schema>, raw: Record<string, unknown>) {
-  return parseArgs(m.args, raw);
-}

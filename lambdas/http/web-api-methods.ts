@@ -2,7 +2,6 @@ import * as z from 'zod/mini';
 import { archiveChannel, renameChannel, unarchiveChannel } from '../core/channel-settings';
 import { resolveChannel, userConversations } from '../core/channels';
 import { postEphemeral } from '../core/ephemeral';
-import { deleteFile, fileInfo } from '../core/file-info';
 import { getPermalink } from '../core/permalinks';
 import { addPin, listPins, removePin } from '../core/pins';
 import { getReactions } from '../core/reactions';
@@ -13,7 +12,7 @@ import { method, type Method } from './method';
 
 /*
  * The Slack Web API methods that SDKs and apps reach for beyond messaging: permalinks, channel
- * rename and archive, reactions.get, users.conversations, team/bots/lookupByEmail, files.info/delete, pins.
+ * rename and archive, reactions.get, users.conversations, team/bots/lookupByEmail, pins (files.* are in ./file-methods.ts).
  * Grouped here (and merged into the method table in ./methods.ts) so they change apart from it.
  */
 
@@ -74,8 +73,6 @@ export const WEB_API_METHODS: Record<string, Method<Schema>> = {
   'users.lookupByEmail': method({ args: z.object({ email: text(320) }), read: true, run: (caller, a) => lookupByEmail(caller, a.email) }),
   'team.info': method({ args: z.object({ team: optionalText(64) }), read: true, run: (caller, a) => teamInfo(caller, a.team || undefined) }),
   'bots.info': method({ args: z.object({ bot: optionalText(64) }), read: true, run: (caller, a) => botInfo(caller, a.bot) }),
-  'files.info': method({ args: z.object({ file: id, cursor, limit: limit(1000, 100) }), read: true, run: (caller, a) => fileInfo(caller, a.file) }),
-  'files.delete': method({ args: z.object({ file: id }), run: (caller, a) => deleteFile(caller, a.file) }),
   'pins.add': method({ args: messageArg, run: (caller, a) => addPin(caller, a.channel, a.timestamp) }),
   'pins.remove': method({ args: messageArg, run: (caller, a) => removePin(caller, a.channel, a.timestamp) }),
   'pins.list': method({ args: channelArg, read: true, run: (caller, a) => listPins(caller, a.channel) }),

@@ -1,4 +1,4 @@
-import { Entity } from 'electrodb';
+import { Entity } from './entity-runtime';
 import { BY_OWNER_INDEX, ENTITY_SERVICE, TABLE_KEYS, TTL_ATTRIBUTE } from './keys';
 
 /*

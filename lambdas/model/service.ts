@@ -1,4 +1,4 @@
-import { Service, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   Channel, ChannelHead, ChannelName, Connection, InboxEntry, LiveSubscription, Membership, Message,
@@ -7,10 +7,11 @@ import {
   App, AppToken, SocketTicket, AppConnection, PendingEnvelope, IncomingWebhook, CommandResponseUrl,
   AppHealthBucket,
 } from './entities';
+import { bindEntities } from './entity-runtime';
 
-/** Builds the service over a document client and a table; one per process. */
+/** The entities over a document client and a table; one per process. */
 export function createChatService(client: DynamoDBDocumentClient, table: string) {
-  return new Service(
+  return bindEntities(
     {
       workspace: Workspace, user: User, userEmail: UserEmail, channel: Channel, channelName: ChannelName, channelHead: ChannelHead,
       membership: Membership, message: Message, sentMessage: SentMessage, connection: Connection,

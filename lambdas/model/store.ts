@@ -59,9 +59,7 @@ export async function transact(t: TableContext, items: TransactItem[]): Promise<
   }
 }
 
-export const isConditionFailure = (error: unknown) =>
-  (error as Error)?.name === 'ConditionalCheckFailedException' ||
-  (error as { cause?: { name?: string } })?.cause?.name === 'ConditionalCheckFailedException';
+export const isConditionFailure = (error: unknown) => (error as Error)?.name === 'ConditionalCheckFailedException';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -20,10 +20,9 @@ import { userAccess } from './users';
  * The data-access layer: every access pattern of the table as a named, typed function, grouped
  * by what it reads and writes. The core sees only this (tests give it fakes of the same shape).
  *
- * Keys, reads' formatting and puts go through the ElectroDB entities at run time; key-range
- * queries, transactions and batches go through ./store.ts with keys taken from the entities. Issue
- * 12 decides between this and typed functions derived from the same definitions (for cold start):
- * that choice plugs in here, behind these signatures, and nothing above this folder changes.
+ * Keys, reads' formatting and puts go through the entities (./entities.ts, ElectroDB's schema and
+ * types, run by ./entity-runtime.ts so no function loads ElectroDB); key-range queries,
+ * transactions and batches go through ./store.ts with keys taken from the entities.
  */
 export function createChatTable(client: DynamoDBDocumentClient, table: string) {
   const t = { service: createChatService(client, table), client, table };

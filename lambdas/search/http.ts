@@ -1,4 +1,3 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { takeApiToken } from '../core/rate-limit';
 import { ensureProvisioned } from '../core/users';
@@ -34,18 +33,14 @@ const METHODS = {
   'search.all': searchAll,
 } as const;
 
-const routed = httpHandler(async ({ method, args, caller }) => {
+/**
+ * GET|POST /api/search.messages and /api/search.all: their own routes (more specific than
+ * /api/{method}) to this function, the one that can reach the index file.
+ */
+export const handler = httpHandler(async ({ method, args, caller }) => {
   const run = Object.hasOwn(METHODS, method) ? METHODS[method as keyof typeof METHODS] : undefined;
   if (!run) throw new ClientError('unknown_method');
   await takeApiToken(caller.userId);
   await ensureProvisioned(caller);
   return run(caller, argsOf(args), searchIndex());
 });
-
-/**
- * GET|POST /api/search.messages and /api/search.all: their own routes (more specific than
- * /api/{method}) to this function, the one that can reach the index file. The routes have no path
- * parameter, so the method is the path's last segment.
- */
-export const handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) =>
-  routed({ ...event, pathParameters: { ...event.pathParameters, method: event.rawPath.split('/').pop() ?? '' } }, context);

@@ -4,6 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { FANOUT_SORT_KEYS, TTL_ATTRIBUTE } from '../../lambdas/model/keys';
+import { FILE_METHOD_NAMES } from '../../lambdas/http/file-method-names';
 import type { Fanout } from '../../lib/fanout';
 import type { ChatHttpApi } from '../../lib/http-api';
 import type { Realtime } from '../../lib/realtime';
@@ -213,7 +214,7 @@ describe('HTTP API', () => {
     });
   });
 
-  test('api function: table, media, team settings, and @connections for slash commands over Socket Mode only', () => {
+  test('api function: table, url_private signing (no bucket access), team settings, and @connections for slash commands over Socket Mode only', () => {
     const fnId = logicalId(httpApi.handler);
     const env = resources[fnId].Properties.Environment.Variables;
     expect(Object.keys(env).sort()).toEqual([
@@ -224,7 +225,6 @@ describe('HTTP API', () => {
       'JWKS_URI',
       'JWT_AUDIENCE',
       'JWT_ISSUER',
-      'MEDIA_BUCKET',
       'MEDIA_KEY_PAIR_ID',
       'MEDIA_SIGNING_KEY_SECRET_ARN',
       'MEDIA_URL',
@@ -238,10 +238,26 @@ describe('HTTP API', () => {
       'VAPID_PUBLIC_KEY',
       'WS_CALLBACK_URL',
     ]);
-    const statements = statementsOfRole(roleOfFunction(fnId));
-    const actions = statements.flatMap(actionsOf);
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 's3:PutObject', 's3:GetObject', 'secretsmanager:GetSecretValue']));
+    const actions = statementsOfRole(roleOfFunction(fnId)).flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 'secretsmanager:GetSecretValue']));
     expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual([]);
+  });
+
+  test('files function: the files methods on routes of their own, with the bucket access the api function no longer has', () => {
+    const fnId = logicalId(httpApi.filesHandler);
+    const env = resources[fnId].Properties.Environment.Variables;
+    expect(env).toHaveProperty('MEDIA_BUCKET');
+    expect(env).toHaveProperty('TABLE_NAME');
+    expect(env).not.toHaveProperty('WS_CALLBACK_URL');
+    const integrationOf = (routeKey: string) => Object.values(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }))[0]?.Properties.Target;
+    const filesIntegration = JSON.stringify(integrationOf('POST /api/files.info'));
+    for (const name of FILE_METHOD_NAMES) {
+      for (const verb of ['GET', 'POST']) expect(JSON.stringify(integrationOf(`${verb} /api/${name}`))).toBe(filesIntegration);
+    }
+    expect(JSON.stringify(integrationOf('POST /api/{method}'))).not.toBe(filesIntegration);
+    const statements = statementsOfRole(roleOfFunction(fnId));
+    expect(statements.flatMap(actionsOf)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 's3:PutObject', 's3:GetObject', 'secretsmanager:GetSecretValue']));
     // Delete only under the pending-uploads prefix (what completeUploadExternal moves out of) and the completed files (files.delete).
     const deletes = statements.filter((s) => actionsOf(s).includes('s3:DeleteObject'));
     expect(deletes).toHaveLength(1);
@@ -315,13 +331,14 @@ describe('fan-out', () => {
     const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
     const custom = new TeamChatStack(app, 'Limits', { rateLimits: { messageBurst: 9, apiCallsPerSecond: 7, maxConnectionsPerUser: 3 } });
     const fns = Object.values(Template.fromStack(custom).findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment?.Variables ?? {});
-    // The Web API and search (lib/search.ts) charge the API bucket; only the Web API sends messages.
+    // The Web API, its files function and search (lib/search.ts) charge the API bucket; the first two send messages.
     expect(fns.filter((e) => e.RATE_API_PER_SECOND !== undefined)).toEqual([
       expect.objectContaining({ RATE_API_PER_SECOND: '7', RATE_API_BURST: '50', RATE_MESSAGE_BURST: '9' }),
+      expect.objectContaining({ RATE_API_PER_SECOND: '7', RATE_API_BURST: '50', RATE_MESSAGE_BURST: '9', MEDIA_BUCKET: expect.anything() }),
       expect.objectContaining({ RATE_API_PER_SECOND: '7', RATE_API_BURST: '50', SEARCH_INDEX_PATH: expect.any(String) }),
     ]);
     expect(fns.filter((e) => e.MAX_CONNECTIONS_PER_USER !== undefined)).toEqual([expect.objectContaining({ MAX_CONNECTIONS_PER_USER: '3' })]);
-    expect(fns.filter((e) => e.RATE_MESSAGE_BURST === '9')).toHaveLength(3); // message route, api, incoming webhooks
+    expect(fns.filter((e) => e.RATE_MESSAGE_BURST === '9')).toHaveLength(4); // message route, api, files, incoming webhooks
   });
 
   test('fan-out environment', () => {
@@ -424,9 +441,9 @@ describe('functions', () => {
   test('every function: nodejs22.x on arm64, traced, logging to its own log group with retention', () => {
     // BucketDeployment's CDK-provided singleton (web client upload) is the one function not built by the project.
     const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
-    // 12, Slack's upload URL, search's indexer and query function (lib/search.ts), push's function
+    // 12, the files methods (lib/http-api.ts), Slack's upload URL, search's indexer and query function (lib/search.ts), push's function
     // and its VAPID key custom resource (lib/push.ts), app events and their Events API retries (lib/app-events.ts), incoming webhooks and the scheduled-message deliverer.
-    expect(functions.length).toBe(21);
+    expect(functions.length).toBe(22);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: expect.any(Number) });
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
