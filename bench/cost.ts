@@ -38,6 +38,10 @@ export interface Cost {
   floor: number;
   /** total / floor - 1 (0.1 = 10% above the floor). */
   overFloor: number;
+  /** The durable floor: the floor's frames plus the one write unit that stores the message (issue 15). */
+  durable_floor: number;
+  /** total / durable_floor (the target is ≤ 1.10). */
+  ratio_to_durable_floor: number;
   breakdown: { websocket: number; http: number; lambdaRequests: number; lambdaCompute: number; dynamodbWrites: number; dynamodbReads: number };
 }
 
@@ -54,7 +58,15 @@ export function costPerMillion(m: PerMessage): Cost {
   };
   const total = perMillion(Object.values(breakdown).reduce((a, b) => a + b, 0) / 1e6);
   const floor = perMillion(m.floorWebsocketMessages * PRICES.websocketMessage);
-  return { total, floor, overFloor: floor > 0 ? Math.round((total / floor - 1) * 1000) / 1000 : NaN, breakdown };
+  const durableFloor = perMillion(m.floorWebsocketMessages * PRICES.websocketMessage + PRICES.writeUnit);
+  return {
+    total,
+    floor,
+    overFloor: floor > 0 ? Math.round((total / floor - 1) * 1000) / 1000 : NaN,
+    durable_floor: durableFloor,
+    ratio_to_durable_floor: Math.round((total / durableFloor) * 1000) / 1000,
+    breakdown,
+  };
 }
 
 /** GB-seconds of `durationMs` at `memoryMb`. */

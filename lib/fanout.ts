@@ -86,6 +86,8 @@ export function fanoutFilterPattern(): Record<string, unknown> {
 /** Store, then fan out: the table's stream drives delivery to the members that are online. */
 export class Fanout extends Construct {
   readonly handler: ProjectFunction;
+  /** Posts one share (FANOUT_SHARE_SIZE connections) of a large delivery, invoked synchronously by the handler. */
+  readonly deliverHandler: ProjectFunction;
   /**
    * Batches that kept failing land here, and records the function sets aside as undeliverable
    * (their stream coordinates and keys, not the records' images).
@@ -110,6 +112,17 @@ export class Fanout extends Construct {
       .bindTable(props.table, 'read-write')
       .bindConnections(props.stage, props.connectionsUrl);
     if (props.media) this.handler.bindMediaSigning(props.media);
+    // The event arrives signed and fitted; this function only posts, and closes gone connections.
+    this.deliverHandler = new ProjectFunction(this, 'Deliver', {
+      entry: 'lambdas/stream/deliver-share.ts',
+      logRetention: props.logRetention,
+      timeout: Duration.seconds(30),
+      memorySize: 512,
+      environment: environmentOf({ deliveryConcurrency: props.concurrency }),
+    })
+      .bindTable(props.table, 'read-write')
+      .bindConnections(props.stage, props.connectionsUrl);
+    this.handler.bindDeliverShares(this.deliverHandler);
 
     const deadLetters = consumeTableStream(this, this.handler, props.table, {
       alarmDescription: 'Fan-out gave up on stream records (see the dead-letter queue and docs/reliability.md)',

@@ -84,13 +84,17 @@ export class ChatHttpApi extends Construct {
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    // What every Web API function needs: the token check, the workspace defaults and the rate buckets.
+    const webApiEnvironment = {
+      ...jwtEnvironment(props.jwt),
+      ...environmentOf({ defaultTeam: props.defaultTeam, hotChannelThreshold: props.hotChannelThreshold }),
+      ...apiRateEnvironment(props.rateLimits),
+    };
     this.handler = new ProjectFunction(this, 'Handler', {
       entry: 'lambdas/http/api.ts',
       logRetention,
       environment: {
-        ...jwtEnvironment(props.jwt),
-        ...environmentOf({ defaultTeam: props.defaultTeam, hotChannelThreshold: props.hotChannelThreshold }),
-        ...apiRateEnvironment(props.rateLimits),
+        ...webApiEnvironment,
         [BINDINGS.appSocketUrl]: props.appSocketUrl,
         [BINDINGS.appUrlAllowedAddresses]: (props.allowedAppAddresses ?? []).join(','),
       },
@@ -135,11 +139,7 @@ export class ChatHttpApi extends Construct {
     this.filesHandler = new ProjectFunction(this, 'FilesHandler', {
       entry: 'lambdas/http/files-api.ts',
       logRetention,
-      environment: {
-        ...jwtEnvironment(props.jwt),
-        ...environmentOf({ defaultTeam: props.defaultTeam, hotChannelThreshold: props.hotChannelThreshold }),
-        ...apiRateEnvironment(props.rateLimits),
-      },
+      environment: webApiEnvironment,
     })
       .bindTable(props.table, 'read-write')
       .bindMedia(props.media);

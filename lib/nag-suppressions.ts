@@ -44,7 +44,7 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
   }
 
   // @connections: connection ids are runtime values; the grant is pinned to this API, stage v1 and POST.
-  const callbacks = [realtime.functions.$connect, realtime.functions.$disconnect, realtime.functions.typing, fanout.handler, appEvents.handler, httpApi.handler, httpApi.webhookHandler];
+  const callbacks = [realtime.functions.$connect, realtime.functions.$disconnect, realtime.functions.typing, fanout.handler, fanout.deliverHandler, appEvents.handler, httpApi.handler, httpApi.webhookHandler];
   for (const fn of callbacks) {
     ack(
       fn.executionRole,

@@ -192,6 +192,16 @@ export class ProjectFunction extends NodejsFunction {
   }
 
   /**
+   * `DELIVER_FUNCTION_NAME` and invoking exactly that function (its unqualified ARN only): the
+   * fan-out hands the shares of a large delivery to it (lambdas/adapters/delivery-shares.ts).
+   */
+  bindDeliverShares(deliver: ProjectFunction): this {
+    this.addEnvironment(BINDINGS.deliverFunction, deliver.functionName);
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [deliver.functionArn] }));
+    return this;
+  }
+
+  /**
    * `MEDIA_BUCKET` plus everything of bindMediaSigning; object put and get (get covers HEAD, and
    * both sides of the copy out of the pending prefix) in the bucket, and delete only under the
    * pending-uploads prefix (completing a file) and the completed-files prefix (files.delete).

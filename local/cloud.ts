@@ -11,8 +11,9 @@ import { LOCAL_CREDENTIALS, startDynamoDbLocal } from './storage/dynamodb/dynamo
 import { Faults, startDynamoFaultProxy } from './dev/faults';
 import { startLocalQueue } from './queues/sqs-local';
 import { QueuePoller } from './queues/sqs-poller';
-import { OVERRIDABLE, resolveEnvironment, type LocalOverrides } from './functions/env-resolver';
+import { localRefs, OVERRIDABLE, resolveEnvironment, type LocalOverrides } from './functions/env-resolver';
 import { FunctionRuntime, type FunctionDefinition } from './functions/runtime';
+import { startInvokeEndpoint } from './functions/invoke-endpoint';
 import { HttpGateway } from './gateway/http/http-gateway';
 import { JwtIssuer } from './identity/jwt-issuer';
 import { loadOrCreateRsaKeyPair } from './cdn/key-store';
@@ -136,7 +137,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const deadLetters = await startLocalQueue({ port: 0, file: failuresFile, log, queues: view.queues });
     stops.push(deadLetters.close);
     log(`✓ SQS stand-in on ${deadLetters.endpoint}: the dead-letter queue (written to ${failuresFile}) and ${view.queues.length} template queues`);
-    const queueUrls = Object.fromEntries(view.queues.map((q) => [q.logicalId, deadLetters.urlOf(q.logicalId)]));
+    const refs = localRefs(view.queues.map((q) => q.logicalId), view.functions.keys(), (id) => deadLetters.urlOf(id));
+    // Lambda's Invoke API, for functions that invoke others (the runtime below serves it).
+    const lambdaApi = await startInvokeEndpoint({ port: 0, has: (name) => runtime.has(name), invoke: (name, event) => runtime.invoke(name, event) });
+    stops.push(lambdaApi.close);
 
     // The search index is a copy of the table: a table created anew starts an empty index too.
     const searchIndexPath = join(dataDir, 'search', 'messages.sqlite');
@@ -169,7 +173,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       timeoutSeconds: f.timeoutSeconds,
       memorySize: f.memorySize,
       env: {
-        ...resolveEnvironment(f.logicalId, f.environment, overrides, queueUrls),
+        ...resolveEnvironment(f.logicalId, f.environment, overrides, refs),
         ...('MEDIA_SIGNING_KEY_SECRET_ARN' in f.environment ? { MEDIA_SIGNING_KEY_PEM: mediaKey.privateKeyPem } : {}),
         ...('VAPID_KEYS_SECRET_ARN' in f.environment ? { VAPID_PRIVATE_KEY: vapidKeys.privateKey } : {}),
         // Push endpoints on 127.0.0.1 (the local push service of the tests): local only, never in a deployment.
@@ -184,6 +188,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         ...(meter ? { AWS_SDK_UA_APP_ID: f.logicalId.slice(0, 50) } : {}),
         AWS_ENDPOINT_URL_S3: s3.endpoint,
         AWS_ENDPOINT_URL_SQS: deadLetters.endpoint,
+        AWS_ENDPOINT_URL_LAMBDA: lambdaApi.url,
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_LAMBDA_FUNCTION_NAME: f.logicalId,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(f.memorySize),

@@ -52,8 +52,14 @@ export const NUMBER_SETTINGS = {
 
   /** `@connections` posts in flight per function instance (and keep-alive sockets to the endpoint). */
   deliveryConcurrency: { env: 'FANOUT_CONCURRENCY', default: 128, min: 1, integer: true },
-  /** Connections per delivery batch: the unit that could move to its own invocation (README: Limits). */
+  /** Connections per delivery batch (batches of one delivery run side by side in one invocation). */
   deliveryBatchSize: { env: 'FANOUT_BATCH_SIZE', default: 500, min: 1, integer: true },
+  /**
+   * Connections per invocation of a large delivery: past this many, the fan-out posts the first share
+   * itself and hands each further share to an invocation of the deliver function, all at once, so no
+   * one invocation's CPU bounds a big room (about 1,000 posts/s each on Lambda).
+   */
+  deliveryShareSize: { env: 'FANOUT_SHARE_SIZE', default: 1000, min: 100, integer: true },
 
   /** Largest upload accepted, in bytes. */
   fileMaxBytes: { env: 'FILES_MAX_BYTES', default: 100 * 1024 * 1024, min: 1, integer: true },
@@ -154,6 +160,8 @@ export const BINDINGS = {
    * private, loopback and link-local addresses are refused. The local cloud sets `127.0.0.1`.
    */
   appUrlAllowedAddresses: 'APP_URL_ALLOWED_ADDRESSES',
+  /** The function that posts one share of a large delivery (lib/fanout.ts; lambdas/stream/deliver-share.ts). Unset: no shares. */
+  deliverFunction: 'DELIVER_FUNCTION_NAME',
   /** The queue of the Events API's delayed retries (lib/app-events.ts; its consumer is lambdas/queue/app-retry.ts). */
   appRetryQueueUrl: 'APP_RETRY_QUEUE_URL',
 } as const;

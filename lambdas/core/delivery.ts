@@ -9,7 +9,8 @@ import { stableId } from './stable-id';
  * - event ids: an event from a stream record takes its id from the record (a replay repeats it, so
  *   clients drop the copy); an event that is never stored (presence, typing) takes a fresh one;
  * - batching and concurrency: recipients go in batches of `batchSize` that run in parallel,
- *   `concurrency` posts in flight in all, over as many keep-alive sockets;
+ *   `concurrency` posts in flight in all, over as many keep-alive sockets; past `shares.size`
+ *   recipients, each further share is posted by its own invocation (all at once, awaited);
  * - size: an event over API Gateway's message limit goes as its reference (core/budgets.ts);
  * - a 410 from a connection subscribed moments ago is a handshake still under way: kept;
  * - any other 410: the connection is gone, and the caller's `whenGone` removes exactly it;
@@ -48,14 +49,28 @@ export interface DeliveryOptions {
 export interface Delivery {
   /** Posts one event to every recipient; resolves once each post has succeeded or been handled. */
   deliver(event: Record<string, unknown>, recipients: Recipient[], options?: DeliveryOptions): Promise<DeliveryStats>;
+  /** Posts one share of a large delivery (the event as `deliver` fitted it) here, never splitting it again. */
+  deliverShare(eventJson: string, recipients: Recipient[], options?: DeliveryOptions): Promise<DeliveryStats>;
   /** Posts one frame (an app's Socket Mode envelope, `hello`, `disconnect`) to one connection, as it is (no reference form). */
   postFrame(connectionId: string, frame: Record<string, unknown>): Promise<'sent' | 'gone' | 'failed'>;
+}
+
+/**
+ * Where the shares of a large delivery go: each share of `size` connections past the first is one
+ * call of `deliver` (an invocation of the deliver function), all in flight at once and awaited, so
+ * a channel's next event still starts only after this one reached everyone.
+ */
+export interface Shares {
+  size: number;
+  deliver: (eventJson: string, recipients: Recipient[]) => Promise<DeliveryStats>;
 }
 
 export interface DeliverySettings {
   post: PostToConnection;
   concurrency: number;
   batchSize: number;
+  /** Large deliveries split across invocations; without it every delivery is posted here. */
+  shares?: Shares;
   /** Deliveries to this many connections or more log their timing. */
   logFrom?: number;
   now?: () => number;
@@ -72,7 +87,14 @@ export const recordEventId = (recordId: string, index: number) => stableId('Ev',
 
 export const emptyStats = (): DeliveryStats => ({ posts: 0, gone: 0, goneDuringHandshake: 0, postFailures: 0 });
 
-export function createDelivery({ post, concurrency, batchSize, logFrom = 200, now = Date.now }: DeliverySettings): Delivery {
+const addStats = (into: DeliveryStats, from: DeliveryStats) => {
+  into.posts += from.posts;
+  into.gone += from.gone;
+  into.goneDuringHandshake += from.goneDuringHandshake;
+  into.postFailures += from.postFailures;
+};
+
+export function createDelivery({ post, concurrency, batchSize, shares, logFrom = 200, now = Date.now }: DeliverySettings): Delivery {
   const inHandshake = (r: Recipient) => r.since !== undefined && now() - r.since < HANDSHAKE_GRACE_MS;
 
   async function postOne(r: Recipient, data: Uint8Array, stats: DeliveryStats, whenGone: DeliveryOptions['whenGone']): Promise<void> {
@@ -109,21 +131,51 @@ export function createDelivery({ post, concurrency, batchSize, logFrom = 200, no
     async deliver(event, recipients, { whenGone, stats = emptyStats(), logFields } = {}) {
       if (recipients.length === 0) return stats;
       const started = now();
-      const data = Buffer.from(fitEventJson(event, LIVE_EVENT_BYTES));
-      const batches: Recipient[][] = [];
-      for (let i = 0; i < recipients.length; i += batchSize) batches.push(recipients.slice(i, i + batchSize));
-      // Every batch in flight at once when they fit, each with its share of the posts in flight.
-      const batchesInFlight = Math.min(batches.length, concurrency);
-      const perBatch = Math.max(1, Math.floor(concurrency / batchesInFlight));
-      await inParallel(batches, batchesInFlight, (batch) => inParallel(batch, perBatch, (r) => postOne(r, data, stats, whenGone)));
+      const json = fitEventJson(event, LIVE_EVENT_BYTES);
+      const split = shares && recipients.length > shares.size ? shares : undefined;
+      if (!split) await postAll(Buffer.from(json), recipients, stats, whenGone);
+      else {
+        const [own, ...others] = chunks(recipients, split.size);
+        await Promise.all([
+          postAll(Buffer.from(json), own, stats, whenGone),
+          ...others.map(async (share) => {
+            try {
+              addStats(stats, await split.deliver(json, share));
+            } catch (error) {
+              // An invocation refused or failed: this one posts that share, slower but complete.
+              logger.warn('a delivery share failed in its own invocation; posting it here', { eventId: event.event_id, connections: share.length, error });
+              await postAll(Buffer.from(json), share, stats, whenGone);
+            }
+          }),
+        ]);
+      }
       if (recipients.length >= logFrom) {
         const ms = now() - started;
         logger.info('live delivery', {
-          eventId: event.event_id, ...logFields, connections: recipients.length, batches: batches.length, inFlight: perBatch * batchesInFlight, postMs: ms,
+          eventId: event.event_id, ...logFields, connections: recipients.length, shares: split ? Math.ceil(recipients.length / split.size) : 1, postMs: ms,
           postsPerSecond: Math.round(recipients.length / Math.max(0.001, ms / 1000)),
         });
       }
       return stats;
     },
+
+    async deliverShare(eventJson, recipients, { whenGone, stats = emptyStats() } = {}) {
+      await postAll(Buffer.from(eventJson), recipients, stats, whenGone);
+      return stats;
+    },
   };
+
+  /** Every recipient in batches of `batchSize` side by side, `concurrency` posts in flight in all. */
+  async function postAll(data: Uint8Array, recipients: Recipient[], stats: DeliveryStats, whenGone: DeliveryOptions['whenGone']): Promise<void> {
+    const batches = chunks(recipients, batchSize);
+    const batchesInFlight = Math.min(batches.length, concurrency);
+    const perBatch = Math.max(1, Math.floor(concurrency / batchesInFlight));
+    await inParallel(batches, batchesInFlight, (batch) => inParallel(batch, perBatch, (r) => postOne(r, data, stats, whenGone)));
+  }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

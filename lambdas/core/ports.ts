@@ -1,7 +1,7 @@
 import { chatTable, postToConnection } from '../adapters/clients';
 import { numberSetting } from '../config/env';
 import type { ChatTable } from '../model/table';
-import { createDelivery, type Delivery } from './delivery';
+import { createDelivery, type Delivery, type Shares } from './delivery';
 
 /**
  * What the core talks to: the table's access patterns and the delivery to live connections. The
@@ -19,11 +19,22 @@ let installed: Partial<Ports> = {};
 /** The table's access patterns. */
 export const table = (): ChatTable => (installed.table ??= chatTable());
 
+let shares: Shares | undefined;
+
 /** Posting events to live connections. */
 export const delivery = (): Delivery => (installed.delivery ??= (() => {
   const concurrency = numberSetting('deliveryConcurrency');
-  return createDelivery({ post: postToConnection(concurrency), concurrency, batchSize: numberSetting('deliveryBatchSize') });
+  return createDelivery({ post: postToConnection(concurrency), concurrency, batchSize: numberSetting('deliveryBatchSize'), shares });
 })());
+
+/**
+ * This process's large deliveries go in shares (the fan-out sets it up: only its bundle carries
+ * the Lambda client that invokes the deliver function).
+ */
+export function deliverInShares(through: Shares): void {
+  shares = through;
+  installed.delivery = undefined;
+}
 
 /** Replaces the ports (tests: fakes; `undefined` goes back to the AWS adapters). */
 export function usePorts(replacement: Ports | undefined): void {

@@ -4,6 +4,14 @@ import { deliverChange, FanoutContext } from '../core/fanout';
 import { inParallel } from '../core/parallel';
 import { isPermanentFailure, setAsideStreamRecord } from '../adapters/dead-letters';
 import { logger } from '../adapters/logger';
+import { sharesThrough } from '../adapters/delivery-shares';
+import { numberSetting, optionalVariable } from '../config/env';
+import { BINDINGS } from '../config/settings';
+import { deliverInShares } from '../core/ports';
+
+// A big room's delivery goes in shares, each posted by an invocation of the deliver function (the stack always binds one).
+const deliverFunction = optionalVariable(BINDINGS.deliverFunction);
+if (deliverFunction) deliverInShares(sharesThrough(deliverFunction, numberSetting('deliveryShareSize')));
 
 /** Channels fanned out at once; each channel's records go one after another, in stream order. */
 const CHANNEL_CONCURRENCY = 8;

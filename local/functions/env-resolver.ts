@@ -36,6 +36,17 @@ export class UnresolvableVariableError extends Error {
   }
 }
 
+/**
+ * What `{Ref: X}` in a function's environment stands for locally: a template queue's local URL, and
+ * a function's name, which is its logical id here (the Invoke endpoint knows functions by it).
+ */
+export function localRefs(queueIds: Iterable<string>, functionIds: Iterable<string>, queueUrl: (logicalId: string) => string): Record<string, string> {
+  return {
+    ...Object.fromEntries([...queueIds].map((id) => [id, queueUrl(id)])),
+    ...Object.fromEntries([...functionIds].map((id) => [id, id])),
+  };
+}
+
 /** The function's environment with every value a plain string, or an error naming the first unresolvable one. */
 export function resolveEnvironment(
   functionId: string,

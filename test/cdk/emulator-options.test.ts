@@ -57,7 +57,7 @@ test('media signing stays (key secret and custom resource) and names the never-r
 
 test('every @connections client uses the override, with the WebSocket API id and stage', () => {
   const urls = functionEnv('WS_CALLBACK_URL').map((u) => JSON.stringify(u));
-  expect(urls.length).toBe(7); // connect, disconnect, typing, fan-out, app events, api, webhooks
+  expect(urls.length).toBe(8); // connect, disconnect, typing, fan-out and its deliver function, app events, api, webhooks
   for (const url of urls) {
     expect(url).toContain(`${endpoint}/_aws/execute-api/`);
     expect(url).toContain('RealtimeApi');

@@ -344,8 +344,17 @@ describe('fan-out', () => {
   test('fan-out environment', () => {
     const env = resources[logicalId(fanout.handler)].Properties.Environment.Variables;
     expect(Object.keys(env).sort()).toEqual([
-      'FANOUT_CONCURRENCY', 'FANOUT_DEAD_LETTER_QUEUE_URL', 'HOT_CHANNEL_THRESHOLD', 'MEDIA_KEY_PAIR_ID', 'MEDIA_SIGNING_KEY_SECRET_ARN', 'MEDIA_URL', 'NODE_OPTIONS', 'TABLE_NAME', 'WS_CALLBACK_URL',
+      'DELIVER_FUNCTION_NAME', 'FANOUT_CONCURRENCY', 'FANOUT_DEAD_LETTER_QUEUE_URL', 'HOT_CHANNEL_THRESHOLD', 'MEDIA_KEY_PAIR_ID', 'MEDIA_SIGNING_KEY_SECRET_ARN', 'MEDIA_URL', 'NODE_OPTIONS', 'TABLE_NAME', 'WS_CALLBACK_URL',
     ]);
+    // The shares of a large delivery: the deliver function by name, and invoking exactly it.
+    expect(env.DELIVER_FUNCTION_NAME).toEqual({ Ref: logicalId(fanout.deliverHandler) });
+    const invokes = statementsOfRole(roleOfFunction(logicalId(fanout.handler))).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+    expect(invokes).toHaveLength(1);
+    expect(actionsOf(invokes[0])).toEqual(['lambda:InvokeFunction']);
+    expect(invokes[0].Resource).toEqual({ 'Fn::GetAtt': [logicalId(fanout.deliverHandler), 'Arn'] });
+    const deliverEnv = resources[logicalId(fanout.deliverHandler)].Properties.Environment.Variables;
+    expect(deliverEnv).not.toHaveProperty('DELIVER_FUNCTION_NAME');
+    expect(deliverEnv).toHaveProperty('WS_CALLBACK_URL');
     expect(env.HOT_CHANNEL_THRESHOLD).toBe('1000');
     expect(env.FANOUT_CONCURRENCY).toBe('128');
     expect(JSON.stringify(env.WS_CALLBACK_URL)).toMatch(/https:\/\/.*execute-api.*\/v1/);
@@ -441,9 +450,9 @@ describe('functions', () => {
   test('every function: nodejs22.x on arm64, traced, logging to its own log group with retention', () => {
     // BucketDeployment's CDK-provided singleton (web client upload) is the one function not built by the project.
     const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
-    // 12, the files methods (lib/http-api.ts), Slack's upload URL, search's indexer and query function (lib/search.ts), push's function
+    // 12, the fan-out's deliver function (lib/fanout.ts), the files methods (lib/http-api.ts), Slack's upload URL, search's indexer and query function (lib/search.ts), push's function
     // and its VAPID key custom resource (lib/push.ts), app events and their Events API retries (lib/app-events.ts), incoming webhooks and the scheduled-message deliverer.
-    expect(functions.length).toBe(22);
+    expect(functions.length).toBe(23);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: expect.any(Number) });
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -460,9 +469,9 @@ describe('functions', () => {
     for (const [, policy] of ofType('AWS::IAM::Policy')) expect(JSON.stringify(policy.Properties)).not.toContain('dynamodb:Scan');
   });
 
-  test('only fan-out, app events, typing, $connect, $disconnect, the api (Socket Mode slash commands) and webhooks (ephemeral replies) may use @connections: POST only (their code only posts), on exactly v1', () => {
+  test('only fan-out (and its deliver function), app events, typing, $connect, $disconnect, the api (Socket Mode slash commands) and webhooks (ephemeral replies) may use @connections: POST only (their code only posts), on exactly v1', () => {
     const appEvents = stack.node.findChild('AppEvents') as AppEvents;
-    const allowed = [fanout.handler, appEvents.handler, httpApi.handler, httpApi.webhookHandler, realtime.functions.typing, realtime.functions.$connect, realtime.functions.$disconnect].map(logicalId).sort();
+    const allowed = [fanout.handler, fanout.deliverHandler, appEvents.handler, httpApi.handler, httpApi.webhookHandler, realtime.functions.typing, realtime.functions.$connect, realtime.functions.$disconnect].map(logicalId).sort();
     const withCallbacks = ofType('AWS::Lambda::Function')
       .filter(([id]) => statementsOfRole(roleOfFunction(id)).some((s) => actionsOf(s).includes('execute-api:ManageConnections')))
       .map(([id]) => id)

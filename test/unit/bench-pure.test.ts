@@ -37,6 +37,9 @@ describe('bench cost model', () => {
     expect(c.total).toBeCloseTo(11 + 0.2 + 0.333 + 6.25 + 0.5, 2);
     expect(c.floor).toBe(11);
     expect(c.overFloor).toBeCloseTo(c.total / 11 - 1, 2);
+    // The durable floor adds the one write unit that stores the message.
+    expect(c.durable_floor).toBe(11.625);
+    expect(c.ratio_to_durable_floor).toBeCloseTo(c.total / 11.625, 2);
   });
 
   it('turns milliseconds at a memory size into GB-seconds', () => {
@@ -128,7 +131,7 @@ describe('bench report', () => {
     expect(byName('100×').detail).toContain('10 online: 250×');
     expect(byName('grow with online').met).toBe(true);
     expect(byName('250 KB').met).toBe(false);
-    expect(byName('10% of the API Gateway floor').met).toBe(false);
+    expect(byName('1.10× the durable floor').met).toBe(false);
   });
 
   it('judges search against 200 ms at 1,000,000 messages only, and reports it', () => {

@@ -1,7 +1,7 @@
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { OVERRIDABLE, resolveEnvironment } from '../../local/functions/env-resolver';
+import { localRefs, OVERRIDABLE, resolveEnvironment } from '../../local/functions/env-resolver';
 import { matchRoute } from '../../local/gateway/http/http-events';
 import { buildCloudView, getAttTargets, isNodeRuntime, loadTemplate, templatePath, type CloudView, type Template } from '../../local/template';
 
@@ -31,7 +31,8 @@ describe('local cloud view of cdk.out/TeamChat.template.json', () => {
     const overrides = Object.fromEntries(OVERRIDABLE.map((name) => [name, 'local']));
     for (const f of view.functions.values()) {
       expect(existsSync(f.codePath)).toBe(true);
-      expect(() => resolveEnvironment(f.logicalId, f.environment, overrides, Object.fromEntries(view.queues.map((q) => [q.logicalId, `http://queue/${q.logicalId}`])))).not.toThrow();
+      const refs = localRefs(view.queues.map((q) => q.logicalId), view.functions.keys(), (id) => `http://queue/${id}`);
+      expect(() => resolveEnvironment(f.logicalId, f.environment, overrides, refs)).not.toThrow();
     }
   });
 

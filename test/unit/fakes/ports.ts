@@ -89,6 +89,10 @@ export function recordingDelivery() {
       deliveries.push({ event, recipients, options });
       return options?.stats ?? { posts: 0, gone: 0, goneDuringHandshake: 0, postFailures: 0 };
     },
+    async deliverShare(eventJson, recipients, options) {
+      deliveries.push({ event: JSON.parse(eventJson), recipients, options });
+      return options?.stats ?? { posts: 0, gone: 0, goneDuringHandshake: 0, postFailures: 0 };
+    },
     async postFrame(connectionId, frame) {
       deliveries.push({ event: frame, recipients: [{ connectionId, userId: '' }] });
       return 'sent';
