@@ -1,5 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, documentClient, UpdateCommand, type DocumentClient } from '../lambdas/model/document-client';
 import { createChatService, type ChatService } from '../lambdas/model/service';
 import { LOCAL_CREDENTIALS } from '../local/storage/dynamodb/dynamodb-local';
 import { pool } from './client';
@@ -10,14 +9,13 @@ import { pool } from './client';
  */
 
 export interface Table {
-  doc: DynamoDBDocumentClient;
+  doc: DocumentClient;
   db: ChatService;
   name: string;
 }
 
 export function openTable(endpoint: string, name: string, appId?: string): Table {
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, ...(appId ? { userAgentAppId: appId } : {}) });
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const doc = documentClient({ service: 'dynamodb', url: endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, appId });
   return { doc, db: createChatService(doc, name), name };
 }
 

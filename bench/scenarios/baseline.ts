@@ -1,5 +1,5 @@
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '../../lambdas/model/document-client';
 import { LOCAL_CREDENTIALS } from '../../local/storage/dynamodb/dynamodb-local';
 import { pool } from '../client';
 import type { Table } from '../seed';

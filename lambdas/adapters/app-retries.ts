@@ -1,6 +1,6 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { binding, numberSetting } from '../config/env';
 import type { FailureReason } from './app-http';
+import { sendQueueMessage } from './aws-services';
 
 /*
  * The Events API's later tries as SQS messages with a delay (DelaySeconds, at most 900), consumed
@@ -8,8 +8,6 @@ import type { FailureReason } from './app-http';
  * A message holds the app's coordinates and the event_callback payload, never the signing secret
  * (the retry reads the app again and signs then, so a rotated URL or a disabled app is honoured).
  */
-
-let client: SQSClient | undefined;
 
 /** One delivery awaiting its next try. */
 export interface AppRetry {
@@ -39,7 +37,6 @@ export async function scheduleAppRetry(r: AppRetry): Promise<boolean> {
   if (r.retryNum > APP_RETRY_ATTEMPTS) return false;
   const body = JSON.stringify(r);
   if (Buffer.byteLength(body) > RETRY_MESSAGE_MAX_BYTES) return false;
-  client ??= new SQSClient({});
-  await client.send(new SendMessageCommand({ QueueUrl: binding('appRetryQueueUrl'), MessageBody: body, DelaySeconds: retryDelaySeconds(r.retryNum) }));
+  await sendQueueMessage(binding('appRetryQueueUrl'), body, retryDelaySeconds(r.retryNum));
   return true;
 }

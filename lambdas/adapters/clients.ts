@@ -1,6 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PostToConnection } from '../core/delivery';
+import { documentClient as createDocumentClient, type DocumentClient } from '../model/document-client';
 import { createChatTable, type ChatTable } from '../model/table';
 import { binding, optionalVariable } from '../config/env';
 import { connectionsPoster } from './connections-api';
@@ -11,13 +10,11 @@ import { connectionsPoster } from './connections-api';
  * the same bundles at its local services.
  */
 
-let documentClient: DynamoDBDocumentClient | undefined;
+let documentClient: DocumentClient | undefined;
 let table: ChatTable | undefined;
 
-export function dynamo(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+export function dynamo(): DocumentClient {
+  documentClient ??= createDocumentClient();
   return documentClient;
 }
 

@@ -1,5 +1,5 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { sendQueueMessage } from './aws-services';
 import { logger } from './logger';
 import { binding } from '../config/env';
 
@@ -10,8 +10,6 @@ import { binding } from '../config/env';
  * ten retries. Only the record's coordinates and the reason go, never its images (message text).
  */
 
-let client: SQSClient | undefined;
-
 export interface SetAsideRecord {
   eventID: string;
   sequenceNumber: string;
@@ -21,9 +19,8 @@ export interface SetAsideRecord {
 }
 
 export async function setAside(record: SetAsideRecord): Promise<void> {
-  client ??= new SQSClient({});
   const body = { condition: 'SetAsideByFunction', timestamp: new Date().toISOString(), ...record };
-  await client.send(new SendMessageCommand({ QueueUrl: binding('deadLetterQueueUrl'), MessageBody: JSON.stringify(body) }));
+  await sendQueueMessage(binding('deadLetterQueueUrl'), JSON.stringify(body));
 }
 
 const DETERMINISTIC_JS_ERRORS = [TypeError, RangeError, SyntaxError];

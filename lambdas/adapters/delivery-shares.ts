@@ -1,5 +1,5 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { DeliveryStats, Recipient, Shares } from '../core/delivery';
+import { invokeFunction } from './aws-services';
 
 /*
  * A large delivery's shares, each posted by a synchronous invocation of the deliver function
@@ -14,17 +14,14 @@ export interface ShareRequest {
   recipients: Recipient[];
 }
 
-let client: LambdaClient | undefined;
-
 export function sharesThrough(functionName: string, size: number): Shares {
   return {
     size,
     async deliver(eventJson, recipients) {
-      client ??= new LambdaClient({});
       const request: ShareRequest = { event: eventJson, recipients };
-      const out = await client.send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(request)) }));
-      const body = out.Payload?.length ? JSON.parse(Buffer.from(out.Payload).toString('utf8')) : undefined;
-      if (out.FunctionError) throw new Error(`the deliver function failed: ${body?.errorType ?? out.FunctionError}: ${body?.errorMessage ?? ''}`);
+      const out = await invokeFunction(functionName, JSON.stringify(request));
+      const body = out.payload.length ? JSON.parse(out.payload.toString('utf8')) : undefined;
+      if (out.functionError) throw new Error(`the deliver function failed: ${body?.errorType ?? out.functionError}: ${body?.errorMessage ?? ''}`);
       return body as DeliveryStats;
     },
   };

@@ -1,26 +1,17 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import { binding, numberSetting, optionalVariable } from '../config/env';
 import { LOCAL_MEDIA_SIGNING_KEY_PEM } from '../config/settings';
+import { secretString } from './aws-services';
 import { logger } from './logger';
 
 /*
- * Media at the edge: the S3 client for uploads, and CloudFront signed URLs for `url_private`.
+ * Media at the edge: the bucket (its objects: adapters/object-store.ts), and CloudFront signed URLs for `url_private`.
  * A URL is minted only where a message leaves the system to a member (history, replies, a post's
  * own reply, live events, sync), never stored: messages keep the file's stable metadata and its
  * object key, and `withFileUrls` swaps the key for a fresh signed URL on the way out.
  */
 
 const URL_TTL_SECONDS = numberSetting('mediaUrlSeconds');
-
-let s3Client: S3Client | undefined;
-
-/** Path-style when an endpoint is set (the local cloud's S3 stand-in has no per-bucket hosts). */
-export function s3(): S3Client {
-  s3Client ??= new S3Client(optionalVariable('AWS_ENDPOINT_URL_S3') ? { forcePathStyle: true } : {});
-  return s3Client;
-}
 
 export const mediaBucket = () => binding('mediaBucket');
 
@@ -30,11 +21,7 @@ let signingKey: Promise<string> | undefined;
 function privateKey(): Promise<string> {
   const pem = optionalVariable(LOCAL_MEDIA_SIGNING_KEY_PEM);
   if (pem) return Promise.resolve(pem);
-  signingKey ??= (async () => {
-    const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: binding('mediaSigningKeySecretArn') }));
-    if (!out.SecretString) throw new Error('the media signing key secret is empty');
-    return out.SecretString;
-  })();
+  signingKey ??= secretString(binding('mediaSigningKeySecretArn'));
   // A failed read is not cached: the next request tries again.
   signingKey.catch(() => { signingKey = undefined; });
   return signingKey;

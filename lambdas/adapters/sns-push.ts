@@ -1,27 +1,35 @@
-import { CreatePlatformEndpointCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { PushNotification, PushOutcome } from '../core/push';
+import { xmlText } from './aws-request';
+import { snsAction } from './aws-services';
 
 /*
  * Mobile push through Amazon SNS (the opt-in `mobilePush` stack flag): a device's APNs or FCM token
  * becomes a platform endpoint of the stack's platform application (CreatePlatformEndpoint answers the
  * same ARN for the same token, so it is asked at each push rather than stored), and a push is one
- * Publish to that endpoint with a message per platform. A thin adapter: unit-tested with a fake client, not exercised
- * end to end (no APNs/FCM here).
+ * Publish to that endpoint with a message per platform. A thin adapter: unit-tested with a fake SNS
+ * and, for its requests, a local server answering as SNS does; not exercised end to end (no APNs/FCM here).
  */
 
-/** The part of the SNS client this adapter uses (a fake in unit tests). */
+/** The two SNS actions this adapter uses (a fake in unit tests). */
 export interface SnsLike {
-  send(command: CreatePlatformEndpointCommand | PublishCommand): Promise<{ EndpointArn?: string }>;
+  createPlatformEndpoint(applicationArn: string, token: string): Promise<string | undefined>;
+  publish(targetArn: string, message: string): Promise<void>;
 }
 
-let client: SnsLike | undefined;
-const sns = (): SnsLike => (client ??= new SNSClient({}) as SnsLike);
+const sns: SnsLike = {
+  async createPlatformEndpoint(applicationArn, token) {
+    return xmlText(await snsAction('CreatePlatformEndpoint', { PlatformApplicationArn: applicationArn, Token: token }), 'EndpointArn');
+  },
+  async publish(targetArn, message) {
+    await snsAction('Publish', { TargetArn: targetArn, MessageStructure: 'json', Message: message });
+  },
+};
 
 /** A device token as a platform endpoint ARN (SNS answers the same ARN for the same token). */
-export async function createMobileEndpoint(applicationArn: string, token: string, c: SnsLike = sns()): Promise<string> {
-  const out = await c.send(new CreatePlatformEndpointCommand({ PlatformApplicationArn: applicationArn, Token: token }));
-  if (!out.EndpointArn) throw new Error('SNS returned no endpoint');
-  return out.EndpointArn;
+export async function createMobileEndpoint(applicationArn: string, token: string, c: SnsLike = sns): Promise<string> {
+  const arn = await c.createPlatformEndpoint(applicationArn, token);
+  if (!arn) throw new Error('SNS returned no endpoint');
+  return arn;
 }
 
 /** The per-platform message SNS expects with MessageStructure json. */
@@ -37,10 +45,10 @@ export function snsMessage(n: PushNotification, ttlSeconds: number): string {
 }
 
 /** One Publish to the token's platform endpoint; a disabled or deleted endpoint is 'gone'. */
-export async function sendMobilePush(applicationArn: string, token: string, n: PushNotification, ttlSeconds: number, c: SnsLike = sns()): Promise<PushOutcome> {
+export async function sendMobilePush(applicationArn: string, token: string, n: PushNotification, ttlSeconds: number, c: SnsLike = sns): Promise<PushOutcome> {
   try {
     const endpointArn = await createMobileEndpoint(applicationArn, token, c);
-    await c.send(new PublishCommand({ TargetArn: endpointArn, MessageStructure: 'json', Message: snsMessage(n, ttlSeconds) }));
+    await c.publish(endpointArn, snsMessage(n, ttlSeconds));
     return 'sent';
   } catch (error) {
     const name = (error as Error).name;

@@ -3,12 +3,12 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { generateRequestDetails } from 'web-push';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { binding, optionalVariable, textSetting } from '../config/env';
 import { LOCAL_VAPID_PRIVATE_KEY } from '../config/settings';
 import { addressAllowed, endpointProblem } from '../core/push-endpoint';
 import type { PushNotification, PushOptions, PushOutcome } from '../core/push';
 import type { PushSubscriptionItem } from '../model/service';
+import { secretString } from './aws-services';
 
 /*
  * Web Push: `web-push` builds the request (RFC 8291 aes128gcm encryption with the subscription's
@@ -31,8 +31,7 @@ export function vapidKeys(): Promise<VapidKeys> {
   const inline = optionalVariable(LOCAL_VAPID_PRIVATE_KEY);
   if (inline) return Promise.resolve({ publicKey, privateKey: inline });
   keys ??= (async () => {
-    const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: binding('vapidKeysSecretArn') }));
-    const stored = JSON.parse(out.SecretString ?? '{}') as Partial<VapidKeys>;
+    const stored = JSON.parse(await secretString(binding('vapidKeysSecretArn'))) as Partial<VapidKeys>;
     if (!stored.privateKey || stored.publicKey !== publicKey) throw new Error('the VAPID secret does not hold the bound key pair');
     return { publicKey, privateKey: stored.privateKey };
   })();

@@ -1,7 +1,7 @@
 import { monotonicFactory } from 'ulid';
 import { logger } from '../adapters/logger';
 import { fitEventJson, LIVE_EVENT_BYTES } from './budgets';
-import { inParallel } from './parallel';
+import { chunksOf, inParallel } from './parallel';
 import { stableId } from './stable-id';
 
 /*
@@ -132,19 +132,20 @@ export function createDelivery({ post, concurrency, batchSize, shares, logFrom =
       if (recipients.length === 0) return stats;
       const started = now();
       const json = fitEventJson(event, LIVE_EVENT_BYTES);
+      const data = Buffer.from(json);
       const split = shares && recipients.length > shares.size ? shares : undefined;
-      if (!split) await postAll(Buffer.from(json), recipients, stats, whenGone);
+      if (!split) await postAll(data, recipients, stats, whenGone);
       else {
-        const [own, ...others] = chunks(recipients, split.size);
+        const [own, ...others] = chunksOf(recipients, split.size);
         await Promise.all([
-          postAll(Buffer.from(json), own, stats, whenGone),
+          postAll(data, own, stats, whenGone),
           ...others.map(async (share) => {
             try {
               addStats(stats, await split.deliver(json, share));
             } catch (error) {
               // An invocation refused or failed: this one posts that share, slower but complete.
               logger.warn('a delivery share failed in its own invocation; posting it here', { eventId: event.event_id, connections: share.length, error });
-              await postAll(Buffer.from(json), share, stats, whenGone);
+              await postAll(data, share, stats, whenGone);
             }
           }),
         ]);
@@ -167,15 +168,10 @@ export function createDelivery({ post, concurrency, batchSize, shares, logFrom =
 
   /** Every recipient in batches of `batchSize` side by side, `concurrency` posts in flight in all. */
   async function postAll(data: Uint8Array, recipients: Recipient[], stats: DeliveryStats, whenGone: DeliveryOptions['whenGone']): Promise<void> {
-    const batches = chunks(recipients, batchSize);
+    const batches = chunksOf(recipients, batchSize);
     const batchesInFlight = Math.min(batches.length, concurrency);
     const perBatch = Math.max(1, Math.floor(concurrency / batchesInFlight));
     await inParallel(batches, batchesInFlight, (batch) => inParallel(batch, perBatch, (r) => postOne(r, data, stats, whenGone)));
   }
 }
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}

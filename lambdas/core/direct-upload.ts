@@ -1,5 +1,5 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { mediaBucket, s3 } from '../adapters/media';
+import { mediaBucket } from '../adapters/media';
+import { putObject } from '../adapters/object-store';
 import { table } from './ports';
 import { uploadSecretMatches } from './upload-grants';
 
@@ -23,8 +23,6 @@ export async function receiveUpload(fileId: string, secret: string, bytes: Uint8
   if (!file || file.status !== 'pending' || !uploadSecretMatches(secret, file.uploadHash)) return notFound;
   if ((file.uploadExpiresAt ?? 0) <= Math.floor(nowMs / 1000)) return notFound;
   if (bytes.byteLength !== file.size) return { ok: false, status: 400, error: 'length_mismatch' };
-  await s3().send(new PutObjectCommand({
-    Bucket: mediaBucket(), Key: file.key, Body: bytes, ContentType: file.mimetype, ContentLength: bytes.byteLength,
-  }));
+  await putObject(mediaBucket(), file.key, bytes, file.mimetype);
   return { ok: true, bytes: bytes.byteLength };
 }

@@ -8,7 +8,7 @@ import { emptyStats, type DeliveryStats } from './delivery';
 import { changedEntity, eventsFor, type Change, type Outgoing } from './events';
 import { isHot } from './hot-channels';
 import { connectionsOfChannel, connectionsOfUser, unsubscribe, type LiveConnection } from './live';
-import { inParallel } from './parallel';
+import { chunksOf, inParallel } from './parallel';
 import { delivery, table } from './ports';
 
 const INBOX_DAYS = 30;
@@ -98,8 +98,7 @@ async function writeInboxes(out: Outgoing, ctx: FanoutContext): Promise<void> {
   // An event too large to keep whole is kept as its reference (core/budgets.ts): the item stays far
   // under DynamoDB's 400 KB whatever the message holds.
   const event = fitEventJson(out.event, INBOX_EVENT_BYTES);
-  const chunks: string[][] = [];
-  for (let i = 0; i < recipients.length; i += BATCH_WRITE_ITEMS) chunks.push(recipients.slice(i, i + BATCH_WRITE_ITEMS));
+  const chunks = chunksOf(recipients, BATCH_WRITE_ITEMS);
   // Each chunk takes its seq when it is sent, so lateness is per chunk: a 1,000-member channel's
   // 40 chunks do not all count as late (and all get written again) because the last ones queued.
   await inParallel(chunks, INBOX_CHUNKS_IN_FLIGHT, (chunk) => writeInboxChunk(out, event, chunk, ctx));

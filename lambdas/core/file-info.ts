@@ -1,6 +1,6 @@
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { logger } from '../adapters/logger';
-import { mediaBucket, s3, withFileUrls, type StoredFile } from '../adapters/media';
+import { mediaBucket, withFileUrls, type StoredFile } from '../adapters/media';
+import { deleteObject } from '../adapters/object-store';
 import type { FileItem } from '../model/service';
 import type { Caller } from './caller';
 import { ClientError } from './errors';
@@ -47,7 +47,7 @@ export async function deleteFile(caller: Caller, fileId: string) {
   const file = await visibleFile(caller, fileId);
   if (file.userId !== caller.userId) throw new ClientError('cant_delete_file');
   if (!(await table().files.removeOwned(fileId, caller.userId))) throw new ClientError('file_not_found');
-  await s3().send(new DeleteObjectCommand({ Bucket: mediaBucket(), Key: file.key })).catch((error: unknown) => {
+  await deleteObject(mediaBucket(), file.key).catch((error: unknown) => {
     logger.warn('deleted file object not removed', { fileId, error });
   });
   return {};

@@ -1,11 +1,10 @@
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { ulid } from 'ulid';
 import { numberSetting } from '../config/env';
 import { ClientError } from './errors';
 import type { Caller } from './caller';
 import { logger } from '../adapters/logger';
-import { mediaBucket, s3, type StoredFile } from '../adapters/media';
+import { mediaBucket, type StoredFile } from '../adapters/media';
+import { copyObject, deleteObject, headObject, isMissingObject, objectBytes, presignedPost } from '../adapters/object-store';
 import { memberAccess } from './channels';
 import { displayName, keySafeName, mimeTypeFor, normalizeMimeType } from './file-names';
 import { imageSize, SIZED_IMAGE_TYPES } from './image-size';
@@ -85,15 +84,13 @@ export async function getUploadUrl(caller: Caller, input: UploadRequest) {
     return { upload_url: `${input.apiBaseUrl}/upload/v1/${fileId}?s=${secret}`, file_id: fileId };
   }
 
-  const post = await createPresignedPost(s3(), {
-    Bucket: mediaBucket(),
-    Key: key,
-    Conditions: [
+  const post = presignedPost(mediaBucket(), key, {
+    conditions: [
       ['content-length-range', input.length, input.length],
       ['eq', '$Content-Type', mimetype],
     ],
-    Fields: { 'Content-Type': mimetype },
-    Expires: UPLOAD_URL_SECONDS,
+    fields: { 'Content-Type': mimetype },
+    expiresSeconds: UPLOAD_URL_SECONDS,
   });
   return { upload_url: post.url, file_id: fileId, upload_fields: post.fields };
 }
@@ -113,11 +110,6 @@ interface Checked {
   height?: number;
 }
 
-const isNotFound = (error: unknown) => {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
-};
-
 /** The caller's own pending file, its object present and as declared. */
 async function checkFile(caller: Caller, ref: { id: string; title?: string }, index: number): Promise<Checked> {
   const data = await table().files.get(ref.id);
@@ -128,24 +120,22 @@ async function checkFile(caller: Caller, ref: { id: string; title?: string }, in
 
   let head;
   try {
-    head = await s3().send(new HeadObjectCommand({ Bucket: mediaBucket(), Key: data.key }));
+    head = await headObject(mediaBucket(), data.key);
   } catch (error) {
-    if (isNotFound(error)) throw new ClientError('file_not_found');
+    if (isMissingObject(error)) throw new ClientError('file_not_found');
     throw error;
   }
-  if (head.ContentLength !== data.size) {
-    throw new ClientError('invalid_arguments', `files[${index}]: uploaded ${head.ContentLength} bytes, declared ${data.size}`);
+  if (head.contentLength !== data.size) {
+    throw new ClientError('invalid_arguments', `files[${index}]: uploaded ${head.contentLength} bytes, declared ${data.size}`);
   }
-  const uploadedType = (head.ContentType ?? '').split(';')[0].trim().toLowerCase();
+  const uploadedType = (head.contentType ?? '').split(';')[0].trim().toLowerCase();
   if (uploadedType !== data.mimetype) {
     throw new ClientError('invalid_arguments', `files[${index}]: uploaded as ${uploadedType || 'no type'}, declared ${data.mimetype}`);
   }
   const title = ref.title !== undefined && ref.title.trim() !== '' ? [...ref.title.trim()].slice(0, MAX_TITLE).join('') : data.title;
   const checked: Checked = { record: data, title, finalKey: finalKey(data.teamId, data.fileId, data.name) };
   if (SIZED_IMAGE_TYPES[data.mimetype]) {
-    const object = await s3().send(new GetObjectCommand({ Bucket: mediaBucket(), Key: data.key, Range: `bytes=0-${IMAGE_HEAD_BYTES - 1}` }));
-    const bytes = await object.Body?.transformToByteArray();
-    const size = bytes ? imageSize(bytes) : undefined;
+    const size = imageSize(await objectBytes(mediaBucket(), data.key, 0, IMAGE_HEAD_BYTES - 1));
     if (size && SIZED_IMAGE_TYPES[data.mimetype] === size.type) {
       checked.width = size.width;
       checked.height = size.height;
@@ -153,8 +143,6 @@ async function checkFile(caller: Caller, ref: { id: string; title?: string }, in
   }
   return checked;
 }
-
-const copySource = (bucket: string, key: string) => `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 
 /** One file's move from pending to complete, only if it is still the caller's pending file. */
 const completeWrite = (caller: Caller, c: Checked, channelId?: string) =>
@@ -198,12 +186,10 @@ export async function completeUpload(caller: Caller, input: CompleteRequest) {
   const bucket = mediaBucket();
   // Out of uploads/pending/ (which the lifecycle rule empties daily) into the file's final place,
   // with the headers the CDN passes through: its type, and inline or attachment (see file-disposition).
-  await Promise.all(checked.map((c) => s3().send(new CopyObjectCommand({
-    Bucket: bucket, Key: c.finalKey, CopySource: copySource(bucket, c.record.key),
-    MetadataDirective: 'REPLACE',
-    ContentType: c.record.mimetype,
-    ContentDisposition: contentDisposition(c.record.mimetype, c.record.name),
-  }))));
+  await Promise.all(checked.map((c) => copyObject(bucket, c.record.key, c.finalKey, {
+    contentType: c.record.mimetype,
+    contentDisposition: contentDisposition(c.record.mimetype, c.record.name),
+  })));
 
   const files: StoredFile[] = checked.map((c) => ({
     id: c.record.fileId, name: c.record.name, title: c.title, mimetype: c.record.mimetype, size: c.record.size, key: c.finalKey,
@@ -224,7 +210,7 @@ export async function completeUpload(caller: Caller, input: CompleteRequest) {
     throw error;
   }
   await Promise.all(checked.map((c) =>
-    s3().send(new DeleteObjectCommand({ Bucket: bucket, Key: c.record.key })).catch((error: unknown) => {
+    deleteObject(bucket, c.record.key).catch((error: unknown) => {
       logger.warn('pending upload not deleted; the lifecycle rule will', { fileId: c.record.fileId, error });
     })));
   return { files: files.map((f) => ({ id: f.id, title: f.title })) };

@@ -1,6 +1,6 @@
 import {
-  DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+  DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DocumentClient,
+} from './document-client';
 import type { Entity as ElectroEntity } from 'electrodb';
 
 /*
@@ -46,7 +46,7 @@ interface Schema {
 }
 
 interface Binding {
-  client?: DynamoDBDocumentClient;
+  client?: DocumentClient;
   table?: string;
 }
 
@@ -99,17 +99,14 @@ function keyValue(entity: string, key: KeyDef, values: Json): string {
  * `begins_with` the template up to the first composite not given (nothing when that is empty).
  */
 function sortCondition(key: KeyDef, values: Json): { op: 'eq' | 'begins'; value: string } | undefined {
-  const given = key.composite.filter((name) => values[name] !== undefined);
-  const parts = key.template.split(/(\$\{\w+\})/);
   let prefix = '';
-  for (const part of parts) {
+  for (const part of key.template.split(/(\$\{\w+\})/)) {
     const composite = /^\$\{(\w+)\}$/.exec(part)?.[1];
     if (composite === undefined) prefix += part;
     else if (values[composite] !== undefined) prefix += String(values[composite]);
     else return prefix ? { op: 'begins', value: prefix } : undefined;
   }
-  if (given.length === key.composite.length) return { op: 'eq', value: prefix };
-  return prefix ? { op: 'begins', value: prefix } : undefined;
+  return { op: 'eq', value: prefix };
 }
 
 /** Builds a condition from ElectroDB's `where` callback: attribute references and operators. */
@@ -178,7 +175,7 @@ class RuntimeEntity {
     return this.binding.table;
   }
 
-  private get client(): DynamoDBDocumentClient {
+  private get client(): DocumentClient {
     if (!this.binding.client) throw new ItemShapeError(`${this.entity}: no client bound`);
     return this.binding.client;
   }
@@ -240,8 +237,16 @@ class RuntimeEntity {
     return Object.assign(item, this.identifiers());
   }
 
-  private operation(params: () => Json, send: (params: Json) => Promise<{ data: unknown }>) {
-    return { params, go: () => send(params()) };
+  /** A put (`put` or `create`): its request, and sending it answers the item as written. */
+  private putOperation(params: () => Json) {
+    return {
+      params,
+      go: async () => {
+        const request = params();
+        await this.client.send(new PutCommand(request as never));
+        return { data: this.format(request.Item as Json) };
+      },
+    };
   }
 
   get(key: Json) {
@@ -256,23 +261,12 @@ class RuntimeEntity {
   }
 
   put(input: Json) {
-    return this.operation(
-      () => ({ Item: this.itemFor(input), TableName: this.table }),
-      async (params) => {
-        await this.client.send(new PutCommand(params as never));
-        return { data: this.format(params.Item as Json) };
-      },
-    );
+    return this.putOperation(() => ({ Item: this.itemFor(input), TableName: this.table }));
   }
 
+  /** A put that fails when the item exists. */
   create(input: Json) {
-    return this.operation(
-      () => ({ Item: this.itemFor(input), TableName: this.table, ConditionExpression: NOT_EXISTS, ExpressionAttributeNames: this.keyNames() }),
-      async (params) => {
-        await this.client.send(new PutCommand(params as never));
-        return { data: this.format(params.Item as Json) };
-      },
-    );
+    return this.putOperation(() => ({ Item: this.itemFor(input), TableName: this.table, ConditionExpression: NOT_EXISTS, ExpressionAttributeNames: this.keyNames() }));
   }
 
   private keyNames(): Record<string, string> {
@@ -460,7 +454,7 @@ class RuntimeEntity {
 export const Entity = RuntimeEntity as unknown as typeof ElectroEntity;
 
 /** The entities on one client and table, as ElectroDB's `Service` gives them (`.entities`). */
-export function bindEntities<E extends Record<string, object>>(entities: E, binding: { client: DynamoDBDocumentClient; table: string }): { entities: E } {
+export function bindEntities<E extends Record<string, object>>(entities: E, binding: { client: DocumentClient; table: string }): { entities: E } {
   return {
     entities: Object.fromEntries(Object.entries(entities).map(([name, entity]) => [name, (entity as unknown as RuntimeEntity).bound(binding)])) as E,
   };

@@ -1,6 +1,6 @@
 import { endOf, justAfter, keyOf, queryStart } from './entity-keys';
 import type { MembershipItem } from './service';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from './document-client';
 import { batchGet, entityItems, isConditionFailure, queryRange, type TableContext } from './store';
 
 /** Who is in which conversation, and their read markers. */

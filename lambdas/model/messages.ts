@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from './document-client';
 import { endOf, justAfter, keyOf, queryStart } from './entity-keys';
 import type { MessageItem } from './service';
 import { asTransactItem, batchGet, entityItems, isConditionFailure, queryRange, transact, TransactionCancelled, type TableContext, type TransactItem } from './store';

@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from './document-client';
 import { PRESENCE_KEYS, TABLE_KEYS, TTL_ATTRIBUTE } from './keys';
 import { batchGet, batchWrite, isLive, nowSeconds, queryRange, type Item, type Key, type TableContext } from './store';
 

@@ -1,4 +1,4 @@
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from './document-client';
 import type { PushKind } from './entities';
 import { keyOf, queryStart } from './entity-keys';
 import type { PushSubscriptionItem } from './service';

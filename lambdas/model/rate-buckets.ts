@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from './document-client';
 import { RATE_LIMIT_KEYS, TABLE_KEYS, TTL_ATTRIBUTE } from './keys';
 import { isConditionFailure, type TableContext } from './store';
 

@@ -1,5 +1,5 @@
 import type { EntityItem } from 'electrodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from './document-client';
 import {
   Channel, ChannelHead, ChannelName, Connection, InboxEntry, LiveSubscription, Membership, Message,
   SentMessage, UploadedFile, User, UserEmail, Workspace, Pin, EphemeralMessage, ScheduledMessage, NotificationPrefs,
@@ -10,7 +10,7 @@ import {
 import { bindEntities } from './entity-runtime';
 
 /** The entities over a document client and a table; one per process. */
-export function createChatService(client: DynamoDBDocumentClient, table: string) {
+export function createChatService(client: DocumentClient, table: string) {
   return bindEntities(
     {
       workspace: Workspace, user: User, userEmail: UserEmail, channel: Channel, channelName: ChannelName, channelHead: ChannelHead,

@@ -1,9 +1,7 @@
-import {
-  BatchGetCommand, BatchWriteCommand, QueryCommand, TransactWriteCommand,
-  type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, QueryCommand, TransactWriteCommand, type DocumentClient } from './document-client';
 import { jsonBytes } from '../core/budgets';
-import { inParallel } from '../core/parallel';
+import { chunksOf, inParallel } from '../core/parallel';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from './keys';
 import type { ChatService } from './service';
 
@@ -17,7 +15,7 @@ import type { ChatService } from './service';
 /** What the access modules work with: the entities' service, the document client and the table. */
 export interface TableContext {
   service: ChatService;
-  client: DynamoDBDocumentClient;
+  client: DocumentClient;
   table: string;
 }
 
@@ -72,8 +70,7 @@ export async function batchWrite(t: TableContext, puts: Item[], deletes: Key[] =
     ...puts.map((Item) => ({ PutRequest: { Item } })),
     ...deletes.map((Key) => ({ DeleteRequest: { Key } })),
   ];
-  const chunks: Array<Array<Record<string, unknown>>> = [];
-  for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
+  const chunks = chunksOf<Record<string, unknown>>(requests, 25);
   await inParallel(chunks, WRITE_CHUNKS_IN_FLIGHT, async (chunk) => {
     let pending = chunk;
     for (let attempt = 0; pending.length > 0; attempt++) {

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from './document-client';
 import { appAccess } from './apps';
 import { channelAccess } from './channels';
 import { connectionAccess } from './connections';
@@ -24,7 +24,7 @@ import { userAccess } from './users';
  * types, run by ./entity-runtime.ts so no function loads ElectroDB); key-range queries,
  * transactions and batches go through ./store.ts with keys taken from the entities.
  */
-export function createChatTable(client: DynamoDBDocumentClient, table: string) {
+export function createChatTable(client: DocumentClient, table: string) {
   const t = { service: createChatService(client, table), client, table };
   return {
     users: userAccess(t),

@@ -1,4 +1,4 @@
-import { Sha256 } from '@smithy/core/checksum';
+import { NodeSha256 } from '../adapters/aws-request';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { logger } from '../adapters/logger';
 import { bulkBodies, INDEX_DEFINITION, pageOf, searchBody, UnexpectedResponse } from './opensearch-requests';
@@ -58,7 +58,7 @@ export class OpenSearchIndex implements SearchIndex {
 
   constructor(private readonly options: OpenSearchIndexOptions) {
     this.base = new URL(options.endpoint);
-    this.signer = new SignatureV4({ credentials: options.credentials, region: options.region, service: 'es', sha256: Sha256 });
+    this.signer = new SignatureV4({ credentials: options.credentials, region: options.region, service: 'es', sha256: NodeSha256 });
   }
 
   /** In order: one `_bulk` request per bounded body. A document the domain refuses is logged and skipped. */

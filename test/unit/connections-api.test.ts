@@ -90,9 +90,9 @@ test('410 is gone; a throttle is tried again; any other refusal is thrown with i
   expect(await post('c2', Buffer.from('{}'))).toBe('sent');
   expect(seen.filter((s) => s.url === '/v1/@connections/c2')).toHaveLength(3);
   answers.push({ status: 403, type: 'ForbiddenException' });
-  await expect(post('c3', Buffer.from('{}'))).rejects.toMatchObject({ name: 'ForbiddenException', status: 403 });
+  await expect(post('c3', Buffer.from('{}'))).rejects.toMatchObject({ name: 'ForbiddenException', $metadata: { httpStatusCode: 403 } });
   answers.push({ status: 413, type: 'PayloadTooLargeException:http://internal' });
   await expect(post('c4', Buffer.from('{}'))).rejects.toMatchObject({ name: 'PayloadTooLargeException' });
   answers.push({ status: 503 }, { status: 503 }, { status: 503 });
-  await expect(post('c5', Buffer.from('{}'))).rejects.toMatchObject({ status: 503 });
+  await expect(post('c5', Buffer.from('{}'))).rejects.toMatchObject({ $metadata: { httpStatusCode: 503 } });
 });

@@ -186,10 +186,13 @@ describe('SNS mobile adapter (fake client: not exercised end to end)', () => {
     const calls: unknown[] = [];
     return {
       calls,
-      send: async (command) => {
-        calls.push({ name: command.constructor.name, input: command.input });
-        if (command.constructor.name === 'PublishCommand' && fail) throw Object.assign(new Error(fail), { name: fail });
-        return { EndpointArn: 'arn:aws:sns:us-east-1:1:endpoint/GCM/app/1' };
+      createPlatformEndpoint: async (PlatformApplicationArn, Token) => {
+        calls.push({ name: 'CreatePlatformEndpoint', input: { PlatformApplicationArn, Token } });
+        return 'arn:aws:sns:us-east-1:1:endpoint/GCM/app/1';
+      },
+      publish: async (TargetArn, Message) => {
+        calls.push({ name: 'Publish', input: { TargetArn, Message } });
+        if (fail) throw Object.assign(new Error(fail), { name: fail });
       },
     };
   };
@@ -198,8 +201,8 @@ describe('SNS mobile adapter (fake client: not exercised end to end)', () => {
     const client = fake();
     expect(await sendMobilePush('arn:aws:sns:us-east-1:1:app/GCM/app', 'tok-12345678', { title: 'alice', body: 'hi', channel: 'D1', ts: TS }, 60, client)).toBe('sent');
     expect(client.calls).toEqual([
-      { name: 'CreatePlatformEndpointCommand', input: { PlatformApplicationArn: 'arn:aws:sns:us-east-1:1:app/GCM/app', Token: 'tok-12345678' } },
-      { name: 'PublishCommand', input: expect.objectContaining({ TargetArn: 'arn:aws:sns:us-east-1:1:endpoint/GCM/app/1', MessageStructure: 'json' }) },
+      { name: 'CreatePlatformEndpoint', input: { PlatformApplicationArn: 'arn:aws:sns:us-east-1:1:app/GCM/app', Token: 'tok-12345678' } },
+      { name: 'Publish', input: { TargetArn: 'arn:aws:sns:us-east-1:1:endpoint/GCM/app/1', Message: expect.stringContaining('"GCM"') } },
     ]);
     expect(await createMobileEndpoint('arn:app', 'tok', fake())).toBe('arn:aws:sns:us-east-1:1:endpoint/GCM/app/1');
   });
