@@ -2,6 +2,7 @@ import type { Cost, PerMessage } from './cost';
 import type { BundleResult } from './scenarios/bundles';
 import type { FanoutRow } from './scenarios/fanout';
 import type { HistoryResult } from './scenarios/history';
+import type { ReconnectRow } from './scenarios/reconnect';
 import { searchLines, type SearchBenchResult } from './scenarios/search';
 import { latencyChart, lineChart } from './svg';
 
@@ -23,6 +24,8 @@ export interface BenchResult {
   /** The search index alone (bench/scenarios/search.ts); absent in results written before it existed. */
   search?: SearchBenchResult;
   cost_per_million_usd: Cost & { per_message: PerMessage };
+  /** What a reconnect costs by the user's channel count; absent in results written before it existed. */
+  reconnect?: ReconnectRow[];
   targets: Target[];
   /** Latency samples for the chart (not summarised elsewhere); dropped from latest.json when large. */
   latency_samples?: number[];
@@ -36,7 +39,12 @@ export interface Target {
 
 const BUNDLE_LIMIT_KB = 250;
 
-export function judge(r: Pick<BenchResult, 'fanout' | 'baseline_scan' | 'bundles' | 'cost_per_million_usd' | 'search'>): Target[] {
+const INIT_LIMIT_MS = 50;
+const BIG_ROOM = 10_000;
+const BIG_ROOM_LIMIT_MS = 3000;
+const LATENCY_P99_LIMIT_MS = 300;
+
+export function judge(r: Pick<BenchResult, 'fanout' | 'baseline_scan' | 'bundles' | 'cost_per_million_usd' | 'search'> & Partial<Pick<BenchResult, 'latency_ms' | 'settings'>>): Target[] {
   const targets: Target[] = [];
   const pairs = r.fanout.map((row) => ({ row, scan: r.baseline_scan.find((b) => b.members === row.members) }));
   const ratios = pairs.filter((p) => p.scan && p.row.rru_per_message > 0).map((p) => ({ online: p.row.online, connections: p.row.connections, ratio: p.scan!.rru_per_message / p.row.rru_per_message }));
@@ -55,6 +63,28 @@ export function judge(r: Pick<BenchResult, 'fanout' | 'baseline_scan' | 'bundles
     met: r.bundles.length ? over.length === 0 : null,
     detail: over.length ? `${over.length} of ${r.bundles.length} over: ${over.map((b) => `${b.name} ${Math.round(b.kb)} KB`).join(', ')}` : `all ${r.bundles.length} under`,
   });
+  const slow = r.bundles.filter((b) => b.init_ms > INIT_LIMIT_MS || b.init_ms_without_source_maps > INIT_LIMIT_MS);
+  targets.push({
+    name: `every handler initialises in ≤ ${INIT_LIMIT_MS} ms, with and without source maps`,
+    met: r.bundles.length ? slow.length === 0 : null,
+    detail: slow.length
+      ? `${slow.length} of ${r.bundles.length} over: ${slow.map((b) => `${b.name} ${n(b.init_ms, 0)}/${n(b.init_ms_without_source_maps, 0)} ms`).join(', ')}`
+      : `slowest ${n(Math.max(...r.bundles.map((b) => b.init_ms)), 0)} ms as deployed, ${n(Math.max(...r.bundles.map((b) => b.init_ms_without_source_maps)), 0)} ms without source maps`,
+  });
+  const big = r.fanout.find((row) => row.online >= BIG_ROOM);
+  targets.push({
+    name: `a ${BIG_ROOM.toLocaleString('en-US')}-member room fully delivered in ≤ ${BIG_ROOM_LIMIT_MS / 1000} s locally`,
+    met: big ? big.ms_to_last <= BIG_ROOM_LIMIT_MS : null,
+    detail: big ? `last delivery ${big.ms_to_last} ms after the send (${big.delivered} of ${big.online} delivered)` : `not measured (largest room: ${Math.max(0, ...r.fanout.map((row) => row.online))} online)`,
+  });
+  if (r.latency_ms) {
+    const rate = (r.settings?.chat as { rate?: number } | undefined)?.rate;
+    targets.push({
+      name: `chat latency p99 ≤ ${LATENCY_P99_LIMIT_MS} ms at 20 msg/s`,
+      met: rate === 20 ? r.latency_ms.p99 <= LATENCY_P99_LIMIT_MS : null,
+      detail: `p99 ${n(r.latency_ms.p99, 0)} ms at ${rate ?? '?'} msg/s`,
+    });
+  }
   const c = r.cost_per_million_usd;
   targets.push({
     name: 'cost per million messages ≤ 1.10× the durable floor (frames a message must cost, plus one write unit)',
@@ -107,6 +137,11 @@ export function markdown(r: BenchResult): string {
   lines.push(`| DynamoDB write units | ${n(p.writeUnits, 2)} | ${n(c.breakdown.dynamodbWrites, 2)} |`);
   lines.push(`| DynamoDB read units | ${n(p.readUnits, 2)} | ${n(c.breakdown.dynamodbReads, 2)} |`);
   lines.push(`| **total** | | **${n(c.total, 2)}** |`, `| floor: API Gateway WebSocket messages alone (${n(p.floorWebsocketMessages, 1)}) | | ${n(c.floor, 2)} |`, `| durable floor: those frames and one write unit (total ÷ it: ${c.ratio_to_durable_floor}×) | | ${n(c.durable_floor, 2)} |`, '');
+  if (r.reconnect?.length) {
+    lines.push('## What a reconnect costs (a user in N channels, nothing missed)', '', '| channels | $connect RRU | $connect WRU | sync RRU | sync WRU | units, $ per million reconnects |', '| ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const row of r.reconnect) lines.push(`| ${row.channels} | ${n(row.connect_rru)} | ${n(row.connect_wru)} | ${n(row.sync_rru)} | ${n(row.sync_wru)} | ${n(row.units_usd_per_million, 2)} |`);
+    lines.push('');
+  }
   if (r.search) lines.push('## Search index (SQLite FTS5)', '', ...searchLines(r.search), '');
   lines.push('Settings: `' + JSON.stringify(r.settings) + '`', '');
   return lines.join('\n');

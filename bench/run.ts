@@ -13,6 +13,7 @@ import type { BenchContext } from './scenarios/context';
 import { BASELINE_CALLER } from './scenarios/baseline';
 import { runFanout } from './scenarios/fanout';
 import { runHistory } from './scenarios/history';
+import { runReconnect } from './scenarios/reconnect';
 import { runSearchBench } from './scenarios/search';
 import { openTable } from './seed';
 
@@ -28,9 +29,9 @@ const ROOT = resolve(__dirname, '..');
 export type Mode = 'full' | 'quick' | 'smoke';
 
 export const SETTINGS = {
-  full: { chat: { channels: 20, membersPerChannel: 10, rate: 20, seconds: 60, peakSeconds: 10, peakRate: 100 }, sizes: [10, 100, 1000, 10000], budgetSeconds: 900, initRuns: 11, historyCalls: 50, bundleLimit: Infinity, analyse: true, searchMessages: 1_000_000 },
-  quick: { chat: { channels: 10, membersPerChannel: 10, rate: 5, seconds: 20, peakSeconds: 5, peakRate: 20 }, sizes: [10, 100, 1000], budgetSeconds: 120, initRuns: 5, historyCalls: 20, bundleLimit: Infinity, analyse: true, searchMessages: 100_000 },
-  smoke: { chat: { channels: 1, membersPerChannel: 10, rate: 5, seconds: 1, peakSeconds: 0, peakRate: 0 }, sizes: [10], budgetSeconds: 30, initRuns: 1, historyCalls: 2, bundleLimit: 1, analyse: false, searchMessages: 2_000 },
+  full: { chat: { channels: 20, membersPerChannel: 10, rate: 20, seconds: 60, peakSeconds: 10, peakRate: 100 }, sizes: [10, 100, 1000, 10000], budgetSeconds: 900, initRuns: 11, historyCalls: 50, bundleLimit: Infinity, analyse: true, searchMessages: 1_000_000, reconnectChannels: [10, 100, 1000] },
+  quick: { chat: { channels: 10, membersPerChannel: 10, rate: 5, seconds: 20, peakSeconds: 5, peakRate: 20 }, sizes: [10, 100, 1000], budgetSeconds: 120, initRuns: 5, historyCalls: 20, bundleLimit: Infinity, analyse: true, searchMessages: 100_000, reconnectChannels: [10, 100, 1000] },
+  smoke: { chat: { channels: 1, membersPerChannel: 10, rate: 5, seconds: 1, peakSeconds: 0, peakRate: 0 }, sizes: [10], budgetSeconds: 30, initRuns: 1, historyCalls: 2, bundleLimit: 1, analyse: false, searchMessages: 2_000, reconnectChannels: [10] },
 } as const;
 
 export interface BenchOptions {
@@ -103,6 +104,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     log(`  page of ${history.page}: ${history.ms} ms median, ${history.rru} read units`);
     log('fan-out and the scan baseline');
     const fan = await runFanout(ctx, [...s.sizes], { budgetSeconds: s.budgetSeconds, repeats: (size) => (opts.mode === 'smoke' ? 1 : size >= 1000 ? 2 : 3) });
+    log('reconnect: $connect and sync by channel count');
+    const reconnect = await runReconnect(ctx, [...s.reconnectChannels]);
 
     const u = chat.usage;
     const msgs = Math.max(1, chat.messages);
@@ -133,6 +136,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       bundles,
       search,
       cost_per_million_usd: cost,
+      reconnect,
       targets: [],
       latency_samples: chat.samples,
     };

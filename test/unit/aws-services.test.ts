@@ -1,4 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -6,6 +5,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { retryKind, AwsServiceError } from '../../lambdas/adapters/aws-request';
 import { invokeFunction, secretString, sendQueueMessage, snsAction } from '../../lambdas/adapters/aws-services';
 import { sendMobilePush } from '../../lambdas/adapters/sns-push';
+import { recordingServer, type Answer, type Recorded, type RecordingServer } from './fakes/recording-server';
 
 /*
  * The hand-signed AWS calls of the functions (lambdas/adapters/aws-services.ts) against the SDK's
@@ -13,47 +13,28 @@ import { sendMobilePush } from '../../lambdas/adapters/sns-push';
  * answers (values, errors, throttles) are read as the SDK reads them.
  */
 
-interface Seen { method?: string; url?: string; headers: IncomingHttpHeaders; body: string }
-let server: Server;
-let base: string;
-const seen: Seen[] = [];
-/** Each next request is answered with this (then `fallback`). */
-const answers: Array<{ status: number; body: string; headers?: Record<string, string> }> = [];
-let fallback = { status: 200, body: '{}', headers: {} as Record<string, string> };
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+let server: RecordingServer;
+let base: string;
+let seen: Recorded[];
+let answers: Answer[];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const answer = answers.shift() ?? fallback;
-      res.writeHead(answer.status, answer.headers ?? {});
-      res.end(answer.body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  server = await recordingServer();
+  ({ base, seen, answers } = server);
   Object.assign(process.env, {
     AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_SQS: base, AWS_ENDPOINT_URL_SECRETS_MANAGER: base, AWS_ENDPOINT_URL_LAMBDA: base, AWS_ENDPOINT_URL_SNS: base,
   });
 });
-afterAll(async () => {
-  await new Promise((r) => server.close(r));
-});
-beforeEach(() => {
-  seen.length = 0;
-  answers.length = 0;
-  fallback = { status: 200, body: '{}', headers: {} };
-});
+afterAll(() => server.close());
+beforeEach(() => server.reset());
 
 const sdkConfig = () => ({ endpoint: base, region: 'eu-west-1', credentials: CREDENTIALS, maxAttempts: 1 });
-const service = (s: Seen) => /Credential=[^/]+\/\d+\/([^/]+)\/([^/]+)\//.exec(String(s.headers.authorization))?.slice(1);
+const service = (s: Recorded) => /Credential=[^/]+\/\d+\/([^/]+)\/([^/]+)\//.exec(String(s.headers.authorization))?.slice(1);
 
 test('SendMessage: the SDK client\'s request (JSON protocol), with and without a delay', async () => {
-  fallback = { status: 200, body: '{"MessageId":"m1"}', headers: { 'content-type': 'application/x-amz-json-1.0' } };
+  server.fallback = { status: 200, body: '{"MessageId":"m1"}', headers: { 'content-type': 'application/x-amz-json-1.0' } };
   const sqs = new SQSClient({ ...sdkConfig(), md5: false });
   await sqs.send(new SendMessageCommand({ QueueUrl: `${base}/000000000000/q`, MessageBody: 'héllo', DelaySeconds: 60 }));
   sqs.destroy();
@@ -69,7 +50,7 @@ test('SendMessage: the SDK client\'s request (JSON protocol), with and without a
 });
 
 test('GetSecretValue: the SDK client\'s request; an empty secret and a refusal are errors', async () => {
-  fallback = { status: 200, body: '{"SecretString":"pem-text"}', headers: {} };
+  server.fallback = { status: 200, body: '{"SecretString":"pem-text"}', headers: {} };
   const sm = new SecretsManagerClient(sdkConfig());
   await sm.send(new GetSecretValueCommand({ SecretId: 'arn:aws:secretsmanager:eu-west-1:1:secret:key' }));
   sm.destroy();
@@ -85,7 +66,7 @@ test('GetSecretValue: the SDK client\'s request; an empty secret and a refusal a
 });
 
 test('Invoke: the SDK client\'s path for a function ARN; a function error is reported, a throttle tried again', async () => {
-  fallback = { status: 200, body: '{"delivered":3}', headers: {} };
+  server.fallback = { status: 200, body: '{"delivered":3}', headers: {} };
   const arn = 'arn:aws:lambda:eu-west-1:1:function:TeamChat-Deliver';
   const lambda = new LambdaClient(sdkConfig());
   await lambda.send(new InvokeCommand({ FunctionName: arn, Payload: Buffer.from('{"a":1}') }));
@@ -107,7 +88,7 @@ test('Invoke: the SDK client\'s path for a function ARN; a function error is rep
 });
 
 test('SNS Publish: the SDK client\'s form; its XML errors get the SDK\'s exception names', async () => {
-  fallback = { status: 200, body: '<PublishResponse><PublishResult><MessageId>m</MessageId></PublishResult></PublishResponse>', headers: { 'content-type': 'text/xml' } };
+  server.fallback = { status: 200, body: '<PublishResponse><PublishResult><MessageId>m</MessageId></PublishResult></PublishResponse>', headers: { 'content-type': 'text/xml' } };
   const sns = new SNSClient(sdkConfig());
   await sns.send(new PublishCommand({ TargetArn: 'arn:aws:sns:eu-west-1:1:endpoint/GCM/app/1', MessageStructure: 'json', Message: '{"default":"a & b"}' }));
   sns.destroy();

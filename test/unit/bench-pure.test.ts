@@ -132,6 +132,18 @@ describe('bench report', () => {
     expect(byName('grow with online').met).toBe(true);
     expect(byName('250 KB').met).toBe(false);
     expect(byName('1.10× the durable floor').met).toBe(false);
+    expect(byName('initialises in ≤ 50 ms')).toMatchObject({ met: false, detail: '1 of 1 over: Fanout/Handler 400/300 ms' });
+    expect(byName('10,000-member room')).toMatchObject({ met: false, detail: 'last delivery 4000 ms after the send (10000 of 10000 delivered)' });
+    // The latency target holds only at the rate it names.
+    expect(byName('p99 ≤ 300 ms').met).toBeNull();
+    expect(judge({ ...result, settings: { chat: { rate: 20 } } }).find((t) => t.name.includes('p99 ≤ 300 ms'))!.met).toBe(true);
+    expect(judge({ ...result, fanout: result.fanout.slice(0, 1) }).find((t) => t.name.includes('10,000-member'))!.met).toBeNull();
+  });
+
+  it('reports what a reconnect costs by channel count', () => {
+    const reconnect = [{ channels: 10, connect_rru: 1.5, connect_wru: 11, sync_rru: 3, sync_wru: 1, units_usd_per_million: 8.06 }];
+    expect(markdown({ ...result, reconnect })).toContain('| 10 | 1.5 | 11 | 3 | 1 | 8.06 |');
+    expect(markdown(result)).not.toContain('What a reconnect costs');
   });
 
   it('judges search against 200 ms at 1,000,000 messages only, and reports it', () => {

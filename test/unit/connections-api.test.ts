@@ -1,6 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { connectionsPoster } from '../../lambdas/adapters/connections-api';
+import { recordingServer, type Answer, type Recorded, type RecordingServer } from './fakes/recording-server';
 
 /*
  * The hand-made @connections post (lambdas/adapters/connections-api.ts) against the SDK's own
@@ -8,36 +9,23 @@ import { connectionsPoster } from '../../lambdas/adapters/connections-api';
  * mapped as the delivery expects them.
  */
 
-interface Seen { method?: string; url?: string; headers: IncomingHttpHeaders; body: string }
-let server: Server;
+let server: RecordingServer;
 let base: string;
-const seen: Seen[] = [];
-/** The status each next request is answered with (then 200). */
-const answers: Array<{ status: number; type?: string }> = [];
+let seen: Recorded[];
+let answers: Answer[];
+/** API Gateway's refusal: its error type in a header, a JSON message. */
+const refusal = (status: number, type?: string): Answer => ({
+  status, headers: { 'content-type': 'application/json', ...(type ? { 'x-amzn-errortype': type } : {}) }, body: JSON.stringify({ message: type ?? null }),
+});
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const answer = answers.shift() ?? { status: 200 };
-      res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.type ? { 'x-amzn-errortype': answer.type } : {}) });
-      res.end(answer.status === 200 ? '' : JSON.stringify({ message: answer.type ?? null }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const address = server.address() as { port: number };
-  base = `http://127.0.0.1:${address.port}/v1`;
+  server = await recordingServer();
+  ({ seen, answers } = server);
+  base = `${server.base}/v1`;
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', AWS_SESSION_TOKEN: 'session-token' });
 });
-afterAll(async () => {
-  await new Promise((r) => server.close(r));
-});
-beforeEach(() => {
-  seen.length = 0;
-  answers.length = 0;
-});
+afterAll(() => server.close());
+beforeEach(() => server.reset());
 
 const SIGNED = ['authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'] as const;
 
@@ -84,15 +72,15 @@ test('the signature verifies: recomputed from the request as received, with the 
 
 test('410 is gone; a throttle is tried again; any other refusal is thrown with its error name', async () => {
   const post = connectionsPoster(base, 'us-east-1', 4);
-  answers.push({ status: 410, type: 'GoneException' });
+  answers.push(refusal(410, 'GoneException'));
   expect(await post('c1', Buffer.from('{}'))).toBe('gone');
-  answers.push({ status: 429, type: 'LimitExceededException' }, { status: 500 });
+  answers.push(refusal(429, 'LimitExceededException'), refusal(500));
   expect(await post('c2', Buffer.from('{}'))).toBe('sent');
   expect(seen.filter((s) => s.url === '/v1/@connections/c2')).toHaveLength(3);
-  answers.push({ status: 403, type: 'ForbiddenException' });
+  answers.push(refusal(403, 'ForbiddenException'));
   await expect(post('c3', Buffer.from('{}'))).rejects.toMatchObject({ name: 'ForbiddenException', $metadata: { httpStatusCode: 403 } });
-  answers.push({ status: 413, type: 'PayloadTooLargeException:http://internal' });
+  answers.push(refusal(413, 'PayloadTooLargeException:http://internal'));
   await expect(post('c4', Buffer.from('{}'))).rejects.toMatchObject({ name: 'PayloadTooLargeException' });
-  answers.push({ status: 503 }, { status: 503 }, { status: 503 });
+  answers.push(refusal(503), refusal(503), refusal(503));
   await expect(post('c5', Buffer.from('{}'))).rejects.toMatchObject({ $metadata: { httpStatusCode: 503 } });
 });

@@ -1,9 +1,9 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import {
   bucketUrl, copyObject, deleteObject, encodeKey, headObject, isMissingObject, objectBytes, presignedPost, putObject,
 } from '../../lambdas/adapters/object-store';
+import { recordingServer, type Answer, type Recorded, type RecordingServer } from './fakes/recording-server';
 
 /*
  * The media bucket's hand-signed S3 calls (lambdas/adapters/object-store.ts) against the SDK's S3
@@ -11,39 +11,25 @@ import {
  * read as the SDK reads them, and a presigned POST identical to createPresignedPost's.
  */
 
-interface Seen { method?: string; url?: string; headers: IncomingHttpHeaders; body: string }
-let server: Server;
+let server: RecordingServer;
 let base: string;
-const seen: Seen[] = [];
-const answers: Array<{ status: number; body?: string; headers?: Record<string, string> }> = [];
+let seen: Recorded[];
+let answers: Answer[];
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'tok' };
 const BUCKET = 'media-bucket';
 const KEY = "uploads/pending/T1/F1/a file (1)+ü's.png";
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const answer = answers.shift() ?? { status: 200, body: '' };
-      res.writeHead(answer.status, answer.headers ?? {});
-      res.end(answer.body ?? '');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  server = await recordingServer();
+  ({ base, seen, answers } = server);
   Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey, AWS_SESSION_TOKEN: CREDENTIALS.sessionToken, AWS_ENDPOINT_URL_S3: base });
 });
 afterAll(async () => {
   process.env = saved;
-  await new Promise((r) => server.close(r));
+  await server.close();
 });
-beforeEach(() => {
-  seen.length = 0;
-  answers.length = 0;
-});
+beforeEach(() => server.reset());
 
 const sdk = () => new S3Client({ endpoint: base, forcePathStyle: true, region: 'eu-west-1', credentials: CREDENTIALS, maxAttempts: 1 });
 const same = (headers: string[]) => {
