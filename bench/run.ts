@@ -1,21 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startLocalProcess, stopLocalProcess } from '../test/e2e/harness/local-process';
-import { capQuietWaits, Deliveries, type Endpoints } from './client';
+import { capQuietWaits } from './client';
 import { costPerMillion, type PerMessage } from './cost';
 import { templateFunctions } from './functions';
 import { charts, judge, markdown, type BenchResult } from './report';
 import { runBundles } from './scenarios/bundles';
 import { runChat } from './scenarios/chat';
-import type { BenchContext } from './scenarios/context';
-import { BASELINE_CALLER } from './scenarios/baseline';
+import { BENCH_CLOUD_ENV, benchContext } from './scenarios/context';
 import { runFanout } from './scenarios/fanout';
 import { runHistory } from './scenarios/history';
 import { runReconnect } from './scenarios/reconnect';
 import { runSearchBench } from './scenarios/search';
-import { openTable } from './seed';
 
 /*
  * `npm run bench [-- --quick | --smoke] [--no-synth] [--out DIR]`: synthesizes (unless --no-synth),
@@ -75,27 +73,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   log(`  ${search.index_msgs_per_s} msg/s indexed; worst query kind p95 ${search.worst_p95_ms} ms`);
 
   if (!opts.outputsFile) log('… starting a private local cloud (capacity meter on, DynamoDB Local in memory)');
-  // DynamoDB Local in memory: on disk its SQLite store serializes writes and caps the local cloud near
-  // 25 messages/s, which would be measured instead of this system (local/options.ts).
-  const cloudEnv = { LOCAL_DYNAMODB_METER: '1', LOCAL_DYNAMODB_IN_MEMORY: '1' };
-  const cloud = opts.outputsFile ? undefined : await startLocalProcess({ env: cloudEnv });
+  const cloud = opts.outputsFile ? undefined : await startLocalProcess({ env: BENCH_CLOUD_ENV });
   try {
-    const outputsFile = cloud?.outputsFile ?? opts.outputsFile!;
-    const outputs = (JSON.parse(readFileSync(outputsFile, 'utf8')) as { TeamChat: { HttpApiUrl: string; WebSocketUrl: string } }).TeamChat;
-    const local = JSON.parse(readFileSync(join(dirname(outputsFile), 'local-endpoints.json'), 'utf8')) as { DynamoDbEndpoint: string; DynamoDbMeteredEndpoint?: string; TableName: string };
-    if (!local.DynamoDbMeteredEndpoint) log('! this local cloud runs without the capacity meter (LOCAL_DYNAMODB_METER=1): read and write units read 0');
-    const ep: Endpoints = { httpUrl: outputs.HttpApiUrl, wsUrl: outputs.WebSocketUrl };
-    const ctx: BenchContext = {
-      ep,
-      deliveries: new Deliveries(),
-      functions,
-      table: openTable(local.DynamoDbEndpoint, local.TableName),
-      meteredTable: openTable(local.DynamoDbMeteredEndpoint ?? local.DynamoDbEndpoint, local.TableName, BASELINE_CALLER),
-      callbackUrl: outputs.WebSocketUrl.replace(/^ws/, 'http'),
-      team: 'bench',
-      runId: Date.now().toString(36).slice(-5),
-      log,
-    };
+    const ctx = benchContext(cloud?.outputsFile ?? opts.outputsFile!, functions, log);
 
     log('chat');
     const chat = await runChat(ctx, s.chat);
@@ -125,7 +105,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       timestamp: new Date(started).toISOString(),
       mode: opts.mode,
       machine: { load_average_at_start: loadAtStart, cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${platform()} ${release()}` },
-      settings: { ...s, chat: chat.settings, local_cloud_env: cloud ? cloudEnv : 'given outputs file', duration_s: 0 },
+      settings: { ...s, chat: chat.settings, local_cloud_env: cloud ? BENCH_CLOUD_ENV : 'given outputs file', duration_s: 0 },
       latency_ms: { p50: round1(chat.steady.latency_ms.p50), p95: round1(chat.steady.latency_ms.p95), p99: round1(chat.steady.latency_ms.p99) },
       throughput_msgs_per_s: chat.peak?.achieved_msgs_per_s ?? chat.steady.achieved_msgs_per_s,
       chat: { steady: chat.steady, peak: chat.peak, usage_per_steady_phase: chat.usage, messages: chat.messages, recipients_per_message: chat.recipients_per_message },

@@ -1,6 +1,7 @@
 import { BatchWriteCommand, documentClient, UpdateCommand, type DocumentClient } from '../lambdas/model/document-client';
 import { createChatService, type ChatService } from '../lambdas/model/service';
 import { LOCAL_CREDENTIALS } from '../local/storage/dynamodb/dynamodb-local';
+import { chunksOf } from '../lambdas/core/parallel';
 import { pool } from './client';
 
 /*
@@ -20,9 +21,7 @@ export function openTable(endpoint: string, name: string, appId?: string): Table
 }
 
 export async function putAll(table: Table, items: Record<string, unknown>[]): Promise<void> {
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  await pool(batches, 8, async (batch) => {
+  await pool(chunksOf(items, 25), 8, async (batch) => {
     let pending: { PutRequest: { Item: Record<string, unknown> } }[] = batch.map((Item) => ({ PutRequest: { Item } }));
     while (pending.length) {
       const r = await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.name]: pending } }));

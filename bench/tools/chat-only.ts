@@ -4,22 +4,17 @@
  * for comparing two builds on one machine. Prints the latency summary and each function's summed
  * duration. Measures; asserts nothing.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { startLocalProcess, stopLocalProcess } from '../../test/e2e/harness/local-process';
-import { Deliveries } from '../client';
 import { templateFunctions } from '../functions';
 import { runChat } from '../scenarios/chat';
-import { openTable } from '../seed';
+import { BENCH_CLOUD_ENV, benchContext } from '../scenarios/context';
 
 (async () => {
-  const cloud = await startLocalProcess({ env: { LOCAL_DYNAMODB_METER: '1', LOCAL_DYNAMODB_IN_MEMORY: '1' } });
+  const cloud = await startLocalProcess({ env: BENCH_CLOUD_ENV });
   try {
-    const outputs = JSON.parse(readFileSync(cloud.outputsFile, 'utf8')).TeamChat;
-    const local = JSON.parse(readFileSync(join(dirname(cloud.outputsFile), 'local-endpoints.json'), 'utf8'));
-    const ctx = { ep: { httpUrl: outputs.HttpApiUrl, wsUrl: outputs.WebSocketUrl }, deliveries: new Deliveries(), functions: templateFunctions(join(__dirname, '../../cdk.out')),
-      table: openTable(local.DynamoDbEndpoint, local.TableName), meteredTable: openTable(local.DynamoDbEndpoint, local.TableName), callbackUrl: '', team: 'bench', runId: Date.now().toString(36).slice(-5), log: console.log };
-    const r = await runChat(ctx as never, { channels: 20, membersPerChannel: 10, rate: 20, seconds: Number(process.argv[2] ?? 60), peakSeconds: 0, peakRate: 0 });
+    const ctx = benchContext(cloud.outputsFile, templateFunctions(join(__dirname, '../../cdk.out')), console.log);
+    const r = await runChat(ctx, { channels: 20, membersPerChannel: 10, rate: 20, seconds: Number(process.argv[2] ?? 60), peakSeconds: 0, peakRate: 0 });
     console.log(JSON.stringify(r.steady.latency_ms), r.usage.durationMs);
   } finally {
     await stopLocalProcess(cloud);

@@ -153,11 +153,16 @@ export function signedSender(endpoint: ServiceEndpoint): (request: SignedRequest
   };
 }
 
-/** The region and endpoint of `service` as the SDK finds them: AWS_ENDPOINT_URL_<ID>, AWS_ENDPOINT_URL, else AWS's. */
+/** The function's region (Lambda and the local cloud set AWS_REGION). */
+export const awsRegion = () => process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+
+/** An endpoint set for a service as the SDK reads it (AWS_ENDPOINT_URL_<ID>, else AWS_ENDPOINT_URL), if any. */
+export const endpointOverride = (endpointId: string): string | undefined => process.env[`AWS_ENDPOINT_URL_${endpointId}`] ?? process.env.AWS_ENDPOINT_URL;
+
+/** The region and endpoint of `service` as the SDK finds them: an override, else AWS's. */
 export function serviceEndpoint(service: string, endpointId: string, hostPrefix = service): ServiceEndpoint {
-  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const url = process.env[`AWS_ENDPOINT_URL_${endpointId}`] ?? process.env.AWS_ENDPOINT_URL ?? `https://${hostPrefix}.${region}.amazonaws.com`;
-  return { service, url, region };
+  const region = awsRegion();
+  return { service, url: endpointOverride(endpointId) ?? `https://${hostPrefix}.${region}.amazonaws.com`, region };
 }
 
 /** An error answer's code and message, from the JSON body's `__type` or the x-amzn-errortype header. */

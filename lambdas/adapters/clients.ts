@@ -1,7 +1,8 @@
 import type { PostToConnection } from '../core/delivery';
 import { documentClient as createDocumentClient, type DocumentClient } from '../model/document-client';
 import { createChatTable, type ChatTable } from '../model/table';
-import { binding, optionalVariable } from '../config/env';
+import { binding } from '../config/env';
+import { awsRegion } from './aws-request';
 import { connectionsPoster } from './connections-api';
 
 /*
@@ -34,5 +35,5 @@ export function chatTable(): ChatTable {
  * 50): a caller that keeps more posts in flight passes its own number.
  */
 export function postToConnection(maxSockets = 50): PostToConnection {
-  return connectionsPoster(binding('connectionsEndpoint'), optionalVariable('AWS_REGION') ?? 'us-east-1', maxSockets);
+  return connectionsPoster(binding('connectionsEndpoint'), awsRegion(), maxSockets);
 }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { AwsServiceError, signedSender, withRetries, xmlText, type RawResponse, type SignedRequest } from './aws-request';
+import { AwsServiceError, awsRegion, endpointOverride, signedSender, withRetries, xmlText, type RawResponse, type SignedRequest } from './aws-request';
 
 /*
  * The media bucket's objects, through S3's REST API signed by adapters/aws-request.ts (no SDK S3
@@ -20,19 +20,17 @@ export interface ObjectHead {
 export const encodeKey = (key: string) =>
   key.split('/').map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
 
-const region = () => process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-const customEndpoint = () => process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
 
 /** Where the bucket's objects are addressed: `{base}/{encoded key}`. */
 export function bucketUrl(bucket: string): string {
-  const endpoint = customEndpoint();
-  return endpoint ? `${endpoint.replace(/\/$/, '')}/${bucket}` : `https://${bucket}.s3.${region()}.amazonaws.com`;
+  const endpoint = endpointOverride('S3');
+  return endpoint ? `${endpoint.replace(/\/$/, '')}/${bucket}` : `https://${bucket}.s3.${awsRegion()}.amazonaws.com`;
 }
 
 const senders = new Map<string, ReturnType<typeof signedSender>>();
 function sender(bucket: string) {
   let send = senders.get(bucket);
-  if (!send) senders.set(bucket, (send = signedSender({ service: 's3', url: bucketUrl(bucket), region: region(), uriEscapePath: false, timeoutMs: 30_000 })));
+  if (!send) senders.set(bucket, (send = signedSender({ service: 's3', url: bucketUrl(bucket), region: awsRegion(), uriEscapePath: false, timeoutMs: 30_000 })));
   return send;
 }
 
@@ -111,7 +109,7 @@ export function presignedPost(bucket: string, key: string, input: { conditions: 
   const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const signingDate = iso(nowMs).replace(/[-:]/g, '');
   const shortDate = signingDate.slice(0, 8);
-  const scope = `${shortDate}/${region()}/s3/aws4_request`;
+  const scope = `${shortDate}/${awsRegion()}/s3/aws4_request`;
   const fields: Record<string, string> = {
     ...input.fields,
     bucket,
@@ -123,9 +121,9 @@ export function presignedPost(bucket: string, key: string, input: { conditions: 
   const conditions = [...input.conditions, ...Object.entries(fields).map(([k, v]) => ({ [k]: v })), { key }];
   const policy = Buffer.from(JSON.stringify({ expiration: iso(nowMs + input.expiresSeconds * 1000), conditions })).toString('base64');
   let signingKey: Buffer = Buffer.from(`AWS4${secret}`);
-  for (const part of [shortDate, region(), 's3', 'aws4_request']) signingKey = createHmac('sha256', signingKey).update(part).digest();
+  for (const part of [shortDate, awsRegion(), 's3', 'aws4_request']) signingKey = createHmac('sha256', signingKey).update(part).digest();
   const signature = createHmac('sha256', signingKey).update(policy).digest('hex');
-  const endpoint = customEndpoint();
+  const endpoint = endpointOverride('S3');
   return {
     url: endpoint ? bucketUrl(bucket) : `${bucketUrl(bucket)}/`,
     fields: { ...fields, key, Policy: policy, 'X-Amz-Signature': signature },

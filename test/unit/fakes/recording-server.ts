@@ -20,13 +20,12 @@ export interface RecordingServer {
 }
 
 export async function recordingServer(): Promise<RecordingServer> {
-  const state = { seen: [] as Recorded[], answers: [] as Answer[], fallback: { status: 200 } as Answer };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      state.seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const answer = state.answers.shift() ?? self.fallback;
+      self.seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const answer = self.answers.shift() ?? self.fallback;
       res.writeHead(answer.status, answer.headers ?? {});
       res.end(answer.body ?? '');
     });
@@ -34,12 +33,13 @@ export async function recordingServer(): Promise<RecordingServer> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const self: RecordingServer = {
     base: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    seen: state.seen,
-    answers: state.answers,
-    fallback: state.fallback,
+    seen: [],
+    answers: [],
+    fallback: { status: 200 },
     reset() {
-      state.seen.length = 0;
-      state.answers.length = 0;
+      // In place: tests hold these arrays.
+      self.seen.length = 0;
+      self.answers.length = 0;
       self.fallback = { status: 200 };
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
