@@ -165,14 +165,17 @@ export async function pushForChange(change: Change, ctx: PushContext, stats: Pus
   let authorName: Promise<string> | undefined;
   let retries = 0;
 
-  await inParallel(userIds, ctx.concurrency, async (userId) => {
-    stats.considered++;
-    // Cheapest first: most members have no push subscription at all.
+  // Decide first, for every candidate from one batch read of preferences: at the default level a
+  // channel message without a mention notifies nobody, so most messages stop here.
+  stats.considered += userIds.length;
+  const prefsOf = await table().prefs.notificationPrefsOf(userIds);
+  const notified = userIds.filter((userId) =>
+    shouldNotify(userId, participants ? { ...forNotify, threadParticipant: participants.has(userId) } : forNotify, prefsOf.get(userId)!, now).notify);
+
+  await inParallel(notified, ctx.concurrency, async (userId) => {
+    const prefs = prefsOf.get(userId)!;
     const subscriptions = await table().push.ofUser(userId);
     if (subscriptions.length === 0) return;
-    const prefs = await table().prefs.notificationPrefs(userId);
-    const decision = shouldNotify(userId, participants ? { ...forNotify, threadParticipant: participants.has(userId) } : forNotify, prefs, now);
-    if (!decision.notify) return;
     // Offline: no live connection at all (a connected device got the event from the fan-out).
     if ((await table().connections.ofUser(userId)).length > 0) return;
     stats.notified++;

@@ -1,6 +1,7 @@
 import { DEFAULT_PREFS, type NotificationPrefs, type NotifyLevel } from '../core/notify';
 import type { NotificationPrefsItem } from './service';
-import type { TableContext } from './store';
+import { keyOf } from './entity-keys';
+import { batchGet, entityItems, type TableContext } from './store';
 
 /** The preferences a user changes in one users.prefs.set (absent fields stay as they are). */
 export interface PrefsChange {
@@ -48,6 +49,17 @@ export function prefsAccess(t: TableContext) {
     // A user's notification preferences (the defaults when they never set any)
     notificationPrefs: async (userId: string): Promise<NotificationPrefs> =>
       prefsOf((await prefs.get({ userId }).go({ consistent: true })).data ?? undefined),
+
+    /**
+     * Several users' preferences in one batch read (the defaults for those who never set any).
+     * Eventually consistent, half a read unit a user: the push consumer runs after the stream's own
+     * delay, so a change made a moment before a message is the only thing it may miss.
+     */
+    notificationPrefsOf: async (userIds: string[]): Promise<Map<string, NotificationPrefs>> => {
+      const items = entityItems(await batchGet(t, userIds.map((userId) => keyOf(prefs.get({ userId }).params()))), (Item) => prefs.parse({ Item }).data);
+      const stored = new Map(items.map((item) => [item.userId, item]));
+      return new Map(userIds.map((userId) => [userId, prefsOf(stored.get(userId))]));
+    },
 
     // Changes a user's own level, hide-content and DND window
     setPrefs: async (userId: string, change: PrefsChange): Promise<void> => {

@@ -31,6 +31,8 @@ interface State {
   removed: string[];
   membershipReads: number;
   memberListReads: number;
+  prefsReads: number;
+  subscriptionReads: number;
 }
 
 let state: State;
@@ -54,9 +56,17 @@ function install() {
     connections: { ofUser: async (u: string) => (state.online.has(u) ? [{ connectionId: `c-${u}` }] : []) },
     messages: { get: async (_c: string, ts: string) => (ts === 'PARENT' ? { userId: 'UCAROL', replyUsers: ['UBOB'] } : undefined) },
     users: { get: async (_t: string, u: string) => ({ userId: u, name: u.slice(1).toLowerCase() }) },
-    prefs: { notificationPrefs: async (u: string) => state.prefs.get(u) ?? DEFAULT_PREFS },
+    prefs: {
+      notificationPrefsOf: async (users: string[]) => {
+        state.prefsReads++;
+        return new Map(users.map((u) => [u, state.prefs.get(u) ?? DEFAULT_PREFS]));
+      },
+    },
     push: {
-      ofUser: async (u: string) => state.subscriptions.get(u) ?? [],
+      ofUser: async (u: string) => {
+        state.subscriptionReads++;
+        return state.subscriptions.get(u) ?? [];
+      },
       claimSend: async (m: { channelId: string; ts: string; userId: string; deviceId: string }) => (state.claims.has(key(m)) ? false : (state.claims.add(key(m)), true)),
       releaseSend: async (m: { channelId: string; ts: string; userId: string; deviceId: string }) => void state.claims.delete(key(m)),
       removeIfEndpoint: async (u: string, d: string) => void state.removed.push(`${u}/${d}`),
@@ -90,6 +100,8 @@ beforeEach(() => {
     removed: [],
     membershipReads: 0,
     memberListReads: 0,
+    prefsReads: 0,
+    subscriptionReads: 0,
   };
   sent.length = 0;
   outcome = () => 'sent';
@@ -118,6 +130,14 @@ test("a member whose level is 'all' is pushed for every message; 'nothing' and m
   await pushForChange(messageChange('CGEN', 'plain'), ctx);
   await pushForChange({ ...messageChange('DAB', 'muted dm'), id: 'rec-2' }, ctx);
   expect(sent.map((s) => s.to)).toEqual(['UCAROL/laptop']);
+});
+
+test('a plain channel message at the default level decides from one preferences read, and reads no subscriptions', async () => {
+  const stats = await pushForChange(messageChange('CGEN', 'plain'), ctx);
+  expect(sent).toEqual([]);
+  expect(stats).toMatchObject({ considered: 2, notified: 0 });
+  expect(state.prefsReads).toBe(1);
+  expect(state.subscriptionReads).toBe(0);
 });
 
 test('hide content drops the text, keeps who and where', async () => {
