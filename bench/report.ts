@@ -1,4 +1,4 @@
-import type { Cost, PerMessage } from './cost';
+import { PRICES, type Cost, type PerMessage } from './cost';
 import type { BundleResult } from './scenarios/bundles';
 import type { FanoutRow } from './scenarios/fanout';
 import type { HistoryResult } from './scenarios/history';
@@ -17,6 +17,8 @@ export interface BenchResult {
   throughput_msgs_per_s: number;
   chat?: Record<string, unknown>;
   fanout: FanoutRow[];
+  /** The rooms below the hot threshold measured again as hot (pull); absent in results written before it existed. */
+  fanout_pull?: FanoutRow[];
   baseline_scan: FanoutRow[];
   fanout_run?: { connected: Record<string, number>; connect_seconds: number; stopped: string | null };
   history: HistoryResult | { ms: number; rru: number };
@@ -124,6 +126,7 @@ export function markdown(r: BenchResult): string {
     lines.push(`| ${row.online} | ${row.connections} | ${n(row.rru_per_message)} | ${n(row.wru_per_message)} | ${row.ms_to_last} | ${row.connections_api_calls} | ${scan ? n(scan.rru_per_message) : '–'} | ${scan ? scan.ms_to_last : '–'} | ${scan && row.rru_per_message > 0 ? `${Math.round(scan.rru_per_message / row.rru_per_message)}×` : '–'} |`);
   }
   lines.push('', '![fan-out time](fanout-time.svg) ![fan-out reads](fanout-reads.svg)', '');
+  if (r.fanout_pull?.length) lines.push(...roomCostLines(r), '');
   lines.push('## History', '', `A page of 100 messages (conversations.history): **${n(r.history.ms)} ms** (median), **${n(r.history.rru, 2)} read units** per page.`, '');
   lines.push('## Bundles and cold start', '', '| function | KB | init ms (as deployed, --enable-source-maps) | init ms (without) | top contributors (KB) |', '| --- | ---: | ---: | ---: | --- |');
   for (const b of r.bundles) lines.push(`| ${b.name} | ${n(b.kb, 0)} | ${n(b.init_ms, 0)} | ${n(b.init_ms_without_source_maps, 0)} | ${b.top_contributors.slice(0, 5).map((c) => `${c.module} ${n(c.kb, 0)}`).join(', ')} |`);
@@ -147,6 +150,34 @@ export function markdown(r: BenchResult): string {
   return lines.join('\n');
 }
 
+/** The durable floor of one message to `online` devices: its frames (1 in, 1 out per other device) and one write unit. */
+const durableFloorFor = (online: number) => Math.round((online * PRICES.websocketMessage + PRICES.writeUnit) * 1e6 * 1000) / 1000;
+
+/** The pull rows beside the inbox rows of the same rooms, and the rooms that are hot by size (pull only). */
+function roomCosts(r: BenchResult): { online: number; inbox?: FanoutRow; pull?: FanoutRow }[] {
+  const pulls = r.fanout_pull ?? [];
+  return r.fanout.filter((row) => row.usd_per_million !== undefined).map((row) => {
+    const pull = pulls.find((p) => p.members === row.members);
+    return pull ? { online: row.online, inbox: row, pull } : { online: row.online, pull: row };
+  });
+}
+
+function roomCostLines(r: BenchResult): string[] {
+  const lines = [
+    '## Cost per million messages by room size: an inbox entry per member, or pull', '',
+    'Every member online, one device each; the same rooms and sockets, measured first as they are (below the hot threshold: an inbox entry per member) and then marked hot by their member count (pull: no inbox entries; an offline member reads the channel\'s history when it opens it, a read the row does not include). Rooms past the threshold are pull only. Everything the sends cost: frames, Lambda, units.', '',
+    '| online | inbox: WRU/msg | inbox: $/M | pull: WRU/msg | pull: RRU/msg | pull: $/M | durable floor $/M | inbox ÷ floor | pull ÷ floor |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const { online, inbox, pull } of roomCosts(r)) {
+    const floor = durableFloorFor(online);
+    const ratio = (row?: FanoutRow) => (row?.usd_per_million !== undefined ? `${n(row.usd_per_million / floor, 2)}×` : '–');
+    lines.push(`| ${online} | ${inbox ? n(inbox.wru_per_message) : '–'} | ${inbox ? n(inbox.usd_per_million ?? NaN, 2) : '–'} | ${pull ? n(pull.wru_per_message) : '–'} | ${pull ? n(pull.rru_per_message) : '–'} | ${pull ? n(pull.usd_per_million ?? NaN, 2) : '–'} | ${n(floor, 2)} | ${ratio(inbox)} | ${ratio(pull)} |`);
+  }
+  lines.push('', '![cost by room size](cost-by-room.svg)');
+  return lines;
+}
+
 export function charts(r: BenchResult): Record<string, string> {
   const rows = (list: FanoutRow[], pick: (row: FanoutRow) => number) => list.map((row) => ({ x: row.online, y: pick(row) }));
   return {
@@ -158,6 +189,14 @@ export function charts(r: BenchResult): Record<string, string> {
     'fanout-reads.svg': lineChart(
       [{ name: 'ours', points: rows(r.fanout, (x) => x.rru_per_message) }, { name: 'baseline: Scan of connections', points: rows(r.baseline_scan, (x) => x.rru_per_message) }],
       { title: 'Fan-out: DynamoDB read units per message', xLabel: 'online members', yLabel: 'read units', logY: true },
+    ),
+    'cost-by-room.svg': lineChart(
+      [
+        { name: 'inbox entry per member', points: roomCosts(r).flatMap((c) => (c.inbox ? [{ x: c.online, y: c.inbox.usd_per_million ?? NaN }] : [])) },
+        { name: 'pull (no inbox entries)', points: roomCosts(r).flatMap((c) => (c.pull ? [{ x: c.online, y: c.pull.usd_per_million ?? NaN }] : [])) },
+        { name: 'durable floor', points: roomCosts(r).map((c) => ({ x: c.online, y: durableFloorFor(c.online) })) },
+      ],
+      { title: 'Cost per million messages by room size (every member online)', xLabel: 'online members', yLabel: '$ per million', logY: true },
     ),
   };
 }

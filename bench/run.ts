@@ -110,6 +110,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       throughput_msgs_per_s: chat.peak?.achieved_msgs_per_s ?? chat.steady.achieved_msgs_per_s,
       chat: { steady: chat.steady, peak: chat.peak, usage_per_steady_phase: chat.usage, messages: chat.messages, recipients_per_message: chat.recipients_per_message },
       fanout: fan.fanout,
+      fanout_pull: fan.fanout_pull,
       baseline_scan: fan.baseline_scan,
       fanout_run: { connected: fan.connected, connect_seconds: fan.connect_seconds, stopped: fan.stopped },
       history,

@@ -1,5 +1,7 @@
 import { api, BenchSocket, devStats, pool, signIn, sleep, waitForQuiet, type Member } from '../client';
+import { costPerMillion } from '../cost';
 import { usageBetween } from '../measure';
+import { HOT_CHANNEL_THRESHOLD } from '../../lambdas/core/hot-channels';
 import { median } from '../stats';
 import { addMembers, setMemberCount } from '../seed';
 import { BASELINE_CALLER, scanBroadcast } from './baseline';
@@ -12,6 +14,10 @@ import { newTag, textFor, type BenchContext } from './context';
  * delivery, read and write units per message (every caller in the window: the send and the fan-out),
  * @connections calls. Then the Scan baseline at the same size. Connecting stops at the time budget;
  * a size that did not fully connect is measured with whoever did and is the last one.
+ *
+ * Each room below the hot threshold is measured twice, in one run: as it is (an inbox entry per
+ * member) and then marked hot by its member count (pull: no inbox entries, members read history),
+ * so the two designs' cost per message by room size come from the same rooms and sockets.
  */
 
 export interface FanoutRow {
@@ -25,6 +31,8 @@ export interface FanoutRow {
   delivered: number;
   messages: number;
   units_by_caller?: Record<string, { read: number; write: number }>;
+  /** Everything the sends cost (frames, Lambda, units), as dollars per million such messages. */
+  usd_per_million?: number;
 }
 
 export interface FanoutResult {
@@ -33,6 +41,8 @@ export interface FanoutResult {
   connect_seconds: number;
   stopped: string | null;
   fanout: FanoutRow[];
+  /** The rooms below the hot threshold again, marked hot (pull: no inbox entries). */
+  fanout_pull: FanoutRow[];
   baseline_scan: (FanoutRow & { scanned_items: number; scan_pages: number })[];
 }
 
@@ -86,46 +96,19 @@ export async function runFanout(ctx: BenchContext, sizes: number[], opts: { budg
   await waitForQuiet(ctx.ep, 1000, 600_000);
 
   const fanout: FanoutResult['fanout'] = [];
+  const pull: FanoutResult['fanout_pull'] = [];
   const baseline: FanoutResult['baseline_scan'] = [];
   for (const room of rooms) {
-    const online = room.sockets.length;
-    const owner = room.owner;
-    const recipients = online;
     const reps = opts.repeats(room.size);
-    const times: number[] = [];
-    let rru = 0, wru = 0, posts = 0, delivered = 0;
-    const byCaller: Record<string, { read: number; write: number }> = {};
-    for (let r = 0; r < reps; r++) {
-      await sleep(1100); // the sender's per-channel bucket
-      const before = await devStats(ctx.ep);
-      const tag = newTag(`fan${room.size}`);
-      const t0 = performance.now();
-      const receipts = ctx.deliveries.expect(tag, recipients, 120_000);
-      const ack = await owner.request('message', { channel: room.channelId, text: textFor(tag) }, 30_000);
-      if (ack.type !== 'ack') throw new Error(`send to ${room.size}: ${JSON.stringify(ack)}`);
-      const got = await receipts;
-      times.push(Math.max(...got) - t0);
-      delivered += got.length;
-      const after = await waitForQuiet(ctx.ep, 600);
-      const usage = usageBetween(before, after, ctx.functions, (name) => name !== BASELINE_CALLER);
-      rru += usage.readUnits;
-      wru += usage.writeUnits;
-      posts += usage.posts;
-      for (const [caller, u] of Object.entries(usage.units)) {
-        const sum = (byCaller[caller] ??= { read: 0, write: 0 });
-        sum.read += u.read;
-        sum.write += u.write;
-      }
+    fanout.push(await measureSends(ctx, room, reps, total, 'ours'));
+    if (room.size <= HOT_CHANNEL_THRESHOLD) {
+      await setMemberCount(ctx.table, room.channelId, HOT_CHANNEL_THRESHOLD + 1);
+      await waitForQuiet(ctx.ep, 600);
+      pull.push(await measureSends(ctx, room, reps, total, 'pull'));
+      await setMemberCount(ctx.table, room.channelId, room.size);
+      await waitForQuiet(ctx.ep, 600);
     }
-    // Per message, like the totals beside it.
-    for (const u of Object.values(byCaller)) Object.assign(u, { read: round2(u.read / reps), write: round2(u.write / reps) });
-    const connections = total;
-    fanout.push({
-      online: recipients, members: room.size, connections,
-      rru_per_message: round2(rru / reps), wru_per_message: round2(wru / reps), ms_to_last: Math.round(median(times)),
-      connections_api_calls: Math.round(posts / reps), delivered: Math.round(delivered / reps), messages: reps, units_by_caller: byCaller,
-    });
-    ctx.log(`  ours ${room.size}: ${round2(rru / reps)} RRU, ${round2(wru / reps)} WRU per message, last delivery ${Math.round(median(times))} ms, ${Math.round(posts / reps)} posts`);
+    const recipients = room.sockets.length;
 
     // Baseline at the same size, measured the same way.
     const userIds = new Set(room.members.map((m) => m.userId));
@@ -150,7 +133,7 @@ export async function runFanout(ctx: BenchContext, sizes: number[], opts: { budg
       pages = run.pages;
     }
     baseline.push({
-      online: recipients, members: room.size, connections,
+      online: recipients, members: room.size, connections: total,
       rru_per_message: round2(bRru / bReps), wru_per_message: 0, ms_to_last: Math.round(median(bTimes)),
       connections_api_calls: Math.round(bPosts / bReps), delivered: Math.round(bDelivered / bReps), messages: bReps,
       scanned_items: scanned, scan_pages: pages,
@@ -164,8 +147,59 @@ export async function runFanout(ctx: BenchContext, sizes: number[], opts: { budg
     connect_seconds: connectSeconds,
     stopped,
     fanout,
+    fanout_pull: pull,
     baseline_scan: baseline,
   };
+}
+
+/** `reps` messages from the room's owner, each to every online member: units, frames, time to the last delivery. */
+async function measureSends(ctx: BenchContext, room: Room, reps: number, connections: number, label: string): Promise<FanoutRow> {
+  const recipients = room.sockets.length;
+  const times: number[] = [];
+  let rru = 0, wru = 0, posts = 0, delivered = 0, framesIn = 0, framesOut = 0, lambdaRequests = 0, lambdaGbSeconds = 0;
+  const byCaller: Record<string, { read: number; write: number }> = {};
+  for (let r = 0; r < reps; r++) {
+    await sleep(1100); // the sender's per-channel bucket
+    const before = await devStats(ctx.ep);
+    const tag = newTag(`fan${room.size}`);
+    const t0 = performance.now();
+    const receipts = ctx.deliveries.expect(tag, recipients, 120_000);
+    const ack = await room.owner.request('message', { channel: room.channelId, text: textFor(tag) }, 30_000);
+    if (ack.type !== 'ack') throw new Error(`send to ${room.size}: ${JSON.stringify(ack)}`);
+    const got = await receipts;
+    times.push(Math.max(...got) - t0);
+    delivered += got.length;
+    const after = await waitForQuiet(ctx.ep, 600);
+    const usage = usageBetween(before, after, ctx.functions, (name) => name !== BASELINE_CALLER);
+    rru += usage.readUnits;
+    wru += usage.writeUnits;
+    posts += usage.posts;
+    framesIn += usage.framesIn;
+    framesOut += usage.framesOut;
+    lambdaRequests += usage.lambdaRequests;
+    lambdaGbSeconds += usage.lambdaGbSeconds;
+    for (const [caller, u] of Object.entries(usage.units)) {
+      const sum = (byCaller[caller] ??= { read: 0, write: 0 });
+      sum.read += u.read;
+      sum.write += u.write;
+    }
+  }
+  // Per message, like the totals beside it.
+  for (const u of Object.values(byCaller)) Object.assign(u, { read: round2(u.read / reps), write: round2(u.write / reps) });
+  const cost = costPerMillion({
+    websocketIn: framesIn / reps, websocketOut: framesOut / reps, httpRequests: 0,
+    lambdaRequests: lambdaRequests / reps, lambdaGbSeconds: lambdaGbSeconds / reps,
+    readUnits: rru / reps, writeUnits: wru / reps,
+    floorWebsocketMessages: recipients,
+  });
+  const row: FanoutRow = {
+    online: recipients, members: room.size, connections,
+    rru_per_message: round2(rru / reps), wru_per_message: round2(wru / reps), ms_to_last: Math.round(median(times)),
+    connections_api_calls: Math.round(posts / reps), delivered: Math.round(delivered / reps), messages: reps, units_by_caller: byCaller,
+    usd_per_million: cost.total,
+  };
+  ctx.log(`  ${label} ${room.size}: ${row.rru_per_message} RRU, ${row.wru_per_message} WRU per message, last delivery ${row.ms_to_last} ms, ${row.connections_api_calls} posts, $${cost.total} per million`);
+  return row;
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;

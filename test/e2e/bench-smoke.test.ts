@@ -21,12 +21,15 @@ describeLocal('bench harness smoke', () => {
 
   it('runs the smoke scenarios and writes results of the documented shape', async () => {
     await runBench({ mode: 'smoke', synth: false, outDir: out, outputsFile: process.env.E2E_OUTPUTS_FILE, log: () => undefined });
-    for (const f of ['latest.json', 'latest.md', 'latency.svg', 'fanout-time.svg', 'fanout-reads.svg']) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ['latest.json', 'latest.md', 'latency.svg', 'fanout-time.svg', 'fanout-reads.svg', 'cost-by-room.svg']) expect(existsSync(join(out, f))).toBe(true);
     const r = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
     for (const k of ['p50', 'p95', 'p99']) expect(typeof r.latency_ms[k]).toBe('number');
     expect(r.latency_ms.p50).toBeGreaterThan(0);
     expect(typeof r.throughput_msgs_per_s).toBe('number');
-    for (const list of [r.fanout, r.baseline_scan]) {
+    // The 10-member room again as hot (pull): delivered to everyone, and priced like the inbox row.
+    expect(r.fanout_pull).toEqual([expect.objectContaining({ online: 10, delivered: 10, usd_per_million: expect.any(Number) })]);
+    expect(r.fanout[0].usd_per_million).toEqual(expect.any(Number));
+    for (const list of [r.fanout, r.fanout_pull, r.baseline_scan]) {
       expect(list.length).toBeGreaterThan(0);
       for (const row of list) for (const k of ['online', 'connections', 'rru_per_message', 'wru_per_message', 'ms_to_last']) expect(typeof row[k]).toBe('number');
     }

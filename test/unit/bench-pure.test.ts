@@ -160,11 +160,26 @@ describe('bench report', () => {
     expect(markdown({ ...result, search, targets: [] })).toContain('| common word | 125 | 250 | 10 |');
   });
 
-  it('writes a Markdown summary and three charts', () => {
+  it('sets the inbox and pull costs of the same rooms side by side with the durable floor, and charts them', () => {
+    const priced = (row: (typeof result.fanout)[number], usd: number) => ({ ...row, usd_per_million: usd });
+    const withPull: BenchResult = {
+      ...result,
+      fanout: [priced(result.fanout[0], 20), priced(result.fanout[1], 10_500)],
+      fanout_pull: [{ ...priced(result.fanout[0], 12), wru_per_message: 3 }],
+    };
+    const md = markdown(withPull);
+    // 10 online: floor = 10 frames + 1 write unit = $10.625; 10,000 online is pull only.
+    expect(md).toContain('| 10 | 13 | 20 | 3 | 4 | 12 | 10.63 | 1.88× | 1.13× |');
+    expect(md).toContain('| 10000 | – | – | 3 | 200 | 10500 | 10000.63 | – | 1.05× |');
+    expect(charts(withPull)['cost-by-room.svg']).toContain('inbox entry per member: 10 → 20');
+    expect(markdown(result)).not.toContain('by room size');
+  });
+
+  it('writes a Markdown summary and four charts', () => {
     const md = markdown({ ...result, targets: judge(result) });
     expect(md).toContain('p50 100 ms');
     expect(md).toContain('| 10000 | 10010 |');
     expect(md).toContain('![latency](latency.svg)');
-    expect(Object.keys(charts(result)).sort()).toEqual(['fanout-reads.svg', 'fanout-time.svg', 'latency.svg']);
+    expect(Object.keys(charts(result)).sort()).toEqual(['cost-by-room.svg', 'fanout-reads.svg', 'fanout-time.svg', 'latency.svg']);
   });
 });
