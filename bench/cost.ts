@@ -47,6 +47,9 @@ export interface Cost {
 
 const perMillion = (n: number) => Math.round(n * 1e6 * 1000) / 1000;
 
+/** The durable floor of a message whose frames are `floorWebsocketMessages`: those frames and the one write unit that stores it. */
+export const durableFloorPerMillion = (floorWebsocketMessages: number) => perMillion(floorWebsocketMessages * PRICES.websocketMessage + PRICES.writeUnit);
+
 export function costPerMillion(m: PerMessage): Cost {
   const breakdown = {
     websocket: perMillion((m.websocketIn + m.websocketOut) * PRICES.websocketMessage),
@@ -58,7 +61,7 @@ export function costPerMillion(m: PerMessage): Cost {
   };
   const total = perMillion(Object.values(breakdown).reduce((a, b) => a + b, 0) / 1e6);
   const floor = perMillion(m.floorWebsocketMessages * PRICES.websocketMessage);
-  const durableFloor = perMillion(m.floorWebsocketMessages * PRICES.websocketMessage + PRICES.writeUnit);
+  const durableFloor = durableFloorPerMillion(m.floorWebsocketMessages);
   return {
     total,
     floor,

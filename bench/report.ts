@@ -1,4 +1,4 @@
-import { PRICES, type Cost, type PerMessage } from './cost';
+import { durableFloorPerMillion, type Cost, type PerMessage } from './cost';
 import type { BundleResult } from './scenarios/bundles';
 import type { FanoutRow } from './scenarios/fanout';
 import type { HistoryResult } from './scenarios/history';
@@ -150,9 +150,6 @@ export function markdown(r: BenchResult): string {
   return lines.join('\n');
 }
 
-/** The durable floor of one message to `online` devices: its frames (1 in, 1 out per other device) and one write unit. */
-const durableFloorFor = (online: number) => Math.round((online * PRICES.websocketMessage + PRICES.writeUnit) * 1e6 * 1000) / 1000;
-
 /** The pull rows beside the inbox rows of the same rooms, and the rooms that are hot by size (pull only). */
 function roomCosts(r: BenchResult): { online: number; inbox?: FanoutRow; pull?: FanoutRow }[] {
   const pulls = r.fanout_pull ?? [];
@@ -170,7 +167,8 @@ function roomCostLines(r: BenchResult): string[] {
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const { online, inbox, pull } of roomCosts(r)) {
-    const floor = durableFloorFor(online);
+    // Its frames: 1 in, 1 out to each other device.
+    const floor = durableFloorPerMillion(online);
     const ratio = (row?: FanoutRow) => (row?.usd_per_million !== undefined ? `${n(row.usd_per_million / floor, 2)}×` : '–');
     lines.push(`| ${online} | ${inbox ? n(inbox.wru_per_message) : '–'} | ${inbox ? n(inbox.usd_per_million ?? NaN, 2) : '–'} | ${pull ? n(pull.wru_per_message) : '–'} | ${pull ? n(pull.rru_per_message) : '–'} | ${pull ? n(pull.usd_per_million ?? NaN, 2) : '–'} | ${n(floor, 2)} | ${ratio(inbox)} | ${ratio(pull)} |`);
   }
@@ -179,6 +177,7 @@ function roomCostLines(r: BenchResult): string[] {
 }
 
 export function charts(r: BenchResult): Record<string, string> {
+  const costs = roomCosts(r);
   const rows = (list: FanoutRow[], pick: (row: FanoutRow) => number) => list.map((row) => ({ x: row.online, y: pick(row) }));
   return {
     'latency.svg': latencyChart(r.latency_samples ?? [], { title: 'Chat: send → delivery latency (10-member channels)', marks: { p50: r.latency_ms.p50, p95: r.latency_ms.p95, p99: r.latency_ms.p99 } }),
@@ -192,9 +191,9 @@ export function charts(r: BenchResult): Record<string, string> {
     ),
     'cost-by-room.svg': lineChart(
       [
-        { name: 'inbox entry per member', points: roomCosts(r).flatMap((c) => (c.inbox ? [{ x: c.online, y: c.inbox.usd_per_million ?? NaN }] : [])) },
-        { name: 'pull (no inbox entries)', points: roomCosts(r).flatMap((c) => (c.pull ? [{ x: c.online, y: c.pull.usd_per_million ?? NaN }] : [])) },
-        { name: 'durable floor', points: roomCosts(r).map((c) => ({ x: c.online, y: durableFloorFor(c.online) })) },
+        { name: 'inbox entry per member', points: costs.flatMap((c) => (c.inbox ? [{ x: c.online, y: c.inbox.usd_per_million ?? NaN }] : [])) },
+        { name: 'pull (no inbox entries)', points: costs.flatMap((c) => (c.pull ? [{ x: c.online, y: c.pull.usd_per_million ?? NaN }] : [])) },
+        { name: 'durable floor', points: costs.map((c) => ({ x: c.online, y: durableFloorPerMillion(c.online) })) },
       ],
       { title: 'Cost per million messages by room size (every member online)', xLabel: 'online members', yLabel: '$ per million', logY: true },
     ),
