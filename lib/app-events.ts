@@ -7,12 +7,13 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BINDINGS } from '../lambdas/config/settings';
-import { FANOUT_SORT_KEYS, TABLE_KEYS } from '../lambdas/model/keys';
 import { ProjectFunction } from './project-function';
-import { consumeTableStream, deadLetterQueueWithAlarm } from './stream-consumer';
+import { deadLetterQueueWithAlarm } from './stream-consumer';
 
 export interface AppEventsProps {
   readonly table: ITableV2;
+  /** The stream's dispatcher (lib/dispatch.ts): its apps part delivers the events. */
+  readonly dispatcher: ProjectFunction;
   /** The WebSocket stage apps' Socket Mode connections are on. */
   readonly stage: WebSocketStage;
   readonly connectionsUrl?: string;
@@ -24,23 +25,15 @@ export interface AppEventsProps {
   readonly logRetention?: RetentionDays;
 }
 
-/** Messages and memberships (the events apps subscribe to), and apps' Socket Mode connections (`hello`). */
-export function appEventsFilterPatterns(): Array<Record<string, unknown>> {
-  return [
-    { dynamodb: { Keys: { [TABLE_KEYS.sort]: { S: [{ prefix: FANOUT_SORT_KEYS.messagePrefix }, { prefix: FANOUT_SORT_KEYS.membershipPrefix }] } } } },
-    { eventName: ['INSERT'], dynamodb: { Keys: { [TABLE_KEYS.partition]: { S: [{ prefix: 'APPCONN#' }] } } } },
-  ];
-}
-
 /**
- * Apps' events: a consumer of the table's stream of its own, beside the users' fan-out, so an app
- * that is slow or never acknowledges (each batch may wait for Socket Mode acks and one HTTP try per
- * event) delays only apps. The Events API's later tries wait on an SQS queue, not in the batch.
+ * Apps' events: the dispatcher's apps part (lib/dispatch.ts), apart from the users' fan-out, so an
+ * app that is slow or never acknowledges (a batch may wait for Socket Mode acks and one HTTP try per
+ * event) never delays a person's live delivery. The Events API's later tries wait on an SQS queue,
+ * not in the batch.
  */
 export class AppEvents extends Construct {
+  /** The function that delivers apps' events: the stream's dispatcher. */
   readonly handler: ProjectFunction;
-  readonly deadLetterQueue: Queue;
-  readonly deadLetterAlarm: Alarm;
   /** The Events API's later tries (SQS delays of 0, 60 and 300 s) and the function that makes them. */
   readonly retryQueue: Queue;
   readonly retryHandler: ProjectFunction;
@@ -50,26 +43,8 @@ export class AppEvents extends Construct {
 
   constructor(scope: Construct, id: string, props: AppEventsProps) {
     super(scope, id);
-    this.handler = new ProjectFunction(this, 'Handler', {
-      entry: 'lambdas/stream/app-events.ts',
-      logRetention: props.logRetention,
-      // Waits for acks and retries (3 × 3 s) and one Events API try (3 s) per app within one batch.
-      timeout: Duration.seconds(90),
-      memorySize: 256,
-      environment: { [BINDINGS.appUrlAllowedAddresses]: (props.allowedAppAddresses ?? []).join(',') },
-    })
-      .bindTable(props.table, 'read-write')
-      .bindConnections(props.stage, props.connectionsUrl);
-    const deadLetters = consumeTableStream(this, this.handler, props.table, {
-      alarmDescription: 'App events gave up on stream records: apps missed those events',
-      filter: appEventsFilterPatterns(),
-      batchSize: 50,
-      parallelizationFactor: 1,
-      retryAttempts: 3,
-      maxRecordAge: Duration.minutes(10),
-    });
-    this.deadLetterQueue = deadLetters.queue;
-    this.deadLetterAlarm = deadLetters.alarm;
+    this.handler = props.dispatcher.bindConnections(props.stage, props.connectionsUrl);
+    this.handler.addEnvironment(BINDINGS.appUrlAllowedAddresses, (props.allowedAppAddresses ?? []).join(','));
 
     // Slack's later tries (after 1 and 5 minutes) off the stream path: the consumer queues a failed
     // delivery with a delay and moves on; a small function makes each try and queues the next.

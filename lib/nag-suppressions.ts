@@ -2,6 +2,7 @@ import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { FeaturePlan, type CfnUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { AppEvents } from './app-events';
 import type { IConstruct } from 'constructs';
+import type { Dispatch } from './dispatch';
 import type { Fanout } from './fanout';
 import type { ChatHttpApi } from './http-api';
 import type { Identity } from './identity';
@@ -15,6 +16,7 @@ export interface NagScope {
   readonly realtime: Realtime;
   readonly httpApi: ChatHttpApi;
   readonly fanout: Fanout;
+  readonly dispatch: Dispatch;
   readonly appEvents: AppEvents;
 }
 
@@ -28,12 +30,12 @@ const logicalId = (construct: IConstruct) => Stack.of(construct).getLogicalId(co
  * that carries it, each with the reason it is accepted. Anything not listed here fails `cdk synth`.
  */
 export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
-  const { identity, media, realtime, httpApi, fanout, appEvents } = scope;
+  const { identity, media, realtime, httpApi, fanout, dispatch, appEvents } = scope;
 
   // Lambda: every function, by the project's base construct.
   for (const fn of stack.node.findAll().filter((c): c is ProjectFunction => c instanceof ProjectFunction)) {
     ack(fn, 'AwsSolutions-L1', 'Node.js 22 is the runtime the team builds, tests and bundles for (esbuild target node22); moving to 24 is a deliberate upgrade, not a drift.');
-    const streamReader = fn === fanout.handler || fn === appEvents.handler;
+    const streamReader = fn === fanout.handler || fn === dispatch.handler;
     ack(
       fn.executionRole,
       'AwsSolutions-IAM5[Resource::*]',
@@ -118,9 +120,9 @@ export function applyNagSuppressions(stack: Stack, scope: NagScope): void {
     'This queue is itself the dead-letter (on-failure) destination of the fan-out stream mapping.',
   );
   ack(
-    appEvents.deadLetterQueue,
+    dispatch.deadLetterQueue,
     'AwsSolutions-SQS3',
-    'This queue is itself the dead-letter (on-failure) destination of the app-events stream mapping.',
+    'This queue is itself the dead-letter (on-failure) destination of the dispatcher stream mapping.',
   );
   ack(
     appEvents.retryDeadLetterQueue,

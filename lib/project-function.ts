@@ -202,6 +202,16 @@ export class ProjectFunction extends NodejsFunction {
   }
 
   /**
+   * `SEARCH_INDEXER_FUNCTION_NAME` and invoking exactly that function: the stream's dispatcher hands
+   * it the message records (lambdas/adapters/search-indexing.ts).
+   */
+  bindSearchIndexer(indexer: ProjectFunction): this {
+    this.addEnvironment(BINDINGS.searchIndexerFunction, indexer.functionName);
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [indexer.functionArn] }));
+    return this;
+  }
+
+  /**
    * `MEDIA_BUCKET` plus everything of bindMediaSigning; object put and get (get covers HEAD, and
    * both sides of the copy out of the pending prefix) in the bucket, and delete only under the
    * pending-uploads prefix (completing a file) and the completed-files prefix (files.delete).

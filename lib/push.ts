@@ -1,16 +1,11 @@
 import * as path from 'node:path';
 import { CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BINDINGS, environmentOf, MOBILE_PUSH_APPLICATION_ARN } from '../lambdas/config/settings';
-import { FANOUT_SORT_KEYS, TABLE_KEYS } from '../lambdas/model/keys';
 import { ProjectFunction } from './project-function';
-import { consumeTableStream } from './stream-consumer';
 
 /** The SNS platforms a platform application can be made for. */
 export const MOBILE_PUSH_PLATFORMS = ['GCM', 'APNS', 'APNS_SANDBOX'] as const;
@@ -28,8 +23,8 @@ export interface MobilePushProps {
 }
 
 export interface PushProps {
-  /** The chat table: its stream feeds the function; subscriptions and markers live in it. */
-  readonly table: ITableV2;
+  /** The stream's dispatcher (lib/dispatch.ts): its push part sends the pushes. */
+  readonly dispatcher: ProjectFunction;
   /** Functions that serve push.vapidPublicKey (the Web API function). */
   readonly publicKeyReaders: ProjectFunction[];
   /**
@@ -42,36 +37,21 @@ export interface PushProps {
    * @default none: Web Push only
    */
   readonly mobilePush?: MobilePushProps;
-  /**
-   * Retries of a failing batch (halved each time) before it goes to the dead-letter queue.
-   * @default 5
-   */
-  readonly retryAttempts?: number;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
 }
 
 /**
- * New messages only, as they are inserted: edits, deletions and every other item never push.
- * `{"eventName":["INSERT"],"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MSG#"}]}}}}`.
- */
-export function pushFilterPattern(): Record<string, unknown> {
-  return { eventName: ['INSERT'], dynamodb: { Keys: { [TABLE_KEYS.sort]: { S: [{ prefix: FANOUT_SORT_KEYS.messagePrefix }] } } } };
-}
-
-/**
  * Push notifications to offline devices: the deployment's VAPID key pair (made once, kept in Secrets
- * Manager), and the push function as its own consumer of the table's stream (the fan-out's
- * discipline: bounded retries, bisect, partial failures, a dead-letter queue with its alarm), apart
- * from the fan-out so a push service never holds up live delivery. Optionally an SNS platform
- * application for phones.
+ * Manager), bound to the dispatcher whose push part sends them (lib/dispatch.ts: a reader of the
+ * table's stream apart from the fan-out, so a push service never holds up live delivery).
+ * Optionally an SNS platform application for phones.
  */
 export class Push extends Construct {
+  /** The function that sends pushes: the stream's dispatcher. */
   readonly handler: ProjectFunction;
   readonly vapidSecret: secretsmanager.Secret;
   readonly vapidPublicKey: string;
-  readonly deadLetterQueue: Queue;
-  readonly deadLetterAlarm: Alarm;
   /** The platform application's ARN, with `mobilePush`. */
   readonly mobilePushApplicationArn?: string;
 
@@ -97,31 +77,12 @@ export class Push extends Construct {
     });
     this.vapidPublicKey = keyPair.getAttString('PublicKey');
 
-    this.handler = new ProjectFunction(this, 'Handler', {
-      entry: 'lambdas/stream/push.ts',
-      logRetention: props.logRetention,
-      // A batch of 100 messages, each to a few offline devices at 5 s per request at worst.
-      timeout: Duration.seconds(60),
-      memorySize: 256,
-      environment: environmentOf({ vapidSubject: props.vapidSubject }),
-    }).bindTable(props.table, 'read-write');
+    this.handler = props.dispatcher;
+    for (const [name, value] of Object.entries(environmentOf({ vapidSubject: props.vapidSubject }))) this.handler.addEnvironment(name, value);
     this.handler.addEnvironment(BINDINGS.vapidPublicKey, this.vapidPublicKey);
     this.handler.addEnvironment(BINDINGS.vapidKeysSecretArn, this.vapidSecret.secretArn);
     this.vapidSecret.grantRead(this.handler);
     for (const fn of props.publicKeyReaders) fn.addEnvironment(BINDINGS.vapidPublicKey, this.vapidPublicKey);
-
-    const deadLetters = consumeTableStream(this, this.handler, props.table, {
-      alarmDescription: 'Push gave up on stream records: those messages pushed to no offline device (see the dead-letter queue)',
-      setsAside: true,
-      filter: pushFilterPattern(),
-      batchSize: 100,
-      parallelizationFactor: 1,
-      retryAttempts: props.retryAttempts ?? 5,
-      // A notification much later than its message is noise: past 15 minutes it is given up.
-      maxRecordAge: Duration.minutes(15),
-    });
-    this.deadLetterQueue = deadLetters.queue;
-    this.deadLetterAlarm = deadLetters.alarm;
 
     if (props.mobilePush) this.mobilePushApplicationArn = this.addMobilePush(props.mobilePush, props);
   }
@@ -166,10 +127,6 @@ export class Push extends Construct {
 
   /** The findings this construct keeps on purpose, each with its reason. */
   acknowledgeNagFindings(): void {
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter (on-failure) destination of the push stream mapping.',
-    });
     Validations.of(this.vapidSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason: "The secret is the deployment's VAPID key pair: every browser subscription is bound to its public key, so a rotation would silently end every subscription; a new pair is a deliberate replacement of the VapidKeyPair custom resource, not a scheduled rotation.",

@@ -1,7 +1,6 @@
 import { Aws, Duration, Names, Validations } from 'aws-cdk-lib';
 import { HttpMethod, type HttpApi, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EbsDeviceVolumeType, FlowLogDestination, GatewayVpcEndpointAwsService, Port, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { FileSystem, ThroughputMode } from 'aws-cdk-lib/aws-efs';
@@ -9,13 +8,10 @@ import { ArnPrincipal, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-i
 import { FileSystem as LambdaFileSystem } from 'aws-cdk-lib/aws-lambda';
 import { CfnDomain, Domain, EngineVersion, TLSSecurityPolicy } from 'aws-cdk-lib/aws-opensearchservice';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FANOUT_SORT_KEYS, TABLE_KEYS } from '../lambdas/model/keys';
 import { ProjectFunction } from './project-function';
 import { BINDINGS, environmentOf, TEXT_SETTINGS } from '../lambdas/config/settings';
 import { apiCallRateEnvironment, type RateLimits } from './rate-limits';
-import { consumeTableStream } from './stream-consumer';
 
 /** The engine behind search.messages: the SQLite FTS5 file on EFS, or an Amazon OpenSearch Service domain. */
 export type SearchEngine = 'sqlite' | 'opensearch';
@@ -26,8 +22,10 @@ export interface SearchProps {
    * @default 'sqlite'
    */
   readonly engine?: SearchEngine;
-  /** The chat table: its stream feeds the index; search reads memberships, channels and users. */
+  /** The chat table: search reads memberships, channels and users; the indexer reads it too. */
   readonly table: ITableV2;
+  /** The stream's dispatcher (lib/dispatch.ts): its search part hands message changes to the indexer. */
+  readonly dispatcher: ProjectFunction;
   /** The Web API that gains the search routes, and its JWT authorizer. */
   readonly httpApi: HttpApi;
   readonly authorizer: IHttpRouteAuthorizer;
@@ -40,26 +38,17 @@ export interface SearchProps {
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;
-  /**
-   * Retries of a failing batch (halved each time) before it goes to the dead-letter queue.
-   * @default 10
-   */
-  readonly retryAttempts?: number;
 }
 
 /** Where the functions mount the index's EFS access point. */
 const MOUNT_PATH = '/mnt/search';
 
-/** Only message items (the stream's other records never touch the index). */
-export function searchIndexFilterPattern(): Record<string, unknown> {
-  return { dynamodb: { Keys: { [TABLE_KEYS.sort]: { S: [{ prefix: FANOUT_SORT_KEYS.messagePrefix }] } } } };
-}
-
 /** The OpenSearch domain: the smallest that serves (README: Search, for the choice and its cost). */
 const DOMAIN = { instanceType: 't3.small.search', volumeGiB: 10 } as const;
 
 /**
- * Message search: an index written by its own stream consumer (off the send path) and read by the
+ * Message search: an index written by its indexer (off the send path; the stream's dispatcher,
+ * lib/dispatch.ts, invokes it with the message records) and read by the
  * function that serves search.messages and search.all, both in a VPC of isolated subnets only (no NAT)
  * with a DynamoDB gateway endpoint (free). The index is either an SQLite FTS5 file on EFS (the default:
  * nothing bills by the hour, EFS by the GB stored) or, for the workspace that outgrows it, an Amazon
@@ -70,8 +59,6 @@ export class Search extends Construct {
   readonly engine: SearchEngine;
   readonly indexer: ProjectFunction;
   readonly handler: ProjectFunction;
-  readonly deadLetterQueue: Queue;
-  readonly deadLetterAlarm: Alarm;
   readonly vpc: Vpc;
   /** The SQLite engine's file system. */
   readonly fileSystem?: FileSystem;
@@ -147,17 +134,8 @@ export class Search extends Construct {
       environment: engineEnvironment,
     }).bindTable(props.table, 'read');
 
-    const deadLetters = consumeTableStream(this, this.indexer, props.table, {
-      alarmDescription: 'The search indexer gave up on stream records: those messages are missing from search (see the dead-letter queue)',
-      filter: searchIndexFilterPattern(),
-      batchSize: 100,
-      // One writer: every batch of the shard in turn (SQLite takes one writer at a time anyway).
-      parallelizationFactor: 1,
-      retryAttempts: props.retryAttempts ?? 10,
-      maxRecordAge: Duration.hours(1),
-    });
-    this.deadLetterQueue = deadLetters.queue;
-    this.deadLetterAlarm = deadLetters.alarm;
+    // The dispatcher, outside the VPC, invokes it with the batch's message records: the stream keeps two readers.
+    props.dispatcher.bindSearchIndexer(this.indexer);
 
     this.handler = new ProjectFunction(this, 'Handler', {
       entry: 'lambdas/search/http.ts',
@@ -209,10 +187,6 @@ export class Search extends Construct {
         reason: "AWS's documented policy for a function in a VPC (its network interfaces); the functions must be in the VPC to reach the index (EFS or the OpenSearch domain).",
       });
     }
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter (on-failure) destination of the search indexer stream mapping.',
-    });
     if (this.domain) {
       const single = 'One data node (t3.small.search) is the smallest domain that serves; the index is a copy of the table, so a lost node costs a re-index, not data (README: Search).';
       for (const [id, reason] of [

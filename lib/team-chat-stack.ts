@@ -3,6 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { NUMBER_SETTINGS } from '../lambdas/config/settings';
 import { Data } from './data';
+import { Dispatch } from './dispatch';
 import { Fanout } from './fanout';
 import { AppEvents } from './app-events';
 import { ChatHttpApi } from './http-api';
@@ -112,7 +113,7 @@ export interface TeamChatStackProps extends StackProps {
    */
   readonly executeApiPathBase?: string;
   /**
-   * Push notifications to offline devices (Web Push; its VAPID key pair, its stream consumer).
+   * Push notifications to offline devices (Web Push; its VAPID key pair, the dispatcher's push part).
    * @default true
    */
   readonly push?: boolean;
@@ -178,12 +179,14 @@ export class TeamChatStack extends Stack {
       connectionsUrl: realtime.connectionsUrl,
       allowedAppAddresses: props.allowedAppAddresses,
     });
-    const appEvents = new AppEvents(this, 'AppEvents', { table: data.table, stage: realtime.stage, connectionsUrl: realtime.connectionsUrl, allowedAppAddresses: props.allowedAppAddresses, logRetention });
+    // The table stream's two readers: the fan-out (members' devices) and the dispatcher (pushes, apps, the search index).
+    const dispatch = new Dispatch(this, 'Dispatch', { table: data.table, logRetention });
+    const appEvents = new AppEvents(this, 'AppEvents', { table: data.table, dispatcher: dispatch.handler, stage: realtime.stage, connectionsUrl: realtime.connectionsUrl, allowedAppAddresses: props.allowedAppAddresses, logRetention });
     const fanout = new Fanout(this, 'Fanout', { table: data.table, stage: realtime.stage, connectionsUrl: realtime.connectionsUrl, media, hotChannelThreshold, logRetention });
     new ScheduledMessages(this, 'ScheduledMessages', { table: data.table, logRetention });
     if (props.push ?? true) {
       const push = new Push(this, 'Push', {
-        table: data.table,
+        dispatcher: dispatch.handler,
         publicKeyReaders: [httpApi.handler],
         vapidSubject: props.vapidSubject,
         mobilePush: props.mobilePush,
@@ -194,7 +197,7 @@ export class TeamChatStack extends Stack {
     }
     if (props.search ?? true) {
       const engine = props.search === 'opensearch' ? 'opensearch' : 'sqlite';
-      new Search(this, 'Search', { engine, table: data.table, httpApi: httpApi.api, authorizer: httpApi.authorizer, defaultTeam, rateLimits: props.rateLimits, logRetention })
+      new Search(this, 'Search', { engine, table: data.table, dispatcher: dispatch.handler, httpApi: httpApi.api, authorizer: httpApi.authorizer, defaultTeam, rateLimits: props.rateLimits, logRetention })
         .acknowledgeNagFindings();
     }
 
@@ -223,6 +226,6 @@ export class TeamChatStack extends Stack {
       webApp.acknowledgeNagFindings();
     }
 
-    applyNagSuppressions(this, { identity, media, realtime, httpApi, fanout, appEvents });
+    applyNagSuppressions(this, { identity, media, realtime, httpApi, fanout, dispatch, appEvents });
   }
 }

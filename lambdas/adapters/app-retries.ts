@@ -4,7 +4,7 @@ import { sendQueueMessage } from './aws-services';
 
 /*
  * The Events API's later tries as SQS messages with a delay (DelaySeconds, at most 900), consumed
- * by lambdas/queue/app-retry.ts: the stream consumer hands a failed delivery over and moves on.
+ * by lambdas/queue/app-retry.ts: the dispatcher's apps part hands a failed delivery over and moves on.
  * A message holds the app's coordinates and the event_callback payload, never the signing secret
  * (the retry reads the app again and signs then, so a rotated URL or a disabled app is honoured).
  */

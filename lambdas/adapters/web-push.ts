@@ -2,17 +2,17 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { generateRequestDetails } from 'web-push';
 import { binding, optionalVariable, textSetting } from '../config/env';
 import { LOCAL_VAPID_PRIVATE_KEY } from '../config/settings';
 import { addressAllowed, endpointProblem } from '../core/push-endpoint';
 import type { PushNotification, PushOptions, PushOutcome } from '../core/push';
 import type { PushSubscriptionItem } from '../model/service';
 import { secretString } from './aws-services';
+import { webPushRequest } from './web-push-request';
 
 /*
- * Web Push: `web-push` builds the request (RFC 8291 aes128gcm encryption with the subscription's
- * keys, the RFC 8292 VAPID JWT and headers); this module sends it itself, so every connection goes
+ * Web Push: adapters/web-push-request.ts builds the request (RFC 8291 aes128gcm encryption with the
+ * subscription's keys, the RFC 8292 VAPID JWT and headers); this module sends it, so every connection goes
  * through one address check (SSRF: a public name resolving to a private address is refused at
  * connect time) with a timeout, and the local cloud's push service can be plain http on 127.0.0.1.
  * The VAPID private key is read once per cold start and never logged.
@@ -68,23 +68,18 @@ export async function sendWebPush(subscription: PushSubscriptionItem, notificati
   const loopback = allowLoopback();
   if (endpointProblem(subscription.endpoint, loopback) || !subscription.p256dh || !subscription.auth) return 'failed';
   const vapid = await vapidKeys();
-  const details = generateRequestDetails(
-    { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
-    JSON.stringify(notification),
-    {
-      vapidDetails: { subject: textSetting('vapidSubject'), publicKey: vapid.publicKey, privateKey: vapid.privateKey },
-      TTL: options.ttlSeconds,
-      urgency: options.urgency,
-      topic: options.topic,
-      contentEncoding: 'aes128gcm',
-    },
-  );
-  const url = new URL(details.endpoint);
+  const details = webPushRequest(subscription.endpoint, { p256dh: subscription.p256dh, auth: subscription.auth }, JSON.stringify(notification), {
+    vapid: { subject: textSetting('vapidSubject'), publicKey: vapid.publicKey, privateKey: vapid.privateKey },
+    ttlSeconds: options.ttlSeconds,
+    urgency: options.urgency,
+    topic: options.topic,
+  });
+  const url = new URL(subscription.endpoint);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<PushOutcome>((resolve) => {
     const req = send(url, {
-      method: details.method,
-      headers: { ...details.headers, 'content-length': details.body ? details.body.length : 0 },
+      method: 'POST',
+      headers: details.headers,
       lookup: guardedLookup(loopback),
       timeout: options.timeoutMs,
     }, (res: IncomingMessage) => {
@@ -94,6 +89,6 @@ export async function sendWebPush(subscription: PushSubscriptionItem, notificati
     });
     req.on('timeout', () => req.destroy(new Error('push service timed out')));
     req.on('error', (error: Error & { code?: string }) => resolve(error.code === 'EPUSHPRIVATE' ? 'failed' : 'retry'));
-    req.end(details.body ?? undefined);
+    req.end(details.body);
   });
 }

@@ -149,7 +149,7 @@ export const BINDINGS = {
   searchIndexPath: 'SEARCH_INDEX_PATH',
   /** The OpenSearch domain's endpoint, https://… (search engine 'opensearch' only). */
   searchEndpoint: 'SEARCH_ENDPOINT',
-  /** The VAPID public key (base64url, not secret): push.vapidPublicKey serves it; the push function signs with its pair. */
+  /** The VAPID public key (base64url, not secret): push.vapidPublicKey serves it; the dispatcher's push part signs with its pair. */
   vapidPublicKey: 'VAPID_PUBLIC_KEY',
   /** The secret holding the VAPID key pair (JSON {publicKey, privateKey}, base64url). */
   vapidKeysSecretArn: 'VAPID_KEYS_SECRET_ARN',
@@ -162,6 +162,8 @@ export const BINDINGS = {
   appUrlAllowedAddresses: 'APP_URL_ALLOWED_ADDRESSES',
   /** The function that posts one share of a large delivery (lib/fanout.ts; lambdas/stream/deliver-share.ts). Unset: no shares. */
   deliverFunction: 'DELIVER_FUNCTION_NAME',
+  /** The search indexer, invoked by the stream's dispatcher with the message records (lib/search.ts; lambdas/adapters/search-indexing.ts). Unset: no search index. */
+  searchIndexerFunction: 'SEARCH_INDEXER_FUNCTION_NAME',
   /** The queue of the Events API's delayed retries (lib/app-events.ts; its consumer is lambdas/queue/app-retry.ts). */
   appRetryQueueUrl: 'APP_RETRY_QUEUE_URL',
 } as const;

@@ -52,7 +52,7 @@ export async function subscribeWebPush(caller: Caller, input: WebPushInput): Pro
 }
 
 /**
- * A phone's APNs/FCM device token (only with the stack's `mobilePush` opt-in). The push function
+ * A phone's APNs/FCM device token (only with the stack's `mobilePush` opt-in). The dispatcher
  * turns it into an SNS platform endpoint when it first pushes, so the Web API carries no SNS client.
  */
 export async function subscribeMobile(caller: Caller, input: { deviceId: string; token: string }): Promise<Record<string, unknown>> {

@@ -12,8 +12,9 @@ import { table } from './ports';
 /*
  * Push to devices that are offline: for a new message, each member it should notify
  * (shouldNotify, the one decision) who has no live connection gets a push on every subscribed
- * device. Live delivery is the fan-out's; this runs in its own stream consumer, so a slow push
- * service never holds up a live event (README: Push notifications).
+ * device. Live delivery is the fan-out's; this runs in the stream's other reader, the dispatcher
+ * (lambdas/stream/dispatch.ts), so a slow push service never holds up a live event (README: Push
+ * notifications).
  */
 
 /** What a device shows; `body` is left out when the recipient hides content. */

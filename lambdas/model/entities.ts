@@ -486,7 +486,7 @@ export const App = new Entity({
     createdAt,
   },
   indexes: {
-    // An app by id; the apps of a workspace (the app-events consumer reads these per event)
+    // An app by id; the apps of a workspace (the dispatcher's apps part reads these per batch)
     primary: primary('T#${teamId}', ['teamId'], 'APP#${appId}', ['appId']),
   },
 });

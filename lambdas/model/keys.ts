@@ -46,5 +46,8 @@ export const RATE_LIMIT_KEYS = { partitionPrefix: 'RL#', sortPrefix: 'RATE#' } a
 
 export const ENTITY_SERVICE = 'chat';
 
+/** The partition of an app's Socket Mode connection records (entities.ts AppConnection): their inserts bring the app `hello`. */
+export const APP_CONNECTION_PARTITION_PREFIX = 'APPCONN#';
+
 /** The partition of an app's unacknowledged Socket Mode envelopes (entities.ts PendingEnvelope): the only items $default may delete. */
 export const APP_ENVELOPE_PARTITION_PREFIX = 'ENV#';

@@ -1,6 +1,7 @@
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import type { Dispatch } from '../../lib/dispatch';
 import type { Push } from '../../lib/push';
 import { TeamChatStack, type TeamChatStackProps } from '../../lib/team-chat-stack';
 
@@ -24,21 +25,29 @@ const actionsOf = (resources: Resources, roleId: string) => statementsOfRole(res
 const roleIdOf = (resources: Resources, functionId: string) => resources[functionId].Properties.Role['Fn::GetAtt'][0] as string;
 
 describe('push', () => {
-  const { template, resources, push } = synth();
+  const { template, resources, push, stack } = synth();
 
-  test("its own stream consumer: inserted messages only, with the fan-out's retry, bisect and dead-letter discipline", () => {
+  test('sent by the dispatcher, the stream\'s second reader: its mapping passes new messages (and apps\' records), with the fan-out\'s retry, bisect and dead-letter discipline', () => {
+    const dispatch = stack.node.findChild('Dispatch') as Dispatch;
+    expect(push!.handler).toBe(dispatch.handler);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalId(push!.handler) },
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataTable'), 'StreamArn'] },
       BatchSize: 100,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 5,
-      MaximumRecordAgeInSeconds: 900,
+      MaximumRecordAgeInSeconds: 3600,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(push!.deadLetterQueue), 'Arn'] } } },
-      FilterCriteria: { Filters: [{ Pattern: '{"eventName":["INSERT"],"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MSG#"}]}}}}' }] },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(dispatch.deadLetterQueue), 'Arn'] } } },
+      FilterCriteria: { Filters: [
+        { Pattern: '{"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MSG#"},{"prefix":"MEM#"}]}}}}' },
+        { Pattern: '{"eventName":["INSERT"],"dynamodb":{"Keys":{"pk":{"S":[{"prefix":"APPCONN#"}]}}}}' },
+      ] },
     });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1, AlarmDescription: Match.stringLikeRegexp('^Push gave up') });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1, AlarmDescription: Match.stringLikeRegexp('^The dispatcher gave up') });
+    // Two readers of the table's stream, as AWS advises per shard: the fan-out and the dispatcher.
+    const readers = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties.EventSourceArn).includes('StreamArn'));
+    expect(readers).toHaveLength(2);
   });
 
   test('the VAPID key pair is made once by a custom resource into a secret; only the push function reads the secret, the Web API gets the public key', () => {
@@ -70,6 +79,9 @@ describe('push', () => {
     const off = synth({ push: false });
     expect(off.push).toBeUndefined();
     off.template.resourceCountIs('Custom::VapidKeyPair', 0);
+    // The dispatcher has no VAPID key bound, so it runs no push part (lambdas/stream/dispatch.ts).
+    const dispatcher = Object.entries(off.resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('DispatchHandler'))![1];
+    expect(dispatcher.Properties.Environment.Variables.VAPID_PUBLIC_KEY).toBeUndefined();
   });
 });
 

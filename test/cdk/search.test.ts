@@ -26,22 +26,20 @@ const actionsOfRole = (roleId: string): string[] =>
     .flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()));
 
 describe('search', () => {
-  test('its own stream consumer: message items only, with the fan-out\'s retry, bisect and dead-letter discipline', () => {
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: logicalId(search.indexer) },
-      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataTable'), 'StreamArn'] },
-      BatchSize: 100,
-      ParallelizationFactor: 1,
-      BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 10,
-      MaximumRecordAgeInSeconds: 3600,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      StartingPosition: 'TRIM_HORIZON',
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(search.deadLetterQueue), 'Arn'] } } },
-      FilterCriteria: { Filters: [{ Pattern: '{"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MSG#"}]}}}}' }] },
-    });
-    // The fan-out's, this one, push's (lib/push.ts), app events' and their retry queue's (lib/app-events.ts).
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 5);
+  test('no reader of the stream itself: the dispatcher (outside the VPC) invokes it with the message records, and may invoke nothing else', () => {
+    const readers = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties.FunctionName).includes(logicalId(search.indexer)));
+    expect(readers).toEqual([]);
+    const [dispatcherId, dispatcher] = Object.entries(resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('DispatchHandler'))!;
+    expect(dispatcher.Properties.Environment.Variables.SEARCH_INDEXER_FUNCTION_NAME).toEqual({ Ref: logicalId(search.indexer) });
+    expect(dispatcher.Properties.VpcConfig).toBeUndefined();
+    const invokes = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(dispatcher.Properties.Role['Fn::GetAtt'][0]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st: { Action: string | string[] }) => [st.Action].flat().includes('lambda:InvokeFunction'));
+    expect(invokes).toEqual([expect.objectContaining({ Resource: { 'Fn::GetAtt': [logicalId(search.indexer), 'Arn'] } })]);
+    expect(dispatcherId).toBeDefined();
+    // The fan-out's and the dispatcher's on the table's stream, and the app events' retry queue's (lib/app-events.ts).
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
   });
 
   test('the index lives on encrypted EFS, mounted by both functions through one access point, in isolated subnets with a DynamoDB gateway endpoint', () => {
@@ -162,8 +160,9 @@ describe('search with -c search=opensearch', () => {
     expect(res[id(os.handler)].Properties.Environment.Variables.SEARCH_REQUEST_TIMEOUT_MS).toBe('5000');
     expect(res[id(os.handler)].Properties.Timeout).toBe(10);
     expect(res[id(os.indexer)].Properties.Environment.Variables.SEARCH_REQUEST_TIMEOUT_MS).toBeUndefined();
-    // The same stream discipline as with SQLite.
-    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: id(os.indexer) }, MaximumRetryAttempts: 10, BisectBatchOnFunctionError: true, StartingPosition: 'TRIM_HORIZON' });
+    // Fed by the dispatcher, as with SQLite.
+    const dispatcher = ofType('AWS::Lambda::Function').find(([fnId]) => fnId.startsWith('DispatchHandler'))![1];
+    expect(dispatcher.Properties.Environment.Variables.SEARCH_INDEXER_FUNCTION_NAME).toEqual({ Ref: id(os.indexer) });
   });
 
   test('cdk-nag reports no unacknowledged finding', () => {

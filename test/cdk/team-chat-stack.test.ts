@@ -450,9 +450,10 @@ describe('functions', () => {
   test('every function: nodejs22.x on arm64, traced, logging to its own log group with retention', () => {
     // BucketDeployment's CDK-provided singleton (web client upload) is the one function not built by the project.
     const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
-    // 12, the fan-out's deliver function (lib/fanout.ts), the files methods (lib/http-api.ts), Slack's upload URL, search's indexer and query function (lib/search.ts), push's function
-    // and its VAPID key custom resource (lib/push.ts), app events and their Events API retries (lib/app-events.ts), incoming webhooks and the scheduled-message deliverer.
-    expect(functions.length).toBe(23);
+    // 12, the fan-out's deliver function (lib/fanout.ts), the files methods (lib/http-api.ts), Slack's upload URL, search's indexer and query function (lib/search.ts),
+    // the stream's dispatcher (lib/dispatch.ts: push, apps, the index), push's VAPID key custom resource (lib/push.ts), the Events API retries (lib/app-events.ts),
+    // incoming webhooks and the scheduled-message deliverer.
+    expect(functions.length).toBe(22);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: expect.any(Number) });
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');

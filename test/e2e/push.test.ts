@@ -6,7 +6,7 @@ import { LocalPushService, type LocalSubscription } from '../../local/push/push-
 
 /*
  * Push notifications end to end on the local cloud: real subscriptions through push.subscribe, the
- * real stream and push function, web-push's real encryption and VAPID JWT, received by a local push
+ * real stream and dispatcher, the real encryption and VAPID JWT (adapters/web-push-request.ts), received by a local push
  * service on 127.0.0.1 that verifies the JWT against the subscription's application server key and
  * decrypts the payload with the subscription's own private keys, as a browser would.
  */
@@ -126,10 +126,10 @@ localOnly('push notifications (local push service, real encryption)', () => {
     const ts = await post(dm, 'replay me');
     await onePush(bobSub, ts);
     for (let i = 0; i < 2; i++) {
-      const res = await fetch(`${target().httpApiUrl}/dev/replay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ function: 'PushHandler', pk: `CH#${dm}`, sk: `MSG#${ts}` }) });
+      const res = await fetch(`${target().httpApiUrl}/dev/replay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ function: 'DispatchHandler', pk: `CH#${dm}`, sk: `MSG#${ts}` }) });
       const body = (await res.json()) as { ok: boolean; replayed: Array<{ functionId: string; records: number; error?: string }> };
-      // The push function got the same record again and handled it without error.
-      expect(body.replayed).toEqual([expect.objectContaining({ functionId: expect.stringContaining('PushHandler'), records: 1 })]);
+      // The dispatcher (its push part) got the same record again and handled it without error.
+      expect(body.replayed).toEqual([expect.objectContaining({ functionId: expect.stringContaining('DispatchHandler'), records: 1 })]);
       expect(body.replayed[0].error).toBeUndefined();
     }
     await sleep(SETTLE_MS);

@@ -10,7 +10,7 @@ import { LocalPushService } from '../../local/push/push-service';
  * - the client registers web/public/sw.js (scope = the app) once notifications are granted
  *   (Browser.grantPermissions, through playwright's grantPermissions);
  * - a push delivered to that registration (CDP ServiceWorker.deliverPushMessage) with the payload
- *   the server really sent (pushed by the push function to the local push service, which decrypted
+ *   the server really sent (pushed by the dispatcher to the local push service, which decrypted
  *   it with the subscription's keys) is shown as a notification with that title, body and tag, and
  *   one with hidden content shows no text (registration.getNotifications());
  * - `./#channel=<id>` (what a click opens when no window is open) opens that conversation.

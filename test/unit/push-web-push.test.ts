@@ -104,3 +104,54 @@ describe('Web Push adapter and the local push service', () => {
     expect(() => decryptAes128gcm(body, other, auth)).toThrow();
   });
 });
+
+describe('the Web Push request, built with node:crypto (adapters/web-push-request.ts) against the web-push package', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- after the environment is set
+  const { encryptPayload, vapidAuthorization, webPushRequest } = require('../../lambdas/adapters/web-push-request') as typeof import('../../lambdas/adapters/web-push-request');
+  const browser = () => {
+    const ua = createECDH('prime256v1');
+    ua.generateKeys();
+    const auth = randomBytes(16);
+    return { ua, auth, keys: { p256dh: ua.getPublicKey().toString('base64url'), auth: auth.toString('base64url') } };
+  };
+
+  test("its body decrypts with the browser's keys, by the local service and by web-push's own http_ece; other keys cannot", () => {
+    const { ua, auth, keys } = browser();
+    const text = JSON.stringify(notification);
+    const body = encryptPayload(Buffer.from(text), keys);
+    expect(decryptAes128gcm(body, ua, auth).toString('utf8')).toBe(text);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- web-push's encryption library, as the reference
+    const ece = require('http_ece') as { decrypt: (b: Buffer, o: object) => Buffer };
+    expect(ece.decrypt(body, { version: 'aes128gcm', privateKey: ua, authSecret: keys.auth }).toString('utf8')).toBe(text);
+    // The same layout as web-push's: salt, record size 4096, the sender's 65-byte key.
+    const reference = encrypt(keys.p256dh, keys.auth, text, 'aes128gcm').cipherText;
+    expect(body.readUInt32BE(16)).toBe(reference.readUInt32BE(16));
+    expect([body[20], body.length]).toEqual([reference[20], reference.length]);
+    expect(() => decryptAes128gcm(body, browser().ua, auth)).toThrow();
+    // Fresh salt and key every time.
+    expect(encryptPayload(Buffer.from(text), keys).subarray(0, 86).equals(body.subarray(0, 86))).toBe(false);
+  });
+
+  test('the VAPID header: an ES256 JWT for the endpoint\'s origin that verifies with the public key, as web-push\'s does', async () => {
+    const { importJWK, jwtVerify } = await import('jose');
+    const header = vapidAuthorization('https://push.example.com/send/abc?x=1', { subject: 'mailto:ops@example.com', publicKey: vapid.publicKey, privateKey: vapid.privateKey }, 1_000_000);
+    const m = /^vapid t=([^,]+), k=(.+)$/.exec(header)!;
+    expect(m[2]).toBe(vapid.publicKey);
+    const point = Buffer.from(vapid.publicKey, 'base64url');
+    const key = await importJWK({ kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') }, 'ES256');
+    const { payload, protectedHeader } = await jwtVerify(m[1], key, { currentDate: new Date(1_000_000 * 1000) });
+    expect(protectedHeader).toEqual({ typ: 'JWT', alg: 'ES256' });
+    expect(payload).toEqual({ aud: 'https://push.example.com', exp: 1_000_000 + 12 * 3600, sub: 'mailto:ops@example.com' });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the reference
+    const webPush = require('web-push') as { getVapidHeaders: (aud: string, sub: string, pub: string, priv: string, enc: string) => { Authorization: string } };
+    const theirs = webPush.getVapidHeaders('https://push.example.com', 'mailto:ops@example.com', vapid.publicKey, vapid.privateKey, 'aes128gcm').Authorization;
+    expect(theirs.replace(/t=[^,]+/, 't=…')).toBe(header.replace(/t=[^,]+/, 't=…'));
+  });
+
+  test('the headers of RFC 8030, and a payload that cannot fit one record is refused before any request', () => {
+    const { keys } = browser();
+    const request = webPushRequest('https://push.example.com/x', keys, '{"a":1}', { vapid: { subject: 'mailto:ops@example.com', ...vapid }, ttlSeconds: 60, urgency: 'high', topic: 'abc' });
+    expect(request.headers).toMatchObject({ 'content-encoding': 'aes128gcm', ttl: '60', urgency: 'high', topic: 'abc', 'content-length': String(request.body.length) });
+    expect(() => encryptPayload(Buffer.alloc(4096), keys)).toThrow(/one record/);
+  });
+});
