@@ -65,13 +65,14 @@ export function judge(r: Pick<BenchResult, 'fanout' | 'baseline_scan' | 'bundles
     met: r.bundles.length ? over.length === 0 : null,
     detail: over.length ? `${over.length} of ${r.bundles.length} over: ${over.map((b) => `${b.name} ${Math.round(b.kb)} KB`).join(', ')}` : `all ${r.bundles.length} under`,
   });
-  const slow = r.bundles.filter((b) => b.init_ms > INIT_LIMIT_MS || b.init_ms_without_source_maps > INIT_LIMIT_MS);
+  // As deployed, source maps included: shipped with each bundle and read at the first logged error.
+  const slow = r.bundles.filter((b) => b.init_ms > INIT_LIMIT_MS);
   targets.push({
-    name: `every handler initialises in ≤ ${INIT_LIMIT_MS} ms, with and without source maps`,
+    name: `every handler initialises in ≤ ${INIT_LIMIT_MS} ms, source maps included (read at the first logged error)`,
     met: r.bundles.length ? slow.length === 0 : null,
     detail: slow.length
-      ? `${slow.length} of ${r.bundles.length} over: ${slow.map((b) => `${b.name} ${n(b.init_ms, 0)}/${n(b.init_ms_without_source_maps, 0)} ms`).join(', ')}`
-      : `slowest ${n(Math.max(...r.bundles.map((b) => b.init_ms)), 0)} ms as deployed, ${n(Math.max(...r.bundles.map((b) => b.init_ms_without_source_maps)), 0)} ms without source maps`,
+      ? `${slow.length} of ${r.bundles.length} over: ${slow.map((b) => `${b.name} ${n(b.init_ms, 0)} ms`).join(', ')}`
+      : `slowest ${n(Math.max(...r.bundles.map((b) => b.init_ms)), 0)} ms as deployed; with Node's --enable-source-maps (until 2026-12) the slowest is ${n(Math.max(...r.bundles.map((b) => b.init_ms_node_source_maps)), 0)} ms`,
   });
   const big = r.fanout.find((row) => row.online >= BIG_ROOM);
   targets.push({
@@ -128,8 +129,8 @@ export function markdown(r: BenchResult): string {
   lines.push('', '![fan-out time](fanout-time.svg) ![fan-out reads](fanout-reads.svg)', '');
   if (r.fanout_pull?.length) lines.push(...roomCostLines(r), '');
   lines.push('## History', '', `A page of 100 messages (conversations.history): **${n(r.history.ms)} ms** (median), **${n(r.history.rru, 2)} read units** per page.`, '');
-  lines.push('## Bundles and cold start', '', '| function | KB | init ms (as deployed, --enable-source-maps) | init ms (without) | top contributors (KB) |', '| --- | ---: | ---: | ---: | --- |');
-  for (const b of r.bundles) lines.push(`| ${b.name} | ${n(b.kb, 0)} | ${n(b.init_ms, 0)} | ${n(b.init_ms_without_source_maps, 0)} | ${b.top_contributors.slice(0, 5).map((c) => `${c.module} ${n(c.kb, 0)}`).join(', ')} |`);
+  lines.push('## Bundles and cold start', '', '| function | KB | init ms (as deployed: map read at the first logged error) | init ms (with --enable-source-maps) | top contributors (KB) |', '| --- | ---: | ---: | ---: | --- |');
+  for (const b of r.bundles) lines.push(`| ${b.name} | ${n(b.kb, 0)} | ${n(b.init_ms, 0)} | ${n(b.init_ms_node_source_maps, 0)} | ${b.top_contributors.slice(0, 5).map((c) => `${c.module} ${n(c.kb, 0)}`).join(', ')} |`);
   const c = r.cost_per_million_usd;
   const p = c.per_message;
   lines.push('', '## Cost per million messages (10-member channels, measured)', '', '| part | per message | $ per million |', '| --- | ---: | ---: |');

@@ -151,7 +151,7 @@ describe('WebSocket API', () => {
 
   test('authorizer environment', () => {
     const env = resources[logicalId(realtime.functions.authorizer)].Properties.Environment.Variables;
-    expect(Object.keys(env).sort()).toEqual(['ALLOWED_ORIGINS', 'DEFAULT_TEAM', 'JWKS_URI', 'JWT_AUDIENCE', 'JWT_ISSUER', 'NODE_OPTIONS', 'TABLE_NAME']);
+    expect(Object.keys(env).sort()).toEqual(['ALLOWED_ORIGINS', 'DEFAULT_TEAM', 'JWKS_URI', 'JWT_AUDIENCE', 'JWT_ISSUER', 'TABLE_NAME']);
     expect(env.DEFAULT_TEAM).toBe('default');
     expect(env.ALLOWED_ORIGINS).toBe('*');
     expect(JSON.stringify(env.JWT_ISSUER)).toContain('https://cognito-idp.');
@@ -193,7 +193,7 @@ describe('HTTP API', () => {
     expect(actions.filter((a) => a.startsWith('dynamodb:') && !/^dynamodb:(Get|BatchGet|Query|ConditionCheck|Describe)/.test(a))).toEqual([]);
     const puts = statements.filter((s) => actionsOf(s).includes('s3:PutObject'));
     expect(JSON.stringify(puts.map((p) => p.Resource))).toContain('/uploads/pending/*');
-    expect(Object.keys(resources[fnId].Properties.Environment.Variables).sort()).toEqual(['MEDIA_BUCKET', 'NODE_OPTIONS', 'TABLE_NAME']);
+    expect(Object.keys(resources[fnId].Properties.Environment.Variables).sort()).toEqual(['MEDIA_BUCKET', 'TABLE_NAME']);
   });
 
   test('CORS, throttled and access-logged default stage', () => {
@@ -228,7 +228,6 @@ describe('HTTP API', () => {
       'MEDIA_KEY_PAIR_ID',
       'MEDIA_SIGNING_KEY_SECRET_ARN',
       'MEDIA_URL',
-      'NODE_OPTIONS',
       'RATE_API_BURST',
       'RATE_API_PER_SECOND',
       'RATE_MESSAGE_BURST',
@@ -344,7 +343,7 @@ describe('fan-out', () => {
   test('fan-out environment', () => {
     const env = resources[logicalId(fanout.handler)].Properties.Environment.Variables;
     expect(Object.keys(env).sort()).toEqual([
-      'DELIVER_FUNCTION_NAME', 'FANOUT_CONCURRENCY', 'FANOUT_DEAD_LETTER_QUEUE_URL', 'HOT_CHANNEL_THRESHOLD', 'MEDIA_KEY_PAIR_ID', 'MEDIA_SIGNING_KEY_SECRET_ARN', 'MEDIA_URL', 'NODE_OPTIONS', 'TABLE_NAME', 'WS_CALLBACK_URL',
+      'DELIVER_FUNCTION_NAME', 'FANOUT_CONCURRENCY', 'FANOUT_DEAD_LETTER_QUEUE_URL', 'HOT_CHANNEL_THRESHOLD', 'MEDIA_KEY_PAIR_ID', 'MEDIA_SIGNING_KEY_SECRET_ARN', 'MEDIA_URL', 'TABLE_NAME', 'WS_CALLBACK_URL',
     ]);
     // The shares of a large delivery: the deliver function by name, and invoking exactly it.
     expect(env.DELIVER_FUNCTION_NAME).toEqual({ Ref: logicalId(fanout.deliverHandler) });
@@ -456,7 +455,8 @@ describe('functions', () => {
     expect(functions.length).toBe(22);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: expect.any(Number) });
-      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+      // No --enable-source-maps (it parses the map at every cold start): the logger maps stacks from the shipped map.
+      expect(fn.Properties.Environment?.Variables?.NODE_OPTIONS).toBeUndefined();
       const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
       expect(resources[logGroupId].Type).toBe('AWS::Logs::LogGroup');
       expect(resources[logGroupId].Properties.RetentionInDays).toBe(30);
