@@ -87,9 +87,15 @@ export class Deliveries {
 
 const TAG = /^bench:([A-Za-z0-9:_-]+)/;
 
+function noteDelivery(deliveries: Deliveries, frame: Json, at: number): void {
+  if (frame.type !== 'message' || typeof frame.text !== 'string') return;
+  const tag = TAG.exec(frame.text)?.[1];
+  if (tag) deliveries.received(tag, at);
+}
+
 /** A benchmark's device: the shared WebSocket client, timestamping each tagged message event on arrival. */
 export class BenchSocket {
-  private constructor(private readonly client: WsClient) {}
+  private constructor(private readonly client: WsClient, private readonly deliveries: Deliveries) {}
 
   static async connect(ep: Endpoints, token: string, deviceId: string, deliveries: Deliveries): Promise<BenchSocket> {
     const client = await WsClient.open(`${ep.wsUrl}?token=${encodeURIComponent(token)}&device_id=${encodeURIComponent(deviceId)}`, {
@@ -97,18 +103,16 @@ export class BenchSocket {
       keepEvents: false,
       // Cheap pre-check before parsing: only replies and tagged message events matter here.
       parseIf: (text) => text.includes('reply_to') || text.includes('bench:'),
-      onEvent: (frame, at) => {
-        if (frame.type !== 'message' || typeof frame.text !== 'string') return;
-        const tag = TAG.exec(frame.text)?.[1];
-        if (tag) deliveries.received(tag, at);
-      },
+      onEvent: (frame, at) => noteDelivery(deliveries, frame, at),
     });
-    return new BenchSocket(client);
+    return new BenchSocket(client, deliveries);
   }
 
-  /** Sends an action frame; resolves with its reply (or rejects after `timeoutMs`). */
-  request(action: string, args: Json, timeoutMs = 10_000): Promise<Json> {
-    return this.client.request({ action, ...args }, timeoutMs);
+  /** Sends an action frame; resolves with its reply (or rejects after `timeoutMs`). A send's ack that carries its event (`echo: false`) is this device's delivery of it. */
+  async request(action: string, args: Json, timeoutMs = 10_000): Promise<Json> {
+    const reply = await this.client.request({ action, ...args }, timeoutMs);
+    if (reply.type === 'ack' && reply.event && typeof reply.event === 'object') noteDelivery(this.deliveries, reply.event as Json, performance.now());
+    return reply;
   }
 
   close(): Promise<void> {

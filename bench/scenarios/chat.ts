@@ -90,7 +90,7 @@ async function phase(ctx: BenchContext, sends: { room: Room; sender: number; at:
     const t0 = performance.now();
     const received = ctx.deliveries.expect(tag, send.room.devices, 60_000);
     const ack = send.room.sockets[send.sender][0]
-      .request('message', { channel: send.room.channelId, text: textFor(tag), client_msg_id: randomUUID() }, 60_000)
+      .request('message', { channel: send.room.channelId, text: textFor(tag), client_msg_id: randomUUID(), echo: false }, 60_000)
       .then((r) => {
         if (r.type === 'ack') {
           acked++;

@@ -53,7 +53,7 @@ export function responseBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(json)) + SIGNED_URL_BYTES * (json.match(/"key":"/g)?.length ?? 0);
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 /** The parts of a message that can be large: its body. Everything else is ids, counts and times. */
 const BODY_FIELDS = ['blocks', 'attachments', 'files', 'reactions', 'reply_users'];

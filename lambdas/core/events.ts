@@ -2,12 +2,15 @@ import type { ChannelItem, EphemeralItem, MembershipItem, MessageItem, PinItem }
 import { storedItem } from '../model/stored-items';
 import type { Item } from '../model/store';
 import { recordEventId } from './delivery';
-import { toSlackMessage } from './format';
+import { toSlackMessage, type SlackMessage } from './format';
+import { stableId } from './stable-id';
 
 /*
  * Events from changes: what members see when an item of the table changes. Pure: a change in,
  * Slack-shaped events out, each with an event_id derived from the change's own id, so a replayed
- * stream record yields the same ids and clients can drop repeats.
+ * stream record yields the same ids and clients can drop repeats. A new message's event is the one
+ * exception: its id derives from (channel, ts), unique in the table, so the send's ack can carry the
+ * very event the fan-out delivers (`echo: false`, messageEvent below).
  */
 
 export interface Change {
@@ -24,7 +27,7 @@ export interface Change {
  * `liveOnly` (chat.postEphemeral): posted to the user's connections now, never kept in their inbox.
  */
 export type Audience =
-  | { kind: 'channel'; leaver?: string }
+  | { kind: 'channel'; leaver?: string; exceptConnection?: string }
   | { kind: 'user'; userId: string; exceptDevice?: string; liveOnly?: boolean };
 
 export interface Outgoing {
@@ -68,13 +71,20 @@ export function eventsFor(change: Change): Outgoing[] {
         return [];
     }
   })();
-  return drafts.map((draft, index) => ({
+  return drafts.map(({ eventId, ...draft }, index) => ({
     ...draft,
-    event: { ...draft.event, event_id: recordEventId(change.id, index) } as Outgoing['event'],
+    event: { ...draft.event, event_id: eventId ?? recordEventId(change.id, index) } as Outgoing['event'],
   }));
 }
 
-type Draft = { channelId: string; audience: Audience; event: Record<string, unknown> & { type: string } };
+type Draft = { channelId: string; audience: Audience; event: Record<string, unknown> & { type: string }; eventId?: string };
+
+/** A new message's event_id: the same for the ack that carries it and for every delivery of its stream record. */
+export const messageEventId = (channelId: string, ts: string) => stableId('Ev', 'message', channelId, ts);
+
+/** A new message's event as members get it; `message` is the Slack-shaped message (its files' URLs signed or not). */
+export const messageEvent = (channelId: string, message: SlackMessage) =>
+  ({ ...message, channel: channelId, event_ts: message.ts, event_id: messageEventId(channelId, message.ts) });
 
 function messageEvents({ kind, oldItem, newItem }: Images<MessageItem>): Draft[] {
   const item = newItem ?? oldItem;
@@ -83,7 +93,11 @@ function messageEvents({ kind, oldItem, newItem }: Images<MessageItem>): Draft[]
   const toChannel = (event: Draft['event']): Draft => ({ channelId: channel, audience: { kind: 'channel' }, event });
   const ts = item.ts;
 
-  if (kind === 'INSERT' && newItem) return [toChannel({ ...toSlackMessage(newItem), channel, event_ts: ts })];
+  if (kind === 'INSERT' && newItem) {
+    const { event_id: eventId, ...event } = messageEvent(channel, toSlackMessage(newItem));
+    const audience: Audience = newItem.ackedTo ? { kind: 'channel', exceptConnection: newItem.ackedTo } : { kind: 'channel' };
+    return [{ channelId: channel, audience, event, eventId }];
+  }
   if (kind === 'REMOVE' && oldItem) {
     return [toChannel({ type: 'message', subtype: 'message_deleted', hidden: true, channel, ts, deleted_ts: ts, event_ts: ts, previous_message: toSlackMessage(oldItem) })];
   }

@@ -129,11 +129,12 @@ async function liveRecipients(out: Outgoing, ctx: FanoutContext): Promise<LiveCo
     return (await connectionsOfUser(out.audience.userId)).filter((c) => c.deviceId !== except);
   }
   const [subscribed, members] = await Promise.all([connectionsOfChannel(out.channelId), membersNow(out.channelId, ctx)]);
-  const { leaver } = out.audience;
+  const { leaver, exceptConnection } = out.audience;
   // A subscription is not a membership: one left over by a kick racing a reconnect must never get
   // the channel's events. The member list is read for the inboxes anyway (hot channels: see README).
   const allowed = members && new Set(leaver ? [...members, leaver] : members);
-  const online = allowed ? subscribed.filter((c) => allowed.has(c.userId)) : subscribed;
+  // The connection whose ack carried this new message's event (`echo: false`) gets no second copy.
+  const online = (allowed ? subscribed.filter((c) => allowed.has(c.userId)) : subscribed).filter((c) => c.connectionId !== exceptConnection);
   if (!leaver) return online;
   const extra = await connectionsOfUser(leaver);
   const seen = new Set(online.map((c) => c.connectionId));

@@ -27,6 +27,8 @@ export interface PostInput {
   threadTs?: string;
   replyBroadcast?: boolean;
   clientMsgId?: string;
+  /** The WebSocket connection whose ack carries the message's event: the fan-out posts it no echo. */
+  ackedTo?: string;
   files?: unknown[];
   /** Block Kit blocks and legacy attachments, as the request gave them (a JSON array or a string of one). */
   blocks?: unknown;
@@ -150,6 +152,7 @@ export async function storeMessage(caller: Caller, input: PostInput): Promise<Po
       ...(rich.attachmentsJson ? { attachments: rich.attachmentsJson } : {}),
       ...(threadTs && input.replyBroadcast ? { replyBroadcast: true } : {}),
       ...(input.clientMsgId ? { clientMsgId: input.clientMsgId } : {}),
+      ...(input.ackedTo ? { ackedTo: input.ackedTo } : {}),
       ...(input.files?.length ? { files: input.files } : {}),
       ...mentioned,
       ...(input.subtype ? { subtype: input.subtype.name, about: input.subtype.about } : {}),

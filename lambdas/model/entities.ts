@@ -185,6 +185,8 @@ export const Message = new Entity({
     reactions: { type: 'any' },
     files: { type: 'any' },
     clientMsgId: { type: 'string' },
+    /** The WebSocket connection that sent it with `echo: false`: its ack carried the message's event, so the fan-out posts that connection no echo. */
+    ackedTo: { type: 'string' },
     /** Block Kit blocks and legacy attachments, as the JSON given (a string: no nesting limit, no key of theirs unmarshalled). */
     blocks: { type: 'string' },
     attachments: { type: 'string' },

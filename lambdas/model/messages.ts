@@ -13,6 +13,8 @@ export interface NewMessage {
   threadTs: string;
   replyBroadcast?: boolean;
   clientMsgId?: string;
+  /** The sending connection that got the event in its ack (no echo for it). */
+  ackedTo?: string;
   files?: unknown[];
   /** Blocks and attachments as JSON (lambdas/core/blocks.ts). */
   blocks?: string;

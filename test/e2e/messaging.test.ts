@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { api } from './harness/target';
-import { call, LIVE_MS, callFails, dedupe, Devices, newTeam, person, sleep, type Person } from './support';
+import { call, LIVE_MS, callFails, dedupe, Devices, newTeam, person, sleep, syncAll, type Person } from './support';
 
 describe('messages: real time, order, idempotency, history, threads', () => {
   const team = newTeam();
@@ -37,6 +37,27 @@ describe('messages: real time, order, idempotency, history, threads', () => {
     await aliceLaptop.waitFor((e) => e.type === 'message' && e.ts === reply.ts, LIVE_MS);
     await sleep(500);
     expect(eveLaptop.events.filter((e) => e.channel === channel)).toEqual([]);
+  });
+
+  test("echo: false: the ack carries the message's event and is that connection's only copy; the sender's other devices, the members and a later sync get the same event_id", async () => {
+    const [sender, alicePhone, bobLaptop] = await Promise.all([connect(alice, 'alice-noecho'), connect(alice, 'alice-noecho-phone'), connect(bob, 'bob-noecho')]);
+    const cursor = String((await sender.request({ action: 'sync' })).cursor);
+    const ack = await sender.request({ action: 'message', channel, text: 'acked, not echoed', client_msg_id: randomUUID(), echo: false });
+    expect(ack).toMatchObject({ type: 'ack', channel, event: { type: 'message', channel, ts: ack.ts, user: alice.userId, text: 'acked, not echoed', event_ts: ack.ts } });
+    const eventId = ack.event.event_id;
+    expect(typeof eventId).toBe('string');
+    const isIt = (e: any) => e.type === 'message' && e.ts === ack.ts;
+    for (const device of [alicePhone, bobLaptop]) expect((await device.waitFor(isIt, LIVE_MS)).event_id).toBe(eventId);
+    // Bob's copy has been posted, so the fan-out has handled this record: the sending connection got nothing more.
+    await sleep(500);
+    expect(sender.events.filter(isIt)).toEqual([]);
+    // Its own later sync finds the message under the same event_id, so a client drops it as the ack's copy.
+    const synced = await syncAll(sender, cursor);
+    expect(synced.events.filter(isIt).map((e) => e.event_id)).toEqual([eventId]);
+    // Without the flag the same connection gets its echo, as before.
+    const plain = await sender.request({ action: 'message', channel, text: 'echoed' });
+    expect(plain.event).toBeUndefined();
+    await sender.waitFor((e) => e.type === 'message' && e.ts === plain.ts, LIVE_MS);
   });
 
   test('concurrent senders: ts increase in commit order, history agrees, live events arrive in that order', async () => {

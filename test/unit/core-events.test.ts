@@ -1,4 +1,5 @@
-import { eventsFor, type Change } from '../../lambdas/core/events';
+import { eventsFor, messageEvent, type Change } from '../../lambdas/core/events';
+import { toSlackMessage } from '../../lambdas/core/format';
 
 const TS = '01HF00000000000000000000AA';
 const REPLY_TS = '01HF00000000000000000000BB';
@@ -270,16 +271,29 @@ describe('eventsFor: other entities and event ids', () => {
   });
 
   it('derives a stable event_id from the change id', () => {
-    const a = eventsFor({ id: 'rec-1', kind: 'INSERT', newItem: message() });
-    const b = eventsFor({ id: 'rec-1', kind: 'INSERT', newItem: message() });
+    const edit = (id: string) => modify(message(), message({ text: 'edited', editedBy: 'U1', editedTs: EDIT_TS }), id);
+    const a = eventsFor(edit('rec-1'));
+    const b = eventsFor(edit('rec-1'));
     expect(a[0].event.event_id).toMatch(/^Ev[0-9A-Z]{10}$/);
     expect(b[0].event.event_id).toBe(a[0].event.event_id);
+    expect(eventsFor(edit('rec-2'))[0].event.event_id).not.toBe(a[0].event.event_id);
   });
 
-  it('gives different changes different event ids', () => {
+  it("gives a new message's event the id of its (channel, ts), whatever record carries it: the ack with echo:false carries the same event", () => {
     const a = eventsFor({ id: 'rec-1', kind: 'INSERT', newItem: message() });
     const b = eventsFor({ id: 'rec-2', kind: 'INSERT', newItem: message() });
-    expect(b[0].event.event_id).not.toBe(a[0].event.event_id);
+    expect(a[0].event.event_id).toMatch(/^Ev[0-9A-Z]{10}$/);
+    expect(b[0].event.event_id).toBe(a[0].event.event_id);
+    expect(a[0].event).toEqual(messageEvent(a[0].channelId, toSlackMessage(message() as never)));
+    const other = eventsFor({ id: 'rec-1', kind: 'INSERT', newItem: message({ ts: REPLY_TS }) });
+    expect(other[0].event.event_id).not.toBe(a[0].event.event_id);
+    expect(a[0].audience).toEqual({ kind: 'channel' });
+  });
+
+  it('a message sent with echo:false names the connection its ack served, which the fan-out leaves out', () => {
+    const [out] = eventsFor({ id: 'rec-1', kind: 'INSERT', newItem: message({ ackedTo: 'conn-1' }) });
+    expect(out.audience).toEqual({ kind: 'channel', exceptConnection: 'conn-1' });
+    expect(JSON.stringify(out.event)).not.toContain('conn-1');
   });
 
   it('gives the events of one change distinct ids, stable on replay', () => {

@@ -53,6 +53,12 @@ test('a hot channel writes no inbox entries and does not read its member list; l
   expect(recorded.deliveries[0].recipients.map((r) => r.connectionId).sort()).toEqual(['c1', 'c2', 'stale']);
 });
 
+test("a message sent with echo:false reaches every member's inbox (the sender's too) and every subscribed connection but the one its ack served", async () => {
+  await deliverChange(insert(message('C1', 1, { ackedTo: 'c1' })), new FanoutContext());
+  expect(state.inbox.map((e) => e.userId).sort()).toEqual(['U1', 'U2']);
+  expect(recorded.deliveries[0].recipients.map((r) => r.connectionId)).toEqual(['c2']);
+});
+
 test('a replayed record yields the same event_id in the inbox and live, so clients drop the copy', async () => {
   await deliverChange(insert(message('C1', 1), 'rec-7'), new FanoutContext());
   await deliverChange(insert(message('C1', 1), 'rec-7'), new FanoutContext());

@@ -10,7 +10,8 @@ import { WsClient, type Frame } from '../../clients/ws-client';
 export type { Frame } from '../../clients/ws-client';
 
 export interface Recorded {
-  via: 'live' | 'sync';
+  /** 'ack': the event a send's ack carried (`echo: false`), the sending connection's own copy. */
+  via: 'live' | 'sync' | 'ack';
   /** Which connection of this device (live), or which sync pass (sync), it came in. */
   session: number;
   pass: number;
@@ -49,15 +50,21 @@ export class ChaosDevice {
   reconnects = 0;
   syncErrors = 0;
   private client?: WsClient;
+  /** The session each connection was opened as (an ack's event is recorded as that session's live delivery). */
+  private readonly sessionOf = new WeakMap<WsClient, number>();
   private connected?: Promise<void>;
   private stopped = false;
+  /** Each user's first device sends with `echo: false` (the web client's way: the ack is its echo), the other as Slack's clients do. */
+  private readonly noEcho: boolean;
 
   constructor(
     readonly user: string,
     readonly deviceId: string,
     private readonly token: string,
     private readonly endpoints: () => Endpoints,
-  ) {}
+  ) {
+    this.noEcho = /-d0$/.test(deviceId);
+  }
 
   /** Connects and takes the first cursor (a sync without `since`). */
   async start(): Promise<void> {
@@ -104,6 +111,7 @@ export class ChaosDevice {
       closedError: () => new Closed('socket closed'),
     });
     this.client = client;
+    this.sessionOf.set(client, session);
     void client.closed.then(() => {
       if (this.client === client) this.client = undefined;
       // Reconnect in the background, as a client does.
@@ -185,7 +193,10 @@ export class ChaosDevice {
     await Promise.race([this.ready(), sleep(10_000).then(() => Promise.reject(new Error('not connected')))]);
     const client = this.client;
     if (!client) throw new Closed('no socket');
-    return this.request(client, { action: 'message', channel: record.channel, text, client_msg_id: record.clientMsgId }, 6000);
+    const reply = await this.request(client, { action: 'message', channel: record.channel, text, client_msg_id: record.clientMsgId, ...(this.noEcho ? { echo: false } : {}) }, 6000);
+    const carried = reply.type === 'ack' ? (reply.event as Frame | undefined) : undefined;
+    if (carried && typeof carried.event_id === 'string') this.recorded.push({ via: 'ack', session: this.sessionOf.get(client) ?? this.sessions, pass: 0, event: carried });
+    return reply;
   }
 
   private async postOverHttp(record: SendRecord, text: string): Promise<Frame> {

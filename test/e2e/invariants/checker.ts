@@ -110,12 +110,12 @@ export function check(input: CheckInput): { figures: Figures; violations: Violat
   for (const device of input.devices) {
     const seenEventIds = new Set<string>();
     /** channel/ts → the distinct event_ids that carried that message, and how it first came. */
-    const byMessage = new Map<string, { eventIds: Set<string>; firstVia: 'live' | 'sync' }>();
+    const byMessage = new Map<string, { eventIds: Set<string>; firstVia: 'live' | 'sync' | 'ack' }>();
     const liveMax = new Map<string, string>(); // session/channel → highest ts seen live
     const syncMax = new Map<string, string>(); // pass/channel → highest ts seen in the pass
     for (const r of device.recorded) {
-      if (r.via === 'live') eventsReceivedLive++;
-      else eventsReceivedSync++;
+      if (r.via === 'sync') eventsReceivedSync++;
+      else eventsReceivedLive++;
       const e = r.event;
       const repeat = seenEventIds.has(e.event_id);
       if (repeat) repeatsDropped++;
@@ -125,8 +125,10 @@ export function check(input: CheckInput): { figures: Figures; violations: Violat
       const entry = byMessage.get(key) ?? { eventIds: new Set<string>(), firstVia: r.via };
       entry.eventIds.add(e.event_id);
       byMessage.set(key, entry);
-      if (repeat) continue;
-      // Only new events count for order: a repeat is dropped by the client before it is shown.
+      // Only new events count for order: a repeat is dropped by the client before it is shown. An ack's
+      // event is the sender's own message, which comes before others' messages still on their way
+      // (PROTOCOL: with `echo: false` a client places it by ts); the live order is of what the fan-out posts.
+      if (repeat || r.via === 'ack') continue;
       const orderKey = `${r.via === 'live' ? r.session : r.pass}/${e.channel}`;
       const maxes = r.via === 'live' ? liveMax : syncMax;
       const max = maxes.get(orderKey);
@@ -147,7 +149,7 @@ export function check(input: CheckInput): { figures: Figures; violations: Violat
         continue;
       }
       delivered++;
-      if (got.firstVia === 'live') deliveredLiveFirst++;
+      if (got.firstVia !== 'sync') deliveredLiveFirst++;
       if (got.eventIds.size > 1) {
         duplicated++;
         add('duplicated', `${device.deviceId}: ${s.channel}/${s.ackTs} arrived under ${got.eventIds.size} different event_ids`);

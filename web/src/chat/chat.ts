@@ -405,7 +405,8 @@ export class Chat {
   private async transmit(draft: Message): Promise<string> {
     const fields = { channel: draft.channel, text: draft.text, client_msg_id: draft.client_msg_id, ...(draft.thread_ts ? { thread_ts: draft.thread_ts } : {}) };
     if (this.realtime.isOpen) {
-      const reply = await this.realtime.request({ action: 'message', ...fields });
+      // The ack carries the message's event (Realtime delivers it): no echo frame comes for it.
+      const reply = await this.realtime.request({ action: 'message', ...fields, echo: false });
       if (reply.type === 'error') throw new ApiError(String(reply.error), reply.retry_after);
       return String(reply.ts);
     }

@@ -139,7 +139,10 @@ export class Realtime {
       }
       if (frame.reply_to !== undefined) {
         this.replies.settle(frame);
-        return;
+        // A send with `echo: false` is acknowledged with its event: this connection's only copy of it.
+        const carried = frame.type === 'ack' && frame.event && typeof frame.event === 'object' ? (frame.event as Json) : undefined;
+        if (!carried) return;
+        frame = carried;
       }
       if (this.syncing) this.held.push(frame);
       else this.deliver(frame);
