@@ -198,9 +198,7 @@ export class ProjectFunction extends NodejsFunction {
    * fan-out hands the shares of a large delivery to it (lambdas/adapters/delivery-shares.ts).
    */
   bindDeliverShares(deliver: ProjectFunction): this {
-    this.addEnvironment(BINDINGS.deliverFunction, deliver.functionName);
-    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [deliver.functionArn] }));
-    return this;
+    return this.bindInvoked(BINDINGS.deliverFunction, deliver);
   }
 
   /**
@@ -208,8 +206,13 @@ export class ProjectFunction extends NodejsFunction {
    * it the message records (lambdas/adapters/search-indexing.ts).
    */
   bindSearchIndexer(indexer: ProjectFunction): this {
-    this.addEnvironment(BINDINGS.searchIndexerFunction, indexer.functionName);
-    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [indexer.functionArn] }));
+    return this.bindInvoked(BINDINGS.searchIndexerFunction, indexer);
+  }
+
+  /** `variable` names `target`, and this function may invoke exactly it (its unqualified ARN only). */
+  private bindInvoked(variable: string, target: ProjectFunction): this {
+    this.addEnvironment(variable, target.functionName);
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }));
     return this;
   }
 

@@ -49,6 +49,14 @@ export async function invokeFunction(functionName: string, payload: string): Pro
   });
 }
 
+/** A synchronous invocation's JSON answer; the function's own failure thrown as an error naming `what` and the error's type. */
+export async function invokeForJson<T>(functionName: string, payload: string, what: string): Promise<T> {
+  const out = await invokeFunction(functionName, payload);
+  const body = out.payload.length ? JSON.parse(out.payload.toString('utf8')) : undefined;
+  if (out.functionError) throw new Error(`${what} failed: ${body?.errorType ?? out.functionError}: ${body?.errorMessage ?? ''}`);
+  return body as T;
+}
+
 /**
  * An SNS action (the query protocol: a form POST, an XML answer): the answer's XML. A refusal is
  * thrown with its code as the SDK names it (`EndpointDisabled` becomes `EndpointDisabledException`).

@@ -1,5 +1,5 @@
 import type { DeliveryStats, Recipient, Shares } from '../core/delivery';
-import { invokeFunction } from './aws-services';
+import { invokeForJson } from './aws-services';
 
 /*
  * A large delivery's shares, each posted by a synchronous invocation of the deliver function
@@ -19,10 +19,7 @@ export function sharesThrough(functionName: string, size: number): Shares {
     size,
     async deliver(eventJson, recipients) {
       const request: ShareRequest = { event: eventJson, recipients };
-      const out = await invokeFunction(functionName, JSON.stringify(request));
-      const body = out.payload.length ? JSON.parse(out.payload.toString('utf8')) : undefined;
-      if (out.functionError) throw new Error(`the deliver function failed: ${body?.errorType ?? out.functionError}: ${body?.errorMessage ?? ''}`);
-      return body as DeliveryStats;
+      return invokeForJson<DeliveryStats>(functionName, JSON.stringify(request), 'the deliver function');
     },
   };
 }

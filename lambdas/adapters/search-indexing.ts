@@ -1,5 +1,5 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import { invokeFunction } from './aws-services';
+import { invokeForJson } from './aws-services';
 import { logger } from './logger';
 
 /*
@@ -12,23 +12,34 @@ import { logger } from './logger';
 /** Under Lambda's 6 MB synchronous payload, with room for the event's envelope. */
 export const INDEX_REQUEST_BYTES = 5 * 1024 * 1024;
 
+/** One invocation's records, and the event that carries them (each record serialized once, to measure and to send). */
+export interface IndexRequest {
+  records: DynamoDBRecord[];
+  body: string;
+}
+
 /** The records in runs whose JSON stays under `limit` bytes each, in order (a single larger record is a run of its own). */
-export function requestsOf(records: DynamoDBRecord[], limit = INDEX_REQUEST_BYTES): DynamoDBRecord[][] {
-  const runs: DynamoDBRecord[][] = [];
+export function requestsOf(records: DynamoDBRecord[], limit = INDEX_REQUEST_BYTES): IndexRequest[] {
+  const requests: IndexRequest[] = [];
   let run: DynamoDBRecord[] = [];
+  let parts: string[] = [];
   let bytes = 0;
+  const close = () => requests.push({ records: run, body: `{"Records":[${parts.join(',')}]}` });
   for (const record of records) {
-    const size = Buffer.byteLength(JSON.stringify(record)) + 1;
+    const json = JSON.stringify(record);
+    const size = Buffer.byteLength(json) + 1;
     if (run.length > 0 && bytes + size > limit) {
-      runs.push(run);
+      close();
       run = [];
+      parts = [];
       bytes = 0;
     }
     run.push(record);
+    parts.push(json);
     bytes += size;
   }
-  if (run.length > 0) runs.push(run);
-  return runs;
+  if (run.length > 0) close();
+  return requests;
 }
 
 /**
@@ -38,23 +49,20 @@ export function requestsOf(records: DynamoDBRecord[], limit = INDEX_REQUEST_BYTE
  */
 export async function indexThrough(functionName: string, records: DynamoDBRecord[]): Promise<number | undefined> {
   let offset = 0;
-  for (const run of requestsOf(records)) {
+  for (const request of requestsOf(records)) {
     let response: DynamoDBBatchResponse | undefined;
     try {
-      const out = await invokeFunction(functionName, JSON.stringify({ Records: run }));
-      const body = out.payload.length ? JSON.parse(out.payload.toString('utf8')) : undefined;
-      if (out.functionError) throw new Error(`the search indexer failed: ${body?.errorType ?? out.functionError}`);
-      response = body as DynamoDBBatchResponse;
+      response = await invokeForJson<DynamoDBBatchResponse | undefined>(functionName, request.body, 'the search indexer');
     } catch (error) {
-      logger.error('search indexing failed; its records will be retried', { records: run.length, error });
+      logger.error('search indexing failed; its records will be retried', { records: request.records.length, error });
       return offset;
     }
     const failedSeq = response?.batchItemFailures?.[0]?.itemIdentifier;
     if (failedSeq !== undefined) {
-      const at = run.findIndex((r) => r.dynamodb?.SequenceNumber === failedSeq);
+      const at = request.records.findIndex((r) => r.dynamodb?.SequenceNumber === failedSeq);
       return offset + Math.max(at, 0);
     }
-    offset += run.length;
+    offset += request.records.length;
   }
   return undefined;
 }

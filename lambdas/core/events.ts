@@ -71,13 +71,14 @@ export function eventsFor(change: Change): Outgoing[] {
         return [];
     }
   })();
-  return drafts.map(({ eventId, ...draft }, index) => ({
+  return drafts.map((draft, index) => ({
     ...draft,
-    event: { ...draft.event, event_id: eventId ?? recordEventId(change.id, index) } as Outgoing['event'],
+    // A new message's event brings its own id (messageEvent); every other takes the record's.
+    event: { ...draft.event, event_id: draft.event.event_id ?? recordEventId(change.id, index) } as Outgoing['event'],
   }));
 }
 
-type Draft = { channelId: string; audience: Audience; event: Record<string, unknown> & { type: string }; eventId?: string };
+type Draft = { channelId: string; audience: Audience; event: Record<string, unknown> & { type: string; event_id?: string } };
 
 /** A new message's event_id: the same for the ack that carries it and for every delivery of its stream record. */
 export const messageEventId = (channelId: string, ts: string) => stableId('Ev', 'message', channelId, ts);
@@ -94,9 +95,8 @@ function messageEvents({ kind, oldItem, newItem }: Images<MessageItem>): Draft[]
   const ts = item.ts;
 
   if (kind === 'INSERT' && newItem) {
-    const { event_id: eventId, ...event } = messageEvent(channel, toSlackMessage(newItem));
     const audience: Audience = newItem.ackedTo ? { kind: 'channel', exceptConnection: newItem.ackedTo } : { kind: 'channel' };
-    return [{ channelId: channel, audience, event, eventId }];
+    return [{ channelId: channel, audience, event: messageEvent(channel, toSlackMessage(newItem)) }];
   }
   if (kind === 'REMOVE' && oldItem) {
     return [toChannel({ type: 'message', subtype: 'message_deleted', hidden: true, channel, ts, deleted_ts: ts, event_ts: ts, previous_message: toSlackMessage(oldItem) })];

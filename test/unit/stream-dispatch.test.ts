@@ -86,7 +86,9 @@ describe('search indexing requests', () => {
     const small = (seq: number) => ({ ...message(seq), dynamodb: { ...message(seq).dynamodb, NewImage: { text: { S: 'x'.repeat(300) } } } });
     const big = { ...message(9), dynamodb: { ...message(9).dynamodb, NewImage: { text: { S: 'y'.repeat(3_000) } } } };
     const runs = requestsOf([small(1), small(2), small(3), big, small(4)], 1_000);
-    expect(runs.map((run) => run.map((r) => r.dynamodb!.SequenceNumber))).toEqual([['1', '2'], ['3'], ['9'], ['4']]);
-    for (const run of runs.filter((r) => r.length > 1)) expect(Buffer.byteLength(JSON.stringify(run))).toBeLessThanOrEqual(1_000);
+    expect(runs.map((run) => run.records.map((r) => r.dynamodb!.SequenceNumber))).toEqual([['1', '2'], ['3'], ['9'], ['4']]);
+    for (const run of runs.filter((r) => r.records.length > 1)) expect(Buffer.byteLength(JSON.stringify(run.records))).toBeLessThanOrEqual(1_000);
+    // Each request's body is the stream event the indexer takes, with exactly its records.
+    for (const run of runs) expect(JSON.parse(run.body)).toEqual({ Records: run.records });
   });
 });
