@@ -2,6 +2,7 @@ import { durableFloorPerMillion, type Cost, type PerMessage } from './cost';
 import type { BundleResult } from './scenarios/bundles';
 import type { FanoutRow } from './scenarios/fanout';
 import type { HistoryResult } from './scenarios/history';
+import type { ReadStormResult } from './scenarios/read-storm';
 import type { ReconnectRow } from './scenarios/reconnect';
 import { searchLines, type SearchBenchResult } from './scenarios/search';
 import { latencyChart, lineChart } from './svg';
@@ -22,6 +23,8 @@ export interface BenchResult {
   baseline_scan: FanoutRow[];
   fanout_run?: { connected: Record<string, number>; connect_seconds: number; stopped: string | null };
   history: HistoryResult | { ms: number; rru: number };
+  /** The hot channel's read storm (bench/scenarios/read-storm.ts); absent in results written before it existed. */
+  read_storm?: ReadStormResult;
   bundles: BundleResult[];
   /** The search index alone (bench/scenarios/search.ts); absent in results written before it existed. */
   search?: SearchBenchResult;
@@ -45,8 +48,9 @@ const INIT_LIMIT_MS = 50;
 const BIG_ROOM = 10_000;
 const BIG_ROOM_LIMIT_MS = 3000;
 const LATENCY_P99_LIMIT_MS = 300;
+const STORM_CUT = 20;
 
-export function judge(r: Pick<BenchResult, 'fanout' | 'baseline_scan' | 'bundles' | 'cost_per_million_usd' | 'search'> & Partial<Pick<BenchResult, 'latency_ms' | 'settings'>>): Target[] {
+export function judge(r: Pick<BenchResult, 'fanout' | 'baseline_scan' | 'bundles' | 'cost_per_million_usd' | 'search'> & Partial<Pick<BenchResult, 'latency_ms' | 'settings' | 'read_storm'>>): Target[] {
   const targets: Target[] = [];
   const pairs = r.fanout.map((row) => ({ row, scan: r.baseline_scan.find((b) => b.members === row.members) }));
   const ratios = pairs.filter((p) => p.scan && p.row.rru_per_message > 0).map((p) => ({ online: p.row.online, connections: p.row.connections, ratio: p.scan!.rru_per_message / p.row.rru_per_message }));
@@ -94,6 +98,14 @@ export function judge(r: Pick<BenchResult, 'fanout' | 'baseline_scan' | 'bundles
     met: Number.isFinite(c.ratio_to_durable_floor) ? c.ratio_to_durable_floor <= 1.1 : null,
     detail: `$${c.total} vs durable floor $${c.durable_floor} (${c.ratio_to_durable_floor}×; API Gateway floor alone $${c.floor})`,
   });
+  if (r.read_storm) {
+    const storm = r.read_storm;
+    targets.push({
+      name: `a hot channel's read storm (${storm.fetches.toLocaleString('en-US')} fetches of its newest page) cut ≥ ${STORM_CUT}× by a cache never older than the head`,
+      met: storm.uncached.rru > 0 && storm.fetches >= 1000 ? storm.cut_head_named >= STORM_CUT : null,
+      detail: `${storm.uncached.rru > 0 ? '' : 'no read units counted (no capacity meter); '}${storm.fetches < 1000 ? `${storm.fetches} fetches only; ` : ''}read units uncached ${n(storm.uncached.rru)}, naming the head ${n(storm.head_named.rru)} (${n(storm.cut_head_named)}×), naming none ${n(storm.head_read.rru)} (${n(storm.cut_head_read)}×)`,
+    });
+  }
   if (r.search) {
     const s = r.search;
     const at = `${s.messages.toLocaleString('en-US')} messages`;
@@ -129,6 +141,7 @@ export function markdown(r: BenchResult): string {
   lines.push('', '![fan-out time](fanout-time.svg) ![fan-out reads](fanout-reads.svg)', '');
   if (r.fanout_pull?.length) lines.push(...roomCostLines(r), '');
   lines.push('## History', '', `A page of 100 messages (conversations.history): **${n(r.history.ms)} ms** (median), **${n(r.history.rru, 2)} read units** per page.`, '');
+  if (r.read_storm) lines.push(...readStormLines(r.read_storm), '');
   lines.push('## Bundles and cold start', '', '| function | KB | init ms (as deployed: map read at the first logged error) | init ms (with --enable-source-maps) | top contributors (KB) |', '| --- | ---: | ---: | ---: | --- |');
   for (const b of r.bundles) lines.push(`| ${b.name} | ${n(b.kb, 0)} | ${n(b.init_ms, 0)} | ${n(b.init_ms_node_source_maps, 0)} | ${b.top_contributors.slice(0, 5).map((c) => `${c.module} ${n(c.kb, 0)}`).join(', ')} |`);
   const c = r.cost_per_million_usd;
@@ -199,4 +212,19 @@ export function charts(r: BenchResult): Record<string, string> {
       { title: 'Cost per million messages by room size (every member online)', xLabel: 'online members', yLabel: '$ per million', logY: true },
     ),
   };
+}
+
+function readStormLines(storm: ReadStormResult): string[] {
+  const row = (way: string, w: ReadStormResult['uncached'], cut: string) => `| ${way} | ${n(w.rru)} | ${n(w.rru_per_fetch, 3)} | ${cut} | ${n(w.ms_p50)} | ${n(w.ms_p99)} |`;
+  return [
+    '## Hot channel read storm',
+    '',
+    `${storm.fetches.toLocaleString('en-US')} fetches of the newest page (${storm.page} messages) of a ${storm.members.toLocaleString('en-US')}-member channel after a post, 20 in flight. Uncached is the same channel below the hot threshold.`,
+    '',
+    '| way | read units | per fetch | cut | p50 ms | p99 ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    row('uncached (every fetch reads the page)', storm.uncached, '1×'),
+    row('snapshot, the client names the head (`latest`, `inclusive`)', storm.head_named, `${n(storm.cut_head_named)}×`),
+    row('snapshot, the client names none (the head read each time)', storm.head_read, `${n(storm.cut_head_read)}×`),
+  ];
 }

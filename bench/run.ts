@@ -12,6 +12,7 @@ import { runChat } from './scenarios/chat';
 import { BENCH_CLOUD_ENV, benchContext } from './scenarios/context';
 import { runFanout } from './scenarios/fanout';
 import { runHistory } from './scenarios/history';
+import { runReadStorm } from './scenarios/read-storm';
 import { runReconnect } from './scenarios/reconnect';
 import { runSearchBench } from './scenarios/search';
 
@@ -27,9 +28,9 @@ const ROOT = resolve(__dirname, '..');
 export type Mode = 'full' | 'quick' | 'smoke';
 
 export const SETTINGS = {
-  full: { chat: { channels: 20, membersPerChannel: 10, rate: 20, seconds: 60, peakSeconds: 10, peakRate: 100 }, sizes: [10, 100, 1000, 10000], budgetSeconds: 900, initRuns: 11, historyCalls: 50, bundleLimit: Infinity, analyse: true, searchMessages: 1_000_000, reconnectChannels: [10, 100, 1000] },
-  quick: { chat: { channels: 10, membersPerChannel: 10, rate: 5, seconds: 20, peakSeconds: 5, peakRate: 20 }, sizes: [10, 100, 1000], budgetSeconds: 120, initRuns: 5, historyCalls: 20, bundleLimit: Infinity, analyse: true, searchMessages: 100_000, reconnectChannels: [10, 100, 1000] },
-  smoke: { chat: { channels: 1, membersPerChannel: 10, rate: 5, seconds: 1, peakSeconds: 0, peakRate: 0 }, sizes: [10], budgetSeconds: 30, initRuns: 1, historyCalls: 2, bundleLimit: 1, analyse: false, searchMessages: 2_000, reconnectChannels: [10] },
+  full: { chat: { channels: 20, membersPerChannel: 10, rate: 20, seconds: 60, peakSeconds: 10, peakRate: 100 }, sizes: [10, 100, 1000, 10000], budgetSeconds: 900, initRuns: 11, historyCalls: 50, stormFetches: 1000, bundleLimit: Infinity, analyse: true, searchMessages: 1_000_000, reconnectChannels: [10, 100, 1000] },
+  quick: { chat: { channels: 10, membersPerChannel: 10, rate: 5, seconds: 20, peakSeconds: 5, peakRate: 20 }, sizes: [10, 100, 1000], budgetSeconds: 120, initRuns: 5, historyCalls: 20, stormFetches: 500, bundleLimit: Infinity, analyse: true, searchMessages: 100_000, reconnectChannels: [10, 100, 1000] },
+  smoke: { chat: { channels: 1, membersPerChannel: 10, rate: 5, seconds: 1, peakSeconds: 0, peakRate: 0 }, sizes: [10], budgetSeconds: 30, initRuns: 1, historyCalls: 2, stormFetches: 20, bundleLimit: 1, analyse: false, searchMessages: 2_000, reconnectChannels: [10] },
 } as const;
 
 export interface BenchOptions {
@@ -82,6 +83,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     log('history');
     const history = await runHistory(ctx, s.historyCalls);
     log(`  page of ${history.page}: ${history.ms} ms median, ${history.rru} read units`);
+    log(`hot channel's read storm (${s.stormFetches} fetches of the newest page)`);
+    const readStorm = await runReadStorm(ctx, s.stormFetches);
+    log(`  read units: uncached ${readStorm.uncached.rru}, naming the head ${readStorm.head_named.rru} (${readStorm.cut_head_named}x less), naming none ${readStorm.head_read.rru} (${readStorm.cut_head_read}x less)`);
     log('fan-out and the scan baseline');
     const fan = await runFanout(ctx, [...s.sizes], { budgetSeconds: s.budgetSeconds, repeats: (size) => (opts.mode === 'smoke' ? 1 : size >= 1000 ? 2 : 3) });
     log('reconnect: $connect and sync by channel count');
@@ -114,6 +118,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       baseline_scan: fan.baseline_scan,
       fanout_run: { connected: fan.connected, connect_seconds: fan.connect_seconds, stopped: fan.stopped },
       history,
+      read_storm: readStorm,
       bundles,
       search,
       cost_per_million_usd: cost,

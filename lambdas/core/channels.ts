@@ -39,16 +39,20 @@ export const dmChannelId = (kind: 'im' | 'mpim', userIds: string[]) =>
  * The conversation as the caller may see it. Another workspace's channel, and a private channel or
  * DM the caller is not in, are not found (never merely forbidden).
  */
-export async function access(caller: Caller, channelId: string): Promise<Access> {
-  const [channel, membership] = await Promise.all([table().channels.get(channelId), table().memberships.get(channelId, caller.userId)]);
+export async function access(caller: Caller, channelId: string, known?: ChannelItem): Promise<Access> {
+  const [channel, membership] = await Promise.all([known ?? table().channels.get(channelId), table().memberships.get(channelId, caller.userId)]);
   if (!channel || channel.teamId !== caller.teamId) throw new ClientError('channel_not_found');
   if (channel.kind !== 'public' && !membership) throw new ClientError('channel_not_found');
   return { channel, membership };
 }
 
-/** Access for reading or writing a conversation's messages: members only. */
-export async function memberAccess(caller: Caller, channelId: string): Promise<Required<Access>> {
-  const found = await access(caller, channelId);
+/**
+ * Access for reading or writing a conversation's messages: members only. `known` is the channel's
+ * meta when the caller holds it already (a hot channel's page snapshot, under a second old: a
+ * channel's workspace and kind never change); the membership is read every time.
+ */
+export async function memberAccess(caller: Caller, channelId: string, known?: ChannelItem): Promise<Required<Access>> {
+  const found = await access(caller, channelId, known);
   if (!found.membership) throw new ClientError('not_in_channel');
   return found as Required<Access>;
 }

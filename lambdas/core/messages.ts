@@ -5,6 +5,8 @@ import type { MessageItem } from '../model/service';
 import type { NewMessage } from '../model/messages';
 import { TransactionCancelled, type TransactItem } from '../model/store';
 import { memberAccess } from './channels';
+import { isHot } from './hot-channels';
+import { freshSnapshot, hotPage, isChannelLevel } from './hot-pages';
 import { checkRichContent, fallbackText, type RichContent } from './blocks';
 import { HTTP_PAGE_BYTES, responseBytes } from './budgets';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -176,8 +178,6 @@ export async function storeMessage(caller: Caller, input: PostInput): Promise<Po
   throw new Error('channel head contended past the retry limit');
 }
 
-const isChannelLevel = (m: MessageItem) => m.threadTs === m.ts || m.replyBroadcast === true;
-
 export interface HistoryInput {
   channelId: string;
   limit: number;
@@ -192,7 +192,7 @@ export interface HistoryInput {
  * unless broadcast. The cursor is the ts of the last message returned.
  */
 export async function history(caller: Caller, input: HistoryInput) {
-  await memberAccess(caller, input.channelId);
+  const { channel } = await memberAccess(caller, input.channelId, freshSnapshot(input.channelId)?.channel);
   const oldest = input.oldest !== undefined && input.oldest !== '' ? tsBound(input.oldest, 'floor') : undefined;
   const latest = input.latest !== undefined && input.latest !== '' ? tsBound(input.latest, 'ceil') : undefined;
   if (input.oldest && !oldest) throw new ClientError('invalid_ts_oldest');
@@ -203,11 +203,14 @@ export async function history(caller: Caller, input: HistoryInput) {
   // Bounds as inclusive sort keys: `inclusive` applies to explicit oldest/latest; a cursor is exclusive.
   const exclusiveLatest = before ?? (latest && !input.inclusive && isTs(input.latest ?? '') ? latest : undefined);
   const range = { lowest: oldest, lowestExclusive: !(input.inclusive || !isTs(input.oldest ?? '')), highest: exclusiveLatest ?? latest };
-  const items = await table().messages.newestFirst(input.channelId, range, {
-    limit: input.limit + 1,
-    maxBytes: HTTP_PAGE_BYTES,
-    keep: (m) => isChannelLevel(m) && (exclusiveLatest === undefined || m.ts < exclusiveLatest),
-  });
+  // A hot channel's newest page (the read storm after a post) comes from this instance's snapshot (hot-pages.ts).
+  const items = isHot(channel.memberCount) && oldest === undefined && before === undefined
+    ? await hotPage(channel, { highest: range.highest, below: exclusiveLatest, count: input.limit + 1 })
+    : await table().messages.newestFirst(input.channelId, range, {
+      limit: input.limit + 1,
+      maxBytes: HTTP_PAGE_BYTES,
+      keep: (m) => isChannelLevel(m) && (exclusiveLatest === undefined || m.ts < exclusiveLatest),
+    });
   const page = pageByBytes(items.slice(0, input.limit).map(toSlackMessage));
   const hasMore = items.length > page.length;
   return withFileUrls({

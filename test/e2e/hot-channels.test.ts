@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startLocalProcess, stopLocalProcess, type LocalProcess } from './harness/local-process';
 import { isLocal, signIn, target } from './harness/target';
-import { call, dedupe, newTeam, person, sleep, syncAll, type Person } from './support';
+import { call, callFails, dedupe, newTeam, person, sleep, syncAll, type Person } from './support';
 import { WsClient } from './harness/ws-client';
 
 /*
@@ -151,6 +151,58 @@ localOnly(`hot channels (private local cloud, HOT_CHANNEL_THRESHOLD=${THRESHOLD}
     const outsiderWs = await WsClient.connect(outsider.token, { deviceId: 'frank-1' });
     expect((await outsiderWs.request({ action: 'sync' })).hot_channels).toEqual([]);
     await outsiderWs.close();
+  }, 60_000);
+
+  test('a hot channel\'s newest page (from each instance\'s snapshot): never older than the head named or the real one, edits within a second, members only', async () => {
+    const team = newTeam();
+    const people = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((n) => person(n, team)));
+    const [alice, bob, carol, dave] = people as [Person, Person, Person, Person];
+    const storm = (await call(alice.token, 'conversations.create', { name: 'storm' })).channel.id as string;
+    for (const p of people.slice(1)) await call(p.token, 'conversations.join', { channel: storm });
+    const post = async (text: string, extra: Record<string, unknown> = {}) => (await call(alice.token, 'chat.postMessage', { channel: storm, text, ...extra })).ts as string;
+    const tsList = (page: { messages: { ts: string }[] }) => page.messages.map((m) => m.ts);
+    const sent: string[] = [];
+    for (let i = 0; i < 5; i++) sent.push(await post(`storm ${i}`));
+
+    // Members open it together, naming the head they know: the same page every time, paged on by cursor.
+    const first = await call(bob.token, 'conversations.history', { channel: storm, latest: sent[4], inclusive: true, limit: 3 });
+    expect(tsList(first)).toEqual([sent[4], sent[3], sent[2]]);
+    expect(first.has_more).toBe(true);
+    const rest = await call(bob.token, 'conversations.history', { channel: storm, cursor: first.response_metadata.next_cursor, limit: 3 });
+    expect(tsList(rest)).toEqual([sent[1], sent[0]]);
+    const pages = await Promise.all(Array.from({ length: 30 }, (_, i) => call((i % 2 ? bob : carol).token, 'conversations.history', { channel: storm, latest: sent[4], inclusive: true, limit: 100 })));
+    for (const page of pages) expect(tsList(page)).toEqual([...sent].reverse());
+    // Without `inclusive`, the named ts itself is left out.
+    expect(tsList(await call(carol.token, 'conversations.history', { channel: storm, latest: sent[4], limit: 100 }))).toEqual([...sent].slice(0, 4).reverse());
+
+    // A new post: naming it, or naming nothing, gets it at once; a thread reply stays out, a broadcast one is in.
+    const reply = await post('in the thread', { thread_ts: sent[0] });
+    const broadcast = await post('to the channel too', { thread_ts: sent[0], reply_broadcast: true });
+    expect(tsList(await call(bob.token, 'conversations.history', { channel: storm, latest: broadcast, inclusive: true, limit: 100 }))).toEqual([broadcast, ...[...sent].reverse()]);
+    expect(tsList(await call(carol.token, 'conversations.history', { channel: storm, limit: 100 }))).toEqual([broadcast, ...[...sent].reverse()]);
+    expect(tsList(await call(carol.token, 'conversations.history', { channel: storm, limit: 100 }))).not.toContain(reply);
+    // A head named past the real one holds nothing more.
+    const future = `${Math.floor(Date.now() / 1000) + 3600}.000000`;
+    expect(tsList(await call(bob.token, 'conversations.history', { channel: storm, latest: future, inclusive: true, limit: 2 }))).toEqual([broadcast, sent[4]]);
+
+    // An edit shows within a second or so (the snapshot's life), never later.
+    await call(alice.token, 'chat.update', { channel: storm, ts: sent[4], text: 'storm 4, edited' });
+    const edited = Date.now();
+    let seen = '';
+    while (seen !== 'storm 4, edited' && Date.now() - edited < 5000) {
+      const page = await call(bob.token, 'conversations.history', { channel: storm, latest: broadcast, inclusive: true, limit: 100 });
+      seen = (page.messages as { ts: string; text: string }[]).find((m) => m.ts === sent[4])!.text;
+      if (seen !== 'storm 4, edited') await sleep(100);
+    }
+    expect(seen).toBe('storm 4, edited');
+    expect(Date.now() - edited).toBeLessThan(2500);
+
+    // A member who left is refused at once, though the page is held: membership is read on every request.
+    await call(dave.token, 'conversations.history', { channel: storm, latest: broadcast, inclusive: true, limit: 100 });
+    await call(dave.token, 'conversations.leave', { channel: storm });
+    for (let i = 0; i < 5; i++) {
+      expect(await callFails(dave.token, 'conversations.history', { channel: storm, latest: broadcast, inclusive: true, limit: 100 })).toBe('not_in_channel');
+    }
   }, 60_000);
 
   test(`one message reaches ${CONNECTIONS} connected members' devices, each exactly once`, async () => {

@@ -140,6 +140,18 @@ describe('bench report', () => {
     expect(judge({ ...result, fanout: result.fanout.slice(0, 1) }).find((t) => t.name.includes('10,000-member'))!.met).toBeNull();
   });
 
+  it('judges the read storm by the cut when the client names the head, at 1,000 fetches with units counted, and reports all three ways', () => {
+    const way = (rru: number) => ({ rru, rru_per_fetch: rru / 1000, ms_p50: 10, ms_p99: 20 });
+    const storm = { fetches: 1000, members: 10_000, page: 100, uncached: way(5000), head_named: way(200), head_read: way(1500), cut_head_named: 25, cut_head_read: 3.3 };
+    const target = (r: BenchResult) => judge(r).find((t) => t.name.includes('read storm'))!;
+    expect(target(result)).toBeUndefined();
+    expect(target({ ...result, read_storm: storm })).toMatchObject({ met: true, detail: 'read units uncached 5000, naming the head 200 (25×), naming none 1500 (3.3×)' });
+    expect(target({ ...result, read_storm: { ...storm, head_named: way(1250), cut_head_named: 4 } }).met).toBe(false);
+    expect(target({ ...result, read_storm: { ...storm, fetches: 20 } }).met).toBeNull();
+    expect(target({ ...result, read_storm: { ...storm, uncached: way(0), head_named: way(0), head_read: way(0), cut_head_named: NaN, cut_head_read: NaN } }).met).toBeNull();
+    expect(markdown({ ...result, read_storm: storm })).toContain('| snapshot, the client names the head (`latest`, `inclusive`) | 200 | 0.2 | 25× | 10 | 20 |');
+  });
+
   it('reports what a reconnect costs by channel count', () => {
     const reconnect = [{ channels: 10, connect_rru: 1.5, connect_wru: 11, sync_rru: 3, sync_wru: 1, units_usd_per_million: 8.06 }];
     expect(markdown({ ...result, reconnect })).toContain('| 10 | 1.5 | 11 | 3 | 1 | 8.06 |');
