@@ -25,6 +25,11 @@ export const INBOX_EVENT_BYTES = 16 * 1024;
 export const SYNC_EVENT_BYTES = 96 * 1024;
 /** The events of one sync page, by default (a single event may take up to SYNC_EVENT_BYTES). */
 export const SYNC_PAGE_BYTES = 24 * 1024;
+/**
+ * A sync reply's hot_channels (~63 bytes each: ~480 channels). With the largest event (SYNC_EVENT_BYTES)
+ * and the reply's other fields, the reply stays under one WebSocket message.
+ */
+export const SYNC_HOT_CHANNELS_BYTES = 30 * 1024;
 /** The messages of one HTTP page (history, replies), counted by `responseBytes`: under Lambda's 6 MB. */
 export const HTTP_PAGE_BYTES = 4 * 1024 * 1024;
 /**

@@ -1,7 +1,8 @@
+import { decodeTime } from 'ulid';
 import { ClientError } from './errors';
 import type { Caller } from './caller';
 import { withFileUrls } from '../adapters/media';
-import { fitEvent, signedBytes, SYNC_EVENT_BYTES, SYNC_PAGE_BYTES } from './budgets';
+import { fitEvent, jsonBytes, signedBytes, SYNC_EVENT_BYTES, SYNC_HOT_CHANNELS_BYTES, SYNC_PAGE_BYTES } from './budgets';
 import { channelIdsOfUser } from './connections';
 import { isHot } from './hot-channels';
 import { table } from './ports';
@@ -25,6 +26,13 @@ function decode(cursor: string): string {
 }
 
 const settledFloor = () => floorTsAt(Date.now() - SETTLE_MS);
+/**
+ * A hot channel is listed when its head is newer than the cursor less this: a message's ts is taken
+ * before its send commits, and a send's invocation ends within 30 s (the gateway's integration
+ * timeout), so one that commits after a sync is still above the cursor that sync handed out less
+ * the settle window, plus this.
+ */
+const HOT_NEWS_MARGIN_MS = 60_000;
 const minSeq = (a: string, b: string) => (a < b ? a : b);
 
 /**
@@ -32,10 +40,10 @@ const minSeq = (a: string, b: string) => (a < b ? a : b);
  * removes nothing, so every device of a user keeps its own cursor.
  */
 export async function syncSince(caller: Caller, since: string | undefined) {
-  const hot_channels = await hotChannels(caller);
-  if (since === undefined) return { events: [], cursor: encode(settledFloor()), has_more: false, hot_channels };
+  const after = since === undefined ? undefined : decode(since);
+  const hot = await hotChannels(caller, after === undefined ? undefined : floorTsAt(decodeTime(after) - HOT_NEWS_MARGIN_MS));
+  if (after === undefined) return { events: [], cursor: encode(settledFloor()), has_more: false, ...hot };
 
-  const after = decode(since);
   // Taken before the read: an entry written while the query runs must land above the cursor.
   const floor = settledFloor();
   const entries = await table().inbox.after(caller.userId, after, PAGE_EVENTS + 1);
@@ -58,16 +66,31 @@ export async function syncSince(caller: Caller, since: string | undefined) {
   // Never move back behind where the client already was, never past the settle window.
   const settled = minSeq(last, floor);
   const cursor = hasMore ? last : settled < after ? after : settled;
-  return { events: signed, cursor: encode(cursor), has_more: hasMore, hot_channels };
+  return { events: signed, cursor: encode(cursor), has_more: hasMore, ...hot };
 }
 
-/** Large channels whose messages are not in inboxes: the client reads them with conversations.history. */
-async function hotChannels(caller: Caller) {
+/**
+ * Large channels whose messages are not in inboxes, with news since `newerThan` (all of them on a
+ * first sync): the client reads them with conversations.history. The most recently active first,
+ * as many as SYNC_HOT_CHANNELS_BYTES hold, so the reply stays under 128 KB whatever the user is in;
+ * `hot_channels_truncated` says some were left out (they are read in full when opened).
+ */
+async function hotChannels(caller: Caller, newerThan: string | undefined) {
   const channelIds = await channelIdsOfUser(caller.userId);
-  if (channelIds.length === 0) return [];
+  if (channelIds.length === 0) return { hot_channels: [] };
   const channels = await table().channels.byIds(channelIds);
   const hot = [...channels.values()].filter((c) => isHot(c.memberCount)).map((c) => c.channelId);
-  if (hot.length === 0) return [];
-  const latest = await table().channels.headsOf(hot);
-  return hot.map((channel) => ({ channel, latest: latest.get(channel) ?? '' }));
+  if (hot.length === 0) return { hot_channels: [] };
+  const heads = await table().channels.headsOf(hot);
+  const withNews = hot
+    .map((channel) => ({ channel, latest: heads.get(channel) ?? '' }))
+    .filter((h) => newerThan === undefined || h.latest > newerThan)
+    .sort((a, b) => (a.latest < b.latest ? 1 : a.latest > b.latest ? -1 : 0));
+  const listed: typeof withNews = [];
+  let bytes = 0;
+  for (const h of withNews) {
+    if ((bytes += jsonBytes(h) + 1) > SYNC_HOT_CHANNELS_BYTES) return { hot_channels: listed, hot_channels_truncated: true };
+    listed.push(h);
+  }
+  return { hot_channels: listed };
 }
