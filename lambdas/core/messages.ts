@@ -119,18 +119,21 @@ export async function storeMessage(caller: Caller, input: PostInput): Promise<Po
   if (input.clientMsgId !== undefined && (input.clientMsgId.length === 0 || input.clientMsgId.length > MAX_CLIENT_MSG_ID)) {
     throw new ClientError('invalid_arguments', 'client_msg_id');
   }
+  const readHead = () => table().messages.headOf(input.channelId);
+  // The head and the caller's own idempotency record are read beside the access check, and the head
+  // while the rate bucket and the thread parent are checked too: two round trips less per send. Nothing
+  // is used before access is granted. A head that moves meanwhile fails the transaction's condition
+  // and is read again.
+  const firstHead = readHead();
+  const sentBefore = input.clientMsgId ? alreadySent(caller, input.channelId, input.clientMsgId) : undefined;
+  // A return or throw before they are awaited must not leave them unhandled.
+  firstHead.catch(() => undefined);
+  sentBefore?.catch(() => undefined);
   const { channel } = await memberAccess(caller, input.channelId);
   if (channel.archived === true) throw new ClientError('is_archived');
-  const readHead = () => table().messages.headOf(input.channelId);
-  // Read while the idempotency record, the rate bucket and the thread parent are checked: one round
-  // trip less per send. A head that moves meanwhile fails the transaction's condition and is read again.
-  const firstHead = readHead();
-  firstHead.catch(() => undefined); // a return or throw before it is awaited must not leave it unhandled
 
-  if (input.clientMsgId) {
-    const previous = await alreadySent(caller, input.channelId, input.clientMsgId);
-    if (previous) return previous;
-  }
+  const previous = await sentBefore;
+  if (previous) return previous;
   // Charged only for a new message: retrying a send that already went through is never refused.
   if (!input.tokenTaken) await takeMessageToken(caller.userId, input.channelId);
 
