@@ -1,5 +1,6 @@
 import type { ChannelItem, MessageItem } from '../model/service';
-import { HTTP_PAGE_BYTES, jsonBytes } from './budgets';
+import { jsonBytes } from './budgets';
+import { isChannelLevel, newestChannelPage } from './channel-pages';
 import { table } from './ports';
 
 /**
@@ -49,9 +50,9 @@ const snapshots = new Map<string, PageSnapshot>();
 let cachedBytes = 0;
 
 /** The channel's fresh snapshot, if this instance holds one. */
-export function freshSnapshot(channelId: string, now = Date.now()): PageSnapshot | undefined {
+export function freshSnapshot(channelId: string): PageSnapshot | undefined {
   const snapshot = snapshots.get(channelId);
-  if (snapshot && now - snapshot.readAt < FRESH_MS) return snapshot;
+  if (snapshot && Date.now() - snapshot.readAt < FRESH_MS) return snapshot;
   if (snapshot) forget(channelId);
   return undefined;
 }
@@ -72,7 +73,8 @@ export async function hotPage(channel: ChannelItem, request: PageRequest): Promi
   // A head named above the real one (a client's guess, or a forgery) holds nothing more yet: it costs the head read, never a page read.
   const upTo = request.highest === undefined || request.highest > head ? head : request.highest;
   const snapshot = held && held.head === head ? held : await readSnapshot(channel, head, request.count);
-  return pageOf(snapshot, upTo, request) ?? (await readPage(channel.channelId, upTo, request));
+  // A bound far below the head, or a byte-heavy channel: no snapshot can say, the table does.
+  return pageOf(snapshot, upTo, request) ?? (await newestChannelPage(channel.channelId, { highest: upTo }, request.count, request.below));
 }
 
 /** The request's page from a snapshot, or undefined when the snapshot holds too few below `upTo` to know. */
@@ -95,15 +97,6 @@ async function readSnapshot(channel: ChannelItem, head: string, count: number): 
   const snapshot: PageSnapshot = { channel, head, messages, complete: messages.length < limit && bytes <= SNAPSHOT_BYTES, readAt: Date.now(), bytes };
   keep(snapshot);
   return snapshot;
-}
-
-/** A page no snapshot can answer (a bound far below the head, or a byte-heavy channel): straight from the table. */
-async function readPage(channelId: string, upTo: string, request: PageRequest): Promise<MessageItem[]> {
-  return table().messages.newestFirst(channelId, { highest: upTo }, {
-    limit: request.count,
-    maxBytes: HTTP_PAGE_BYTES,
-    keep: (m) => isChannelLevel(m) && (request.below === undefined || m.ts < request.below),
-  });
 }
 
 function keep(snapshot: PageSnapshot): void {
@@ -130,5 +123,3 @@ export function clearSnapshots(): void {
   snapshots.clear();
   cachedBytes = 0;
 }
-
-export const isChannelLevel = (m: MessageItem) => m.threadTs === m.ts || m.replyBroadcast === true;

@@ -6,7 +6,8 @@ import type { NewMessage } from '../model/messages';
 import { TransactionCancelled, type TransactItem } from '../model/store';
 import { memberAccess } from './channels';
 import { isHot } from './hot-channels';
-import { freshSnapshot, hotPage, isChannelLevel } from './hot-pages';
+import { newestChannelPage } from './channel-pages';
+import { freshSnapshot, hotPage } from './hot-pages';
 import { checkRichContent, fallbackText, type RichContent } from './blocks';
 import { HTTP_PAGE_BYTES, responseBytes } from './budgets';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -209,11 +210,7 @@ export async function history(caller: Caller, input: HistoryInput) {
   // A hot channel's newest page (the read storm after a post) comes from this instance's snapshot (hot-pages.ts).
   const items = isHot(channel.memberCount) && oldest === undefined && before === undefined
     ? await hotPage(channel, { highest: range.highest, below: exclusiveLatest, count: input.limit + 1 })
-    : await table().messages.newestFirst(input.channelId, range, {
-      limit: input.limit + 1,
-      maxBytes: HTTP_PAGE_BYTES,
-      keep: (m) => isChannelLevel(m) && (exclusiveLatest === undefined || m.ts < exclusiveLatest),
-    });
+    : await newestChannelPage(input.channelId, range, input.limit + 1, exclusiveLatest);
   const page = pageByBytes(items.slice(0, input.limit).map(toSlackMessage));
   const hasMore = items.length > page.length;
   return withFileUrls({

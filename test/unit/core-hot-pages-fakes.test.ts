@@ -1,4 +1,5 @@
-import { clearSnapshots, FRESH_MS, hotPage, isChannelLevel, type PageRequest } from '../../lambdas/core/hot-pages';
+import { clearSnapshots, FRESH_MS, hotPage, type PageRequest } from '../../lambdas/core/hot-pages';
+import { isChannelLevel } from '../../lambdas/core/channel-pages';
 import { usePorts } from '../../lambdas/core/ports';
 import type { ChatTable } from '../../lambdas/model/table';
 import type { ChannelItem, MessageItem } from '../../lambdas/model/service';
