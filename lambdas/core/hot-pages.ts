@@ -44,6 +44,11 @@ export const FRESH_MS = 1000;
 /** A snapshot holds at least this many messages: a page of 100 (Slack's default) and the one that tells whether there are more. */
 const SNAPSHOT_MESSAGES = 101;
 const SNAPSHOT_BYTES = 1024 * 1024;
+/**
+ * What a stored message carries beyond its parsed fields (keys and entity tags: ~100 bytes), allowed
+ * generously: the read's byte budget counts stored items, the snapshot's `bytes` parsed ones.
+ */
+const STORED_OVERHEAD_BYTES = 1024;
 const CACHE_BYTES = 16 * 1024 * 1024;
 
 const snapshots = new Map<string, PageSnapshot>();
@@ -93,8 +98,10 @@ async function readSnapshot(channel: ChannelItem, head: string, count: number): 
   // Consistent, and read after the head: every message at or below it is committed and seen.
   const messages = await table().messages.newestFirst(channel.channelId, { highest: head }, { limit, maxBytes: SNAPSHOT_BYTES, consistent: true, keep: isChannelLevel });
   const bytes = messages.reduce((sum, m) => sum + jsonBytes(m), 0);
-  // A read that stopped at its byte budget holds fewer than `limit` without reaching the first message.
-  const snapshot: PageSnapshot = { channel, head, messages, complete: messages.length < limit && bytes <= SNAPSHOT_BYTES, readAt: Date.now(), bytes };
+  // A read that stopped at its byte budget holds fewer than `limit` without reaching the first message:
+  // fewer than `limit` is the whole channel only when the stored items cannot have passed the budget.
+  const complete = messages.length < limit && bytes + messages.length * STORED_OVERHEAD_BYTES <= SNAPSHOT_BYTES;
+  const snapshot: PageSnapshot = { channel, head, messages, complete, readAt: Date.now(), bytes };
   keep(snapshot);
   return snapshot;
 }

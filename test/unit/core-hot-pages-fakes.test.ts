@@ -4,6 +4,7 @@ import { usePorts } from '../../lambdas/core/ports';
 import type { ChatTable } from '../../lambdas/model/table';
 import type { ChannelItem, MessageItem } from '../../lambdas/model/service';
 import type { TsRange } from '../../lambdas/model/messages';
+import { jsonBytes } from '../../lambdas/core/budgets';
 
 /*
  * The hot channels' page snapshots with the table faked: which requests read nothing, which read
@@ -13,6 +14,9 @@ import type { TsRange } from '../../lambdas/model/messages';
 
 const CHANNEL = { channelId: 'CHOT', teamId: 'T1', name: 'hot', kind: 'public', memberCount: 5000 } as unknown as ChannelItem;
 const tsOf = (n: number) => `01HF${String(n).padStart(22, '0')}`;
+
+/** What a stored message carries beyond its parsed fields (pk, sk, entity tags: ~100 bytes measured). */
+const STORED_KEYS_BYTES = 100;
 
 let messages: MessageItem[];
 let reads: { head: number; page: number; consistentPages: number };
@@ -46,10 +50,17 @@ beforeEach(() => {
         reads.head++;
         return messages.map((m) => m.ts).sort().at(-1);
       },
-      newestFirst: async (_c: string, range: TsRange, page: { limit: number; consistent?: boolean; keep?: (m: MessageItem) => boolean }) => {
+      newestFirst: async (_c: string, range: TsRange, page: { limit: number; maxBytes?: number; consistent?: boolean; keep?: (m: MessageItem) => boolean }) => {
         reads.page++;
         if (page.consistent) reads.consistentPages++;
-        return tableAnswer(range, page.limit, page.keep);
+        // As the store counts it: the stored item's bytes (its keys and entity tags too), stopping past maxBytes.
+        let bytes = 0;
+        const kept: MessageItem[] = [];
+        for (const m of tableAnswer(range, page.limit, page.keep)) {
+          kept.push(m);
+          if (page.maxBytes !== undefined && (bytes += jsonBytes(m) + STORED_KEYS_BYTES) > page.maxBytes) break;
+        }
+        return kept;
       },
     },
   };
@@ -121,6 +132,19 @@ test('a bound below what a snapshot holds goes to the table; an empty channel an
   expect(await hotPage(CHANNEL, deep)).toEqual(truth(deep));
   expect(reads.page).toBe(2);
   expect(reads.consistentPages).toBe(1);
+});
+
+test('a snapshot cut short by its byte budget never passes for the whole channel, even when its parsed messages fit', async () => {
+  // 53 stored items pass 1 MB, their parsed fields do not: a read that stopped there has not reached the first message.
+  const parsedBytes = 19_750;
+  for (let n = 1; n <= 120; n++) {
+    const m = post(n);
+    m.text = 'x'.repeat(parsedBytes - jsonBytes(m) + m.text.length);
+  }
+  expect(jsonBytes(messages[0])).toBe(parsedBytes);
+  const request = { highest: tsOf(120), count: 101 };
+  expect(await hotPage(CHANNEL, request)).toEqual(truth(request));
+  expect(reads).toMatchObject({ page: 2, consistentPages: 1 });
 });
 
 test('every answer equals the table\'s, over random requests and posts', async () => {
