@@ -85,7 +85,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     log(`  page of ${history.page}: ${history.ms} ms median, ${history.rru} read units`);
     log(`hot channel's read storm (${s.stormFetches} fetches of the newest page)`);
     const readStorm = await runReadStorm(ctx, s.stormFetches);
-    log(`  read units: uncached ${readStorm.uncached.rru}, naming the head ${readStorm.head_named.rru} (${readStorm.cut_head_named}x less), naming none ${readStorm.head_read.rru} (${readStorm.cut_head_read}x less)`);
+    log(`  read units: uncached ${readStorm.uncached.rru}, granted ${readStorm.granted.rru} (${readStorm.cut_granted}x less), naming the head ${readStorm.head_named.rru} (${readStorm.cut_head_named}x less), naming none ${readStorm.head_read.rru} (${readStorm.cut_head_read}x less)`);
     log('fan-out and the scan baseline');
     const fan = await runFanout(ctx, [...s.sizes], { budgetSeconds: s.budgetSeconds, repeats: (size) => (opts.mode === 'smoke' ? 1 : size >= 1000 ? 2 : 3) });
     log('reconnect: $connect and sync by channel count');

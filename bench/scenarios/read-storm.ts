@@ -1,4 +1,4 @@
-import { api, devStats, pool, signIn, waitForQuiet, type Member } from '../client';
+import { api, BenchSocket, Deliveries, devStats, pool, signIn, waitForQuiet, type Member } from '../client';
 import { usageBetween } from '../measure';
 import { nextTs } from '../../lambdas/core/ts';
 import { HOT_CHANNEL_THRESHOLD } from '../../lambdas/core/hot-channels';
@@ -10,13 +10,15 @@ import { textFor, type BenchContext } from './context';
  * Scenario 6, the hot channel's read storm: after a post in a channel of 10,000 members (pull: no
  * inbox), its members open it together and each fetches the newest page (conversations.history,
  * limit 100; the channel holds 150 messages of ~100 characters and the post). `fetches` fetches,
- * 20 in flight, by 20 members in turn, three ways:
+ * 20 in flight, by 20 members in turn, four ways:
  *   - uncached: the same channel's twin below the hot threshold, which reads the page every time
  *     (what every fetch cost before the snapshots);
- *   - naming the head: `latest` = the post's ts (which the live event or sync's `hot_channels` gave
- *     the client) and `inclusive`;
- *   - naming none, as Slack's SDKs ask: the head is read on each fetch.
- * Read units are every caller's in the window.
+ *   - granted: `latest` = the post's ts and `inclusive`, with the read grant (core/read-grants.ts),
+ *     both from the member's `sync` (its hot_channels entry) after the post, as the web client does
+ *     on reconnect: no membership read;
+ *   - naming the head: the same without the grant: the membership is read on each fetch;
+ *   - naming none, as Slack's SDKs ask: the membership and the head are read on each fetch.
+ * Read units are every caller's in the window (the syncs come before it).
  */
 
 export interface ReadStormWay {
@@ -31,9 +33,11 @@ export interface ReadStormResult {
   members: number;
   page: number;
   uncached: ReadStormWay;
+  granted: ReadStormWay;
   head_named: ReadStormWay;
   head_read: ReadStormWay;
   /** Uncached read units ÷ the cached way's, for the same fetches. */
+  cut_granted: number;
   cut_head_named: number;
   cut_head_read: number;
 }
@@ -50,13 +54,27 @@ export async function runReadStorm(ctx: BenchContext, fetches: number): Promise<
   await setMemberCount(ctx.table, hot.channelId, Math.max(MEMBERS, HOT_CHANNEL_THRESHOLD + 1));
   await waitForQuiet(ctx.ep);
 
-  const run = async (channel: string, args: Record<string, unknown>): Promise<{ way: ReadStormWay; page: number }> => {
+  // Each member's hot_channels entry, as its sync after the post hands it out.
+  const listed = await Promise.all(readers.map(async (r, i) => {
+    const socket = await BenchSocket.connect(ctx.ep, r.token, `storm-${ctx.runId}-${i}`, new Deliveries());
+    try {
+      const reply = await socket.request('sync', {});
+      const entry = (reply.hot_channels as { channel: string; latest: string; read_grant?: string }[]).find((h) => h.channel === hot.channelId);
+      if (!entry?.read_grant || entry.latest !== hot.head) throw new Error(`sync listed ${JSON.stringify(entry)} for the storm channel`);
+      return entry;
+    } finally {
+      await socket.close();
+    }
+  }));
+  await waitForQuiet(ctx.ep);
+
+  const run = async (channel: string, args: Record<string, unknown>, perReader: (i: number) => Record<string, unknown> = () => ({})): Promise<{ way: ReadStormWay; page: number }> => {
     const before = await devStats(ctx.ep);
     const times: number[] = [];
     let page = 0;
     await pool(Array.from({ length: fetches }, (_, i) => i), IN_FLIGHT, async (i) => {
       const t0 = performance.now();
-      const r = await api(ctx.ep, readers[i % READERS].token, 'conversations.history', { channel, limit: 100, ...args });
+      const r = await api(ctx.ep, readers[i % READERS].token, 'conversations.history', { channel, limit: 100, ...args, ...perReader(i % READERS) });
       times.push(performance.now() - t0);
       page = (r.messages as unknown[]).length;
     });
@@ -66,10 +84,14 @@ export async function runReadStorm(ctx: BenchContext, fetches: number): Promise<
     return { way: { rru: round(rru), rru_per_fetch: round(rru / fetches, 3), ms_p50: round(s.p50), ms_p99: round(s.p99) }, page };
   };
   const { way: uncached, page } = await run(twin.channelId, {});
+  const { way: granted } = await run(hot.channelId, { inclusive: true }, (i) => ({ latest: listed[i].latest, read_grant: listed[i].read_grant }));
   const { way: headNamed } = await run(hot.channelId, { latest: hot.head, inclusive: true });
   const { way: headRead } = await run(hot.channelId, {});
   const cut = (way: ReadStormWay) => (way.rru > 0 ? round(uncached.rru / way.rru) : NaN);
-  return { fetches, members: MEMBERS, page, uncached, head_named: headNamed, head_read: headRead, cut_head_named: cut(headNamed), cut_head_read: cut(headRead) };
+  return {
+    fetches, members: MEMBERS, page, uncached, granted, head_named: headNamed, head_read: headRead,
+    cut_granted: cut(granted), cut_head_named: cut(headNamed), cut_head_read: cut(headRead),
+  };
 }
 
 /** A channel the readers are in, with MESSAGES seeded straight to the table and then one post (which moves the head). */

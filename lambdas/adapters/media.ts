@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import { binding, numberSetting, optionalVariable } from '../config/env';
-import { LOCAL_MEDIA_SIGNING_KEY_PEM } from '../config/settings';
+import { BINDINGS, LOCAL_MEDIA_SIGNING_KEY_PEM } from '../config/settings';
 import { secretString } from './aws-services';
 import { logger } from './logger';
 
@@ -25,6 +26,16 @@ function privateKey(): Promise<string> {
   // A failed read is not cached: the next request tries again.
   signingKey.catch(() => { signingKey = undefined; });
   return signingKey;
+}
+
+/**
+ * The key that signs read grants (core/read-grants.ts): derived from the CloudFront private key, so
+ * no other secret is kept or rotated; a new media key voids the grants (readers fall back to the
+ * membership read). Undefined for a function not bound to the media signing key (it makes none).
+ */
+export async function readGrantKey(): Promise<Buffer | undefined> {
+  if (!optionalVariable(LOCAL_MEDIA_SIGNING_KEY_PEM) && !optionalVariable(BINDINGS.mediaSigningKeySecretArn)) return undefined;
+  return createHash('sha256').update('read-grant/v1\n').update(await privateKey()).digest();
 }
 
 /** Mints CDN URLs for object keys: canned policy, expiring. */

@@ -26,7 +26,7 @@ export const SYNC_EVENT_BYTES = 96 * 1024;
 /** The events of one sync page, by default (a single event may take up to SYNC_EVENT_BYTES). */
 export const SYNC_PAGE_BYTES = 24 * 1024;
 /**
- * A sync reply's hot_channels (~63 bytes each: ~480 channels). With the largest event (SYNC_EVENT_BYTES)
+ * A sync reply's hot_channels (~110 bytes each with its read grant: ~270 channels). With the largest event (SYNC_EVENT_BYTES)
  * and the reply's other fields, the reply stays under one WebSocket message.
  */
 export const SYNC_HOT_CHANNELS_BYTES = 30 * 1024;

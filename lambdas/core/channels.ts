@@ -66,7 +66,7 @@ async function addMember(channel: ChannelItem, userId: string): Promise<boolean>
 
 /** Removes one member: the membership and the count change together, or neither. False if not a member. */
 async function removeMember(channel: ChannelItem, userId: string): Promise<boolean> {
-  if (!(await table().channels.removeMember(channel.channelId, userId))) return false;
+  if (!(await table().channels.removeMember(channel.channelId, userId, Date.now()))) return false;
   await unsubscribeUser(channel.channelId, userId);
   return true;
 }

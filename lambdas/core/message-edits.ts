@@ -7,6 +7,7 @@ import { ClientError } from './errors';
 import { toSlackMessage } from './format';
 import { checkRichContent } from './blocks';
 import { checkText, hasRich, resolveMentions, storedText } from './messages';
+import { noteChange } from './hot-pages';
 import { table } from './ports';
 import { isTs } from './ts';
 
@@ -45,6 +46,7 @@ export async function updateMessage(caller: Caller, channelId: string, ts: strin
     attachments: given(attachments) ? (rich.attachmentsJson ?? null) : undefined,
   }, ulid(), await resolveMentions(channel, caller.userId, newText));
   if (!updated) throw new ClientError('message_not_found');
+  await noteChange(channel);
   return withFileUrls({ channel: channelId, ts, text: newText, message: toSlackMessage(updated) });
 }
 
@@ -53,17 +55,19 @@ export async function updateMessage(caller: Caller, channelId: string, ts: strin
  * its thread can still be read (as Slack does); a deleted reply lowers its parent's reply count.
  */
 export async function deleteMessage(caller: Caller, channelId: string, ts: string) {
-  await memberAccess(caller, channelId);
+  const { channel } = await memberAccess(caller, channelId);
   const message = await liveMessage(channelId, ts);
   if (message.userId !== caller.userId) throw new ClientError('cant_delete_message');
   const isReply = message.threadTs !== message.ts;
   if (!isReply && (message.replyCount ?? 0) > 0) {
     if (!(await table().messages.tombstone(channelId, ts, caller.userId))) throw new ClientError('message_not_found');
+    await noteChange(channel);
     return { channel: channelId, ts };
   }
   const outcome = await table().messages.remove(channelId, ts, caller.userId, isReply ? message.threadTs : undefined);
   if (outcome === 'not_found') throw new ClientError('message_not_found');
   // The parent is gone: delete the reply alone.
   if (outcome === 'parent_gone' && (await table().messages.remove(channelId, ts, caller.userId)) === 'not_found') throw new ClientError('message_not_found');
+  await noteChange(channel);
   return { channel: channelId, ts };
 }

@@ -7,7 +7,8 @@ import { TransactionCancelled, type TransactItem } from '../model/store';
 import { memberAccess } from './channels';
 import { isHot } from './hot-channels';
 import { newestChannelPage } from './channel-pages';
-import { freshSnapshot, hotPage } from './hot-pages';
+import { currentSnapshot, hotPage } from './hot-pages';
+import { makeReadGrant, readGrantHolds } from './read-grants';
 import { checkRichContent, fallbackText, type RichContent } from './blocks';
 import { HTTP_PAGE_BYTES, responseBytes } from './budgets';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -189,14 +190,19 @@ export interface HistoryInput {
   oldest?: string;
   latest?: string;
   inclusive: boolean;
+  /** A read grant for the channel (read-grants.ts), which spares a hot channel's page the membership read. */
+  readGrant?: string;
 }
 
 /**
  * conversations.history: newest first, between `oldest` and `latest`, thread replies left out
- * unless broadcast. The cursor is the ts of the last message returned.
+ * unless broadcast. The cursor is the ts of the last message returned. A hot channel's page read
+ * after the membership carries a `read_grant` for the next.
  */
 export async function history(caller: Caller, input: HistoryInput) {
-  const { channel } = await memberAccess(caller, input.channelId, freshSnapshot(input.channelId)?.channel);
+  const held = await currentSnapshot(input.channelId);
+  const granted = held !== undefined && held.channel.teamId === caller.teamId && (await readGrantHolds(input.readGrant, caller, input.channelId, held.removedAt));
+  const { channel } = granted ? held : await memberAccess(caller, input.channelId, held?.channel);
   const oldest = input.oldest !== undefined && input.oldest !== '' ? tsBound(input.oldest, 'floor') : undefined;
   const latest = input.latest !== undefined && input.latest !== '' ? tsBound(input.latest, 'ceil') : undefined;
   if (input.oldest && !oldest) throw new ClientError('invalid_ts_oldest');
@@ -208,8 +214,9 @@ export async function history(caller: Caller, input: HistoryInput) {
   const exclusiveLatest = before ?? (latest && !input.inclusive && isTs(input.latest ?? '') ? latest : undefined);
   const range = { lowest: oldest, lowestExclusive: !(input.inclusive || !isTs(input.oldest ?? '')), highest: exclusiveLatest ?? latest };
   // A hot channel's newest page (the read storm after a post) comes from this instance's snapshot (hot-pages.ts).
-  const items = isHot(channel.memberCount) && oldest === undefined && before === undefined
-    ? await hotPage(channel, { highest: range.highest, below: exclusiveLatest, count: input.limit + 1 })
+  const hot = isHot(channel.memberCount);
+  const items = hot && oldest === undefined && before === undefined
+    ? await hotPage(channel, { highest: range.highest, below: exclusiveLatest, count: input.limit + 1 }, held)
     : await newestChannelPage(input.channelId, range, input.limit + 1, exclusiveLatest);
   const page = pageByBytes(items.slice(0, input.limit).map(toSlackMessage));
   const hasMore = items.length > page.length;
@@ -217,6 +224,7 @@ export async function history(caller: Caller, input: HistoryInput) {
     messages: page,
     has_more: hasMore,
     pin_count: 0,
+    ...(hot && !granted ? { read_grant: await makeReadGrant(caller, input.channelId) } : {}),
     response_metadata: { next_cursor: hasMore ? encodeCursor({ before: page[page.length - 1].ts }) : '' },
   });
 }

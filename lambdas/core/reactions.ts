@@ -3,6 +3,7 @@ import { ClientError } from './errors';
 import { toSlackMessage } from './format';
 import type { Caller } from './caller';
 import { memberAccess } from './channels';
+import { noteChange } from './hot-pages';
 import { liveMessage } from './message-edits';
 import { table } from './ports';
 
@@ -25,7 +26,7 @@ export function checkReactionName(name: string): string {
 
 async function changeReaction(caller: Caller, channelId: string, ts: string, rawName: string, adding: boolean) {
   const name = checkReactionName(rawName);
-  await memberAccess(caller, channelId);
+  const { channel } = await memberAccess(caller, channelId);
   await liveMessage(channelId, ts);
   const changed = adding
     ? await table().messages.addReaction(channelId, ts, name, caller.userId)
@@ -34,6 +35,7 @@ async function changeReaction(caller: Caller, channelId: string, ts: string, raw
     await liveMessage(channelId, ts);
     throw new ClientError(adding ? 'already_reacted' : 'no_reaction');
   }
+  await noteChange(channel);
   return {};
 }
 

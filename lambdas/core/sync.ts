@@ -5,6 +5,7 @@ import { withFileUrls } from '../adapters/media';
 import { fitEvent, jsonBytes, signedBytes, SYNC_EVENT_BYTES, SYNC_HOT_CHANNELS_BYTES, SYNC_PAGE_BYTES } from './budgets';
 import { channelIdsOfUser } from './connections';
 import { isHot } from './hot-channels';
+import { readGrantMaker } from './read-grants';
 import { table } from './ports';
 import { floorTsAt, isTs } from './ts';
 
@@ -81,11 +82,12 @@ async function hotChannels(caller: Caller, newerThan: string | undefined) {
   const channels = await table().channels.byIds(channelIds);
   const hot = [...channels.values()].filter((c) => isHot(c.memberCount)).map((c) => c.channelId);
   if (hot.length === 0) return { hot_channels: [] };
-  const heads = await table().channels.headsOf(hot);
+  const [heads, grant] = await Promise.all([table().channels.headsOf(hot), readGrantMaker(caller)]);
   const withNews = hot
     .map((channel) => ({ channel, latest: heads.get(channel) ?? '' }))
     .filter((h) => newerThan === undefined || h.latest > newerThan)
-    .sort((a, b) => (a.latest < b.latest ? 1 : a.latest > b.latest ? -1 : 0));
+    .sort((a, b) => (a.latest < b.latest ? 1 : a.latest > b.latest ? -1 : 0))
+    .map((h) => ({ ...h, read_grant: grant(h.channel) }));
   const listed: typeof withNews = [];
   let bytes = 0;
   for (const h of withNews) {

@@ -109,10 +109,10 @@ export const METHODS: Record<string, Method<Schema>> = {
   }),
   'conversations.history': method({
     args: z.object({
-      channel: id, cursor, limit: limit(999, 100), oldest: optionalText(64), latest: optionalText(64), inclusive: flag,
+      channel: id, cursor, limit: limit(999, 100), oldest: optionalText(64), latest: optionalText(64), inclusive: flag, read_grant: optionalText(64),
     }),
     read: true,
-    run: (caller, a) => history(caller, { channelId: a.channel, limit: a.limit, cursor: a.cursor || undefined, oldest: a.oldest, latest: a.latest, inclusive: a.inclusive }),
+    run: (caller, a) => history(caller, { channelId: a.channel, limit: a.limit, cursor: a.cursor || undefined, oldest: a.oldest, latest: a.latest, inclusive: a.inclusive, readGrant: a.read_grant }),
   }),
   'conversations.replies': method({
     args: z.object({ channel: id, ts: text(64), cursor, limit: limit(1000, 100) }), read: true,

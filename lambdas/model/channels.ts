@@ -62,7 +62,7 @@ export function channelAccess(t: TableContext) {
     // The newest committed ts of each channel that has one
     headsOf: async (channelIds: string[]): Promise<Map<string, string>> => {
       const heads = entityItems(await batchGet(t, channelIds.map((channelId) => keyOf(channelHead.get({ channelId }).params()))), (Item) => channelHead.parse({ Item }).data);
-      return new Map(heads.map((h) => [h.channelId, h.lastTs]));
+      return new Map(heads.flatMap((h) => (h.lastTs === undefined ? [] : [[h.channelId, h.lastTs]])));
     },
 
     // A new channel with its name reserved and its creator as member, all or nothing; false when the name is taken
@@ -123,11 +123,12 @@ export function channelAccess(t: TableContext) {
     addMember: (c: Pick<ChannelItem, 'channelId' | 'teamId' | 'kind'>, userId: string) =>
       unlessFirstFails([membershipPut(c, userId), memberCountChange(c.channelId, 1)]),
 
-    // One member less: the membership and the count together; false when not a member
-    removeMember: (channelId: string, userId: string) =>
+    // One member less: the membership, the count and the head's removal time (epoch ms) together; false when not a member
+    removeMember: (channelId: string, userId: string, at: number) =>
       unlessFirstFails([
         asTransactItem('Delete', { ...(membership.delete({ channelId, userId }).params() as object), ConditionExpression: 'attribute_exists(pk)' }),
         memberCountChange(channelId, -1),
+        asTransactItem('Update', channelHead.update({ channelId }).set({ removedAt: at }).params()),
       ]),
 
     // A conversation's topic or purpose, who set it and when (epoch seconds); the conversation as it is now

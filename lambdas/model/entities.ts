@@ -127,12 +127,18 @@ export const ChannelName = new Entity({
 });
 
 // The newest committed ts of a channel. Every send conditionally advances it in the same
-// transaction as the message, so ts order is commit order.
+// transaction as the message, so ts order is commit order. It also tells readers of a hot channel's
+// page snapshot (core/hot-pages.ts) what changed since they read it: `changes` counts edits,
+// reactions and deletions there, `removedAt` is when a member last left or was removed (read grants
+// made before it no longer hold). A channel whose member left before its first message has a head
+// without `lastTs`.
 export const ChannelHead = new Entity({
   model: { entity: 'channelHead', service: ENTITY_SERVICE, version: '1' },
   attributes: {
     channelId: { type: 'string', required: true },
-    lastTs: { type: 'string', required: true },
+    lastTs: { type: 'string' },
+    changes: { type: 'number' },
+    removedAt: { type: 'number' },
   },
   indexes: {
     // The head of a channel

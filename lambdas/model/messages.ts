@@ -51,6 +51,15 @@ export interface CommitRefused {
 }
 
 /** Bounds of a channel's messages by ts, each inclusive unless said. */
+/** A channel's head as a hot channel's page snapshot checks it. */
+export interface HeadState {
+  lastTs: string;
+  /** Edits, reactions and deletions counted so far (core/hot-pages.ts). */
+  changes: number;
+  /** When a member last left or was removed, epoch ms (0: never). */
+  removedAt: number;
+}
+
 export interface TsRange {
   lowest?: string;
   lowestExclusive?: boolean;
@@ -82,6 +91,17 @@ export function messageAccess(t: TableContext) {
     headOf: async (channelId: string): Promise<string | undefined> =>
       (await channelHead.get({ channelId }).go({ consistent: true })).data?.lastTs,
 
+    // The head with its change count and last removal (undefined: no message yet), read consistently unless told
+    headStateOf: async (channelId: string, consistent = true): Promise<HeadState | undefined> => {
+      const head = (await channelHead.get({ channelId }).go({ consistent })).data;
+      return head?.lastTs === undefined ? undefined : { lastTs: head.lastTs, changes: head.changes ?? 0, removedAt: head.removedAt ?? 0 };
+    },
+
+    // One more change (an edit, a reaction, a deletion) counted on the channel's head
+    markChanged: async (channelId: string): Promise<void> => {
+      await channelHead.update({ channelId }).add({ changes: 1 }).go();
+    },
+
     // The send a user's client_msg_id made in a conversation, if still remembered
     sentWith: async (userId: string, channelId: string, clientMsgId: string) =>
       (await sentMessage.get({ userId, channelId, clientMsgId }).go({ consistent: true })).data ?? undefined,
@@ -106,9 +126,10 @@ export function messageAccess(t: TableContext) {
      * live), the thread parent's counters, and the caller's own writes. Undefined when committed.
      */
     commit: async ({ message: item, idempotency, threadTs, alsoWrite = [] }: CommitInput): Promise<CommitRefused | undefined> => {
-      const headParams = channelHead.put({ channelId: item.channelId, lastTs: item.ts }).params() as Record<string, unknown>;
+      // An update, not a put: the head's change count and removal time stay.
+      const head = channelHead.update({ channelId: item.channelId }).set({ lastTs: item.ts }).where((a, { notExists, lt }) => `${notExists(a.lastTs)} OR ${lt(a.lastTs, item.ts)}`);
       const writes: TransactItem[] = [
-        asTransactItem('Put', { ...headParams, ConditionExpression: 'attribute_not_exists(lastTs) OR lastTs < :ts', ExpressionAttributeValues: { ':ts': item.ts } }),
+        asTransactItem('Update', head.params()),
         asTransactItem('Put', message.create(item).params()),
       ];
       if (idempotency) {

@@ -117,7 +117,7 @@ localOnly(`hot channels (private local cloud, HOT_CHANNEL_THRESHOLD=${THRESHOLD}
     // Bob syncs, then goes offline; Carol stays online.
     const bobWs = await WsClient.connect(bob.token, { deviceId: 'bob-phone' });
     const first = await bobWs.request({ action: 'sync' });
-    expect(first.hot_channels).toEqual([{ channel: hot, latest: expect.any(String) }]);
+    expect(first.hot_channels).toEqual([{ channel: hot, latest: expect.any(String), read_grant: expect.any(String) }]);
     const cursor = String(first.cursor);
     await bobWs.close();
     const carolWs = await WsClient.connect(carol.token, { deviceId: 'carol-laptop' });
@@ -139,7 +139,7 @@ localOnly(`hot channels (private local cloud, HOT_CHANNEL_THRESHOLD=${THRESHOLD}
     expect(messages.filter((e) => e.channel === hot)).toEqual([]);
 
     const now = await back.request({ action: 'sync' });
-    expect(now.hot_channels).toEqual([{ channel: hot, latest: sent[2] }]);
+    expect(now.hot_channels).toEqual([{ channel: hot, latest: sent[2], read_grant: expect.any(String) }]);
     await back.close();
 
     // From that, Bob reads the channel's history: every message, newest first.
@@ -197,12 +197,67 @@ localOnly(`hot channels (private local cloud, HOT_CHANNEL_THRESHOLD=${THRESHOLD}
     expect(seen).toBe('storm 4, edited');
     expect(Date.now() - edited).toBeLessThan(2500);
 
-    // A member who left is refused at once, though the page is held: membership is read on every request.
-    await call(dave.token, 'conversations.history', { channel: storm, latest: broadcast, inclusive: true, limit: 100 });
+    // So does a reaction (counted on the head: the snapshot is read again at its next check).
+    await call(carol.token, 'reactions.add', { channel: storm, timestamp: sent[3], name: 'tada' });
+    const reacted = Date.now();
+    let reactions: unknown;
+    while (reactions === undefined && Date.now() - reacted < 5000) {
+      const page = await call(bob.token, 'conversations.history', { channel: storm, latest: broadcast, inclusive: true, limit: 100 });
+      reactions = (page.messages as { ts: string; reactions?: unknown }[]).find((m) => m.ts === sent[3])!.reactions;
+      if (reactions === undefined) await sleep(100);
+    }
+    expect(reactions).toEqual([{ name: 'tada', users: [carol.userId], count: 1 }]);
+    expect(Date.now() - reacted).toBeLessThan(2500);
+
+    // A member who left is refused at once, though the page is held: without a grant, membership is read on every request.
+    const page = await call(dave.token, 'conversations.history', { channel: storm, latest: broadcast, inclusive: true, limit: 100 });
     await call(dave.token, 'conversations.leave', { channel: storm });
     for (let i = 0; i < 5; i++) {
       expect(await callFails(dave.token, 'conversations.history', { channel: storm, latest: broadcast, inclusive: true, limit: 100 })).toBe('not_in_channel');
     }
+    // With the read grant his last page carried, within about a second (the snapshot's check of the head's last removal), and for good.
+    expect(page.read_grant).toEqual(expect.any(String));
+    const left = Date.now();
+    const withGrant = { channel: storm, latest: broadcast, inclusive: true, limit: 100, read_grant: page.read_grant };
+    let refused = '';
+    while (refused === '' && Date.now() - left < 5000) {
+      refused = await callFails(dave.token, 'conversations.history', withGrant).catch(() => '');
+      if (refused === '') await sleep(100);
+    }
+    expect(refused).toBe('not_in_channel');
+    expect(Date.now() - left).toBeLessThan(2500);
+    for (let i = 0; i < 10; i++) expect(await callFails(dave.token, 'conversations.history', withGrant)).toBe('not_in_channel');
+  }, 60_000);
+
+  test('read grants: sync and each membership-checked hot page hand one out; it reads the page without the membership, for its holder only', async () => {
+    const team = newTeam();
+    const [alice, bob, eve] = await Promise.all(['alice', 'bob', 'eve'].map((n) => person(n, team)));
+    const others = await Promise.all(['carol', 'dave'].map((n) => person(n, team)));
+    const hot = (await call(alice.token, 'conversations.create', { name: 'granted' })).channel.id as string;
+    for (const p of [bob, ...others]) await call(p.token, 'conversations.join', { channel: hot });
+    const ts = (await call(alice.token, 'chat.postMessage', { channel: hot, text: 'for members' })).ts as string;
+
+    const ws = await WsClient.connect(bob.token, { deviceId: 'bob-grants' });
+    const listed = ((await ws.request({ action: 'sync' })).hot_channels as { channel: string; latest: string; read_grant: string }[]).find((h) => h.channel === hot)!;
+    await ws.close();
+    expect(listed.latest).toBe(ts);
+    const ask = { channel: hot, latest: listed.latest, inclusive: true, limit: 100, read_grant: listed.read_grant };
+    // Served, however often. An instance that holds the page takes the grant for the membership and
+    // hands out no new one (one that does not yet reads the membership, and does).
+    const pages = [];
+    for (let i = 0; i < 20; i++) pages.push(await call(bob.token, 'conversations.history', ask));
+    for (const page of pages) expect(page.messages.map((m: { ts: string }) => m.ts)).toContain(ts);
+    expect(pages.filter((p) => p.read_grant === undefined).length).toBeGreaterThan(0);
+    // Another's grant, an altered one, or one for another channel: refused as any non-member is.
+    expect(await callFails(eve.token, 'conversations.history', ask)).toBe('not_in_channel');
+    expect(await callFails(eve.token, 'conversations.history', { ...ask, read_grant: `${listed.read_grant.slice(0, -2)}AA` })).toBe('not_in_channel');
+    const small = (await call(eve.token, 'conversations.create', { name: 'eves' })).channel.id as string;
+    const evePage = await call(eve.token, 'conversations.history', { channel: small, limit: 10 });
+    expect(evePage.read_grant).toBeUndefined();
+    // A member's page read after the membership carries a fresh grant.
+    const checked = await call(alice.token, 'conversations.history', { channel: hot, limit: 100 });
+    expect(checked.read_grant).toEqual(expect.any(String));
+    expect((await call(alice.token, 'conversations.history', { ...ask, read_grant: checked.read_grant })).messages.length).toBeGreaterThan(0);
   }, 60_000);
 
   test(`one message reaches ${CONNECTIONS} connected members' devices, each exactly once`, async () => {

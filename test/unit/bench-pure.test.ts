@@ -142,14 +142,14 @@ describe('bench report', () => {
 
   it('judges the read storm by the cut when the client names the head, at 1,000 fetches with units counted, and reports all three ways', () => {
     const way = (rru: number) => ({ rru, rru_per_fetch: rru / 1000, ms_p50: 10, ms_p99: 20 });
-    const storm = { fetches: 1000, members: 10_000, page: 100, uncached: way(5000), head_named: way(200), head_read: way(1500), cut_head_named: 25, cut_head_read: 3.3 };
+    const storm = { fetches: 1000, members: 10_000, page: 100, uncached: way(5000), granted: way(200), head_named: way(1000), head_read: way(1500), cut_granted: 25, cut_head_named: 5, cut_head_read: 3.3 };
     const target = (r: BenchResult) => judge(r).find((t) => t.name.includes('read storm'))!;
     expect(target(result)).toBeUndefined();
-    expect(target({ ...result, read_storm: storm })).toMatchObject({ met: true, detail: 'read units uncached 5000, naming the head 200 (25×), naming none 1500 (3.3×)' });
-    expect(target({ ...result, read_storm: { ...storm, head_named: way(1250), cut_head_named: 4 } }).met).toBe(false);
+    expect(target({ ...result, read_storm: storm })).toMatchObject({ met: true, detail: 'read units uncached 5000, with sync\'s head and read grant 200 (25×); without the grant 1000 (5×), naming no head 1500 (3.3×)' });
+    expect(target({ ...result, read_storm: { ...storm, granted: way(1250), cut_granted: 4 } }).met).toBe(false);
     expect(target({ ...result, read_storm: { ...storm, fetches: 20 } }).met).toBeNull();
-    expect(target({ ...result, read_storm: { ...storm, uncached: way(0), head_named: way(0), head_read: way(0), cut_head_named: NaN, cut_head_read: NaN } }).met).toBeNull();
-    expect(markdown({ ...result, read_storm: storm })).toContain('| snapshot, the client names the head (`latest`, `inclusive`) | 200 | 0.2 | 25× | 10 | 20 |');
+    expect(target({ ...result, read_storm: { ...storm, uncached: way(0), granted: way(0), head_named: way(0), head_read: way(0), cut_granted: NaN, cut_head_named: NaN, cut_head_read: NaN } }).met).toBeNull();
+    expect(markdown({ ...result, read_storm: storm })).toContain('| snapshot, the client names the head and presents its read grant (both from `sync`) | 200 | 0.2 | 25× | 10 | 20 |');
   });
 
   it('reports what a reconnect costs by channel count', () => {

@@ -4,6 +4,7 @@ import { usePorts } from '../../lambdas/core/ports';
 import { floorTsAt } from '../../lambdas/core/ts';
 import type { ChatTable } from '../../lambdas/model/table';
 import type { Caller } from '../../lambdas/core/caller';
+import { readGrantHolds, useGrantKey } from '../../lambdas/core/read-grants';
 
 /*
  * sync's hot_channels with the table faked: only channels with news since the cursor (all on a first
@@ -20,6 +21,7 @@ let inbox: Array<{ seq: string; event: string }>;
 
 beforeEach(() => {
   jest.spyOn(Date, 'now').mockImplementation(() => NOW);
+  useGrantKey(Buffer.alloc(32, 1));
   heads = new Map();
   inbox = [];
   const table = {
@@ -35,6 +37,7 @@ beforeEach(() => {
 
 afterEach(() => {
   usePorts(undefined);
+  useGrantKey(undefined);
   jest.restoreAllMocks();
 });
 
@@ -47,10 +50,16 @@ test('a first sync lists every hot channel, newest head first; with a cursor, on
   expect(first).not.toHaveProperty('hot_channels_truncated');
   // A cursor from 10 s ago: the channel active 30 s ago is within the margin, the one an hour ago is not.
   const since = `c1.${floorTsAt(NOW - 10_000)}`;
-  expect((await syncSince(caller, since)).hot_channels).toEqual([
+  const listed = (await syncSince(caller, since)).hot_channels;
+  expect(listed.map(({ channel, latest }) => ({ channel, latest }))).toEqual([
     { channel: 'CNEW', latest: heads.get('CNEW') },
     { channel: 'CRECENT', latest: heads.get('CRECENT') },
   ]);
+  // Each with the caller's read grant for that channel (read-grants.ts), and no other's.
+  for (const h of listed) {
+    expect(await readGrantHolds(h.read_grant, caller, h.channel, 0)).toBe(true);
+    expect(await readGrantHolds(h.read_grant, caller, 'CQUIET', 0)).toBe(false);
+  }
 });
 
 test('thousands of hot channels: the newest that fit, marked truncated, and the reply fits 128 KB beside the largest event', async () => {
@@ -61,7 +70,7 @@ test('thousands of hot channels: the newest that fit, marked truncated, and the 
   inbox.push({ seq: tsAt(NOW - 20_000, 2), event: JSON.stringify(big) });
   const reply = await syncSince(caller, `c1.${floorTsAt(NOW - 60_000)}`);
   expect(reply.hot_channels_truncated).toBe(true);
-  expect(reply.hot_channels.length).toBeGreaterThan(400);
+  expect(reply.hot_channels.length).toBeGreaterThan(200);
   expect(reply.hot_channels[0].channel).toBe('C0000000000');
   const latest = reply.hot_channels.map((h) => h.latest);
   expect([...latest].sort().reverse()).toEqual(latest);

@@ -45,6 +45,8 @@ export class Chat {
   private readonly fetching = new Set<string>();
   /** People whose presence is watched ahead of everyone else (members of channels joined here). */
   private watchFirst: string[] = [];
+  /** Hot channels' read grants (from sync and from their history pages): the server then skips the membership read. */
+  private readonly readGrants = new Map<string, string>();
 
   constructor(readonly config: WebConfig, session: Session, me: User) {
     this.session = session;
@@ -56,7 +58,10 @@ export class Chat {
       token: () => this.token(),
       onEvent: (e) => this.onEvent(e as ChatEvent),
       onStatus: (status) => this.set({ status }),
-      onHotChannels: (hot) => hot.forEach((h) => void this.catchUp(h.channel)),
+      onHotChannels: (hot) => hot.forEach((h) => {
+        if (h.read_grant) this.readGrants.set(h.channel, h.read_grant);
+        void this.catchUp(h.channel);
+      }),
       onSynced: () => void this.afterSync(),
     });
     this.outbox = new Outbox({
@@ -320,7 +325,7 @@ export class Chat {
     if (h.loading || (h.loaded && !h.hasOlder)) return;
     this.setHistory(id, { ...h, loading: true });
     try {
-      const page = await this.api.call('conversations.history', { channel: id, limit: 50, ...(h.olderCursor ? { cursor: h.olderCursor } : {}) });
+      const page = await this.history({ channel: id, limit: 50, ...(h.olderCursor ? { cursor: h.olderCursor } : {}) });
       let list = this.state.history[id]?.list ?? [];
       for (const raw of page.messages as WireMessage[]) list = upsert(list, toMessage(raw, id));
       this.setHistory(id, { list, loading: false, loaded: true, hasOlder: !!page.has_more, olderCursor: page.response_metadata?.next_cursor || undefined });
@@ -337,7 +342,7 @@ export class Chat {
     const newest = newestSent(h.list);
     let cursor: string | undefined;
     for (let page = 0; page < 20; page++) {
-      const res = await this.api.call('conversations.history', { channel: id, limit: 200, ...(newest ? { oldest: newest } : {}), ...(cursor ? { cursor } : {}) });
+      const res = await this.history({ channel: id, limit: 200, ...(newest ? { oldest: newest } : {}), ...(cursor ? { cursor } : {}) });
       let list = this.state.history[id]?.list ?? [];
       for (const raw of res.messages as WireMessage[]) list = upsert(list, toMessage(raw, id));
       this.setHistory(id, { ...this.state.history[id], list });
@@ -345,6 +350,14 @@ export class Chat {
       if (!res.has_more || !cursor) break;
     }
     if (id === this.state.current && document.visibilityState === 'visible') this.markRead(id);
+  }
+
+  /** conversations.history with the channel's read grant if one is held; keeps the one a page hands out. */
+  private async history(args: { channel: string } & Record<string, unknown>) {
+    const grant = this.readGrants.get(args.channel);
+    const page = await this.api.call('conversations.history', { ...args, ...(grant ? { read_grant: grant } : {}) });
+    if (typeof page.read_grant === 'string') this.readGrants.set(args.channel, page.read_grant);
+    return page;
   }
 
   private setHistory(id: string, h: History): void {

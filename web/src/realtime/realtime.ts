@@ -31,7 +31,7 @@ export interface RealtimeOptions {
   onEvent: (event: Json) => void;
   onStatus: (status: Status) => void;
   /** Large channels whose new messages sync does not carry: read them with history. */
-  onHotChannels: (channels: { channel: string; latest: string }[]) => void;
+  onHotChannels: (channels: { channel: string; latest: string; read_grant?: string }[]) => void;
   /** After each completed sync (the first one, and after every reconnect). */
   onSynced: () => void;
 }
