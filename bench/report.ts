@@ -1,4 +1,4 @@
-import { durableFloorPerMillion, type Cost, type PerMessage } from './cost';
+import { durableFloorPerMillion, PRICES, type Cost, type PerMessage } from './cost';
 import type { BundleResult } from './scenarios/bundles';
 import type { FanoutRow } from './scenarios/fanout';
 import type { HistoryResult } from './scenarios/history';
@@ -164,27 +164,34 @@ export function markdown(r: BenchResult): string {
   return lines.join('\n');
 }
 
-/** The pull rows beside the inbox rows of the same rooms, and the rooms that are hot by size (pull only). */
-function roomCosts(r: BenchResult): { online: number; inbox?: FanoutRow; pull?: FanoutRow }[] {
+/** The pull rows beside the channel-log rows of the same rooms, and the rooms that are hot by size (pull only). */
+function roomCosts(r: BenchResult): { online: number; members: number; log?: FanoutRow; pull?: FanoutRow }[] {
   const pulls = r.fanout_pull ?? [];
   return r.fanout.filter((row) => row.usd_per_million !== undefined).map((row) => {
     const pull = pulls.find((p) => p.members === row.members);
-    return pull ? { online: row.online, inbox: row, pull } : { online: row.online, pull: row };
+    return pull ? { online: row.online, members: row.members, log: row, pull } : { online: row.online, members: row.members, pull: row };
   });
 }
 
+/**
+ * The design before the channel logs (until 2026-12-07: an inbox entry per member, the log entry
+ * included), from this run's log row: the same sends, and one write unit more per other member.
+ */
+export const inboxDesignPerMillion = (log: FanoutRow, members: number) => Math.round(((log.usd_per_million ?? NaN) + (members - 1) * PRICES.writeUnit * 1e6) * 100) / 100;
+
 function roomCostLines(r: BenchResult): string[] {
   const lines = [
-    '## Cost per million messages by room size: an inbox entry per member, or pull', '',
-    'Every member online, one device each; the same rooms and sockets, measured first as they are (below the hot threshold: an inbox entry per member) and then marked hot by their member count (pull: no inbox entries; an offline member reads the channel\'s history when it opens it, a read the row does not include). Rooms past the threshold are pull only. Everything the sends cost: frames, Lambda, units.', '',
-    '| online | inbox: WRU/msg | inbox: $/M | pull: WRU/msg | pull: RRU/msg | pull: $/M | durable floor $/M | inbox ÷ floor | pull ÷ floor |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '## Cost per million messages by room size: a channel log, an inbox entry per member (before), or pull', '',
+    'Every member online, one device each; the same rooms and sockets, measured first as they are (below the hot threshold: one channel-log entry per event) and then marked hot by their member count (pull: nothing kept; an offline member reads the channel\'s history when it opens it, a read the row does not include). Rooms past the threshold are pull only. The design before the logs (an inbox entry per member) is derived from the log row: the same sends and one write unit more per other member. Everything the sends cost: frames, Lambda, units.', '',
+    '| online | log: WRU/msg | log: $/M | inbox per member (before): $/M | pull: WRU/msg | pull: RRU/msg | pull: $/M | durable floor $/M | log ÷ floor | inbox ÷ floor | pull ÷ floor |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
-  for (const { online, inbox, pull } of roomCosts(r)) {
+  for (const { online, members, log, pull } of roomCosts(r)) {
     // Its frames: 1 in, 1 out to each other device.
     const floor = durableFloorPerMillion(online);
-    const ratio = (row?: FanoutRow) => (row?.usd_per_million !== undefined ? `${n(row.usd_per_million / floor, 2)}×` : '–');
-    lines.push(`| ${online} | ${inbox ? n(inbox.wru_per_message) : '–'} | ${inbox ? n(inbox.usd_per_million ?? NaN, 2) : '–'} | ${pull ? n(pull.wru_per_message) : '–'} | ${pull ? n(pull.rru_per_message) : '–'} | ${pull ? n(pull.usd_per_million ?? NaN, 2) : '–'} | ${n(floor, 2)} | ${ratio(inbox)} | ${ratio(pull)} |`);
+    const ratio = (usd?: number) => (usd !== undefined && Number.isFinite(usd) ? `${n(usd / floor, 2)}×` : '–');
+    const inbox = log ? inboxDesignPerMillion(log, members) : undefined;
+    lines.push(`| ${online} | ${log ? n(log.wru_per_message) : '–'} | ${log ? n(log.usd_per_million ?? NaN, 2) : '–'} | ${inbox !== undefined ? n(inbox, 2) : '–'} | ${pull ? n(pull.wru_per_message) : '–'} | ${pull ? n(pull.rru_per_message) : '–'} | ${pull ? n(pull.usd_per_million ?? NaN, 2) : '–'} | ${n(floor, 2)} | ${ratio(log?.usd_per_million)} | ${ratio(inbox)} | ${ratio(pull?.usd_per_million)} |`);
   }
   lines.push('', '![cost by room size](cost-by-room.svg)');
   return lines;
@@ -205,8 +212,9 @@ export function charts(r: BenchResult): Record<string, string> {
     ),
     'cost-by-room.svg': lineChart(
       [
-        { name: 'inbox entry per member', points: costs.flatMap((c) => (c.inbox ? [{ x: c.online, y: c.inbox.usd_per_million ?? NaN }] : [])) },
-        { name: 'pull (no inbox entries)', points: costs.flatMap((c) => (c.pull ? [{ x: c.online, y: c.pull.usd_per_million ?? NaN }] : [])) },
+        { name: 'inbox entry per member (before; derived)', points: costs.flatMap((c) => (c.log ? [{ x: c.online, y: inboxDesignPerMillion(c.log, c.members) }] : [])) },
+        { name: 'channel log (now)', points: costs.flatMap((c) => (c.log ? [{ x: c.online, y: c.log.usd_per_million ?? NaN }] : [])) },
+        { name: 'pull (hot: nothing kept)', points: costs.flatMap((c) => (c.pull ? [{ x: c.online, y: c.pull.usd_per_million ?? NaN }] : [])) },
         { name: 'durable floor', points: costs.map((c) => ({ x: c.online, y: durableFloorPerMillion(c.online) })) },
       ],
       { title: 'Cost per million messages by room size (every member online)', xLabel: 'online members', yLabel: '$ per million', logY: true },

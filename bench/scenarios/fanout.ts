@@ -15,8 +15,8 @@ import { newTag, textFor, type BenchContext } from './context';
  * @connections calls. Then the Scan baseline at the same size. Connecting stops at the time budget;
  * a size that did not fully connect is measured with whoever did and is the last one.
  *
- * Each room below the hot threshold is measured twice, in one run: as it is (an inbox entry per
- * member) and then marked hot by its member count (pull: no inbox entries, members read history),
+ * Each room below the hot threshold is measured twice, in one run: as it is (one channel-log entry
+ * per event) and then marked hot by its member count (pull: nothing kept, members read history),
  * so the two designs' cost per message by room size come from the same rooms and sockets.
  */
 
@@ -41,7 +41,7 @@ export interface FanoutResult {
   connect_seconds: number;
   stopped: string | null;
   fanout: FanoutRow[];
-  /** The rooms below the hot threshold again, marked hot (pull: no inbox entries). */
+  /** The rooms below the hot threshold again, marked hot (pull: nothing kept). */
   fanout_pull: FanoutRow[];
   baseline_scan: (FanoutRow & { scanned_items: number; scan_pages: number })[];
 }

@@ -9,8 +9,8 @@ import type { BenchContext } from './context';
  * sync): a user in N channels (10 members each by count, so below the hot threshold; channels and
  * memberships written straight to the table) reconnects and syncs from its cursor with nothing
  * missed. Read and write units of `$connect` (the lease, and a live subscription per channel) and
- * of `sync` (the inbox from the cursor, the memberships and the channel metas for `hot_channels`),
- * per reconnect, each measured by its caller.
+ * of `sync` (the inbox and every channel's log from the cursor, the memberships and the channel
+ * metas for `hot_channels`), per reconnect, each measured by its caller.
  */
 
 export interface ReconnectRow {

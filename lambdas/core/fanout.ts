@@ -8,7 +8,6 @@ import { emptyStats, type DeliveryStats } from './delivery';
 import { changedEntity, eventsFor, type Change, type Outgoing } from './events';
 import { isHot } from './hot-channels';
 import { connectionsOfChannel, connectionsOfUser, unsubscribe, type LiveConnection } from './live';
-import { chunksOf, inParallel } from './parallel';
 import { delivery, table } from './ports';
 
 const INBOX_DAYS = 30;
@@ -21,9 +20,6 @@ const INBOX_DAYS = 30;
 const LATE_INBOX_MS = 1_500;
 const MAX_LATE_REWRITES = 3;
 const UNSAFE_INBOX_MS = 4_000;
-/** BatchWriteItem's limit, and the chunks of one event's inbox entries in flight at once. */
-const BATCH_WRITE_ITEMS = 25;
-const INBOX_CHUNKS_IN_FLIGHT = 8;
 
 const nextSeq = monotonicFactory();
 
@@ -59,10 +55,11 @@ export class FanoutContext {
 }
 
 /**
- * Delivers what one change means to the people it concerns: into the inboxes of the members
- * (unless the channel is hot), so nothing is lost for devices that are offline, and at the same
- * time live to every connection online now (core/delivery.ts: a failed post is left to sync, a 410
- * closes that connection). Inbox write failures throw, so the stream record is retried.
+ * Delivers what one change means to the people it concerns: kept for devices that are offline (a
+ * channel's event once in its log, unless the channel is hot; a user's in their inbox), so nothing
+ * is lost, and at the same time live to every connection online now (core/delivery.ts: a failed
+ * post is left to sync, a 410 closes that connection). Write failures throw, so the stream record
+ * is retried.
  */
 export async function deliverChange(change: Change, ctx: FanoutContext): Promise<void> {
   const outgoing = eventsFor(change);
@@ -70,10 +67,10 @@ export async function deliverChange(change: Change, ctx: FanoutContext): Promise
   if (touched?.entity === 'membership' || touched?.entity === 'channel') ctx.forget(touched.item.channelId);
   for (const out of outgoing) {
     ctx.stats.events++;
-    // Side by side: the live push does not wait for a big channel's inbox writes. A device that
-    // gets it live and later syncs the inbox entry too drops the repeat by event_id. Either failing
+    // Side by side: the live push does not wait for the catch-up write. A device that gets it live
+    // and later syncs the kept entry too drops the repeat by event_id. Either failing
     // fails the record (a retry repeats both; clients drop what they already have).
-    const settled = await Promise.allSettled([writeInboxes(out, ctx), pushLive(out, ctx)]);
+    const settled = await Promise.allSettled([keepForOffline(out, ctx), pushLive(out, ctx)]);
     for (const s of settled) if (s.status === 'rejected') throw s.reason;
   }
 }
@@ -85,32 +82,46 @@ async function membersNow(channelId: string, ctx: FanoutContext): Promise<string
   return ctx.membersOf(channelId);
 }
 
-async function inboxRecipients(out: Outgoing, ctx: FanoutContext): Promise<string[]> {
-  if (out.audience.kind === 'user') return out.audience.liveOnly ? [] : [out.audience.userId];
-  const members = (await membersNow(out.channelId, ctx)) ?? [];
+/**
+ * Where an event is kept for devices that are offline: a channel's event once in the channel's log
+ * (its members' syncs read it) unless the channel is hot, and in the inbox of a member it concerns
+ * who will no longer read that log (the leaver); a user's event in their inbox.
+ */
+async function keptFor(out: Outgoing, ctx: FanoutContext): Promise<{ channelLog: boolean; users: string[] }> {
+  if (out.audience.kind === 'user') return { channelLog: false, users: out.audience.liveOnly ? [] : [out.audience.userId] };
+  const channel = await ctx.channel(out.channelId);
   const leaver = out.audience.leaver;
-  return leaver && !members.includes(leaver) ? [...members, leaver] : members;
+  return { channelLog: channel !== undefined && !isHot(channel.memberCount), users: leaver ? [leaver] : [] };
 }
 
-async function writeInboxes(out: Outgoing, ctx: FanoutContext): Promise<void> {
-  const recipients = await inboxRecipients(out, ctx);
-  if (recipients.length === 0) return;
+async function keepForOffline(out: Outgoing, ctx: FanoutContext): Promise<void> {
+  const kept = await keptFor(out, ctx);
+  if (!kept.channelLog && kept.users.length === 0) return;
   // An event too large to keep whole is kept as its reference (core/budgets.ts): the item stays far
   // under DynamoDB's 400 KB whatever the message holds.
   const event = fitEventJson(out.event, INBOX_EVENT_BYTES);
-  const chunks = chunksOf(recipients, BATCH_WRITE_ITEMS);
-  // Each chunk takes its seq when it is sent, so lateness is per chunk: a 1,000-member channel's
-  // 40 chunks do not all count as late (and all get written again) because the last ones queued.
-  await inParallel(chunks, INBOX_CHUNKS_IN_FLIGHT, (chunk) => writeInboxChunk(out, event, chunk, ctx));
+  const entry = { channelId: out.channelId, eventId: out.event.event_id, event };
+  await Promise.all([
+    kept.channelLog && keepInTime(out, ctx, async (seq, expiresAt) => {
+      await table().channelLog.put([{ ...entry, seq: seq(), expiresAt }]);
+      return 1;
+    }),
+    kept.users.length > 0 && keepInTime(out, ctx, async (seq, expiresAt) => {
+      await table().inbox.put(kept.users.map((userId) => ({ ...entry, userId, seq: seq(), expiresAt })));
+      return kept.users.length;
+    }),
+  ]);
 }
 
-async function writeInboxChunk(out: Outgoing, event: string, recipients: string[], ctx: FanoutContext): Promise<void> {
+/**
+ * Writes catch-up entries keyed by the time they are written (`seq`), again with a fresh seq while
+ * they land late: a cursor handed out meanwhile may already be above the first ones.
+ */
+async function keepInTime(out: Outgoing, ctx: FanoutContext, write: (seq: () => string, expiresAt: number) => Promise<number>): Promise<void> {
   for (let rewrite = 0; ; rewrite++) {
     const startedAt = Date.now();
     const expiresAt = Math.floor(startedAt / 1000) + INBOX_DAYS * 24 * 60 * 60;
-    const entries = recipients.map((userId) => ({ userId, seq: nextSeq(startedAt), channelId: out.channelId, eventId: out.event.event_id, event, expiresAt }));
-    await table().inbox.put(entries);
-    ctx.stats.inboxWrites += entries.length;
+    ctx.stats.inboxWrites += await write(() => nextSeq(startedAt), expiresAt);
     const took = Date.now() - startedAt;
     if (took <= LATE_INBOX_MS) return;
     if (rewrite >= MAX_LATE_REWRITES) {
@@ -131,7 +142,7 @@ async function liveRecipients(out: Outgoing, ctx: FanoutContext): Promise<LiveCo
   const [subscribed, members] = await Promise.all([connectionsOfChannel(out.channelId), membersNow(out.channelId, ctx)]);
   const { leaver, exceptConnection } = out.audience;
   // A subscription is not a membership: one left over by a kick racing a reconnect must never get
-  // the channel's events. The member list is read for the inboxes anyway (hot channels: see README).
+  // the channel's events (hot channels: see README).
   const allowed = members && new Set(leaver ? [...members, leaver] : members);
   // The connection whose ack carried this new message's event (`echo: false`) gets no second copy.
   const online = (allowed ? subscribed.filter((c) => allowed.has(c.userId)) : subscribed).filter((c) => c.connectionId !== exceptConnection);

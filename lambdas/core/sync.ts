@@ -4,12 +4,23 @@ import type { Caller } from './caller';
 import { withFileUrls } from '../adapters/media';
 import { fitEvent, jsonBytes, signedBytes, SYNC_EVENT_BYTES, SYNC_HOT_CHANNELS_BYTES, SYNC_PAGE_BYTES } from './budgets';
 import { channelIdsOfUser } from './connections';
+import type { ChannelItem } from '../model/service';
 import { isHot } from './hot-channels';
+import { inParallel } from './parallel';
 import { readGrantMaker } from './read-grants';
 import { table } from './ports';
 import { floorTsAt, isTs } from './ts';
 
 const PAGE_EVENTS = 200;
+/** The fewest entries read of one source (the inbox, a channel's log) for a page. */
+const MIN_SLICE = 10;
+const SOURCES_IN_FLIGHT = 32;
+
+/** An entry kept for catch-up, in the user's inbox or a channel's log. */
+interface KeptEntry {
+  seq: string;
+  event: string;
+}
 /**
  * Inbox entries are keyed by the time the fan-out wrote them, and writers run in parallel, so an
  * entry can land slightly below a cursor already handed out. A cursor therefore never moves past
@@ -37,17 +48,20 @@ const HOT_NEWS_MARGIN_MS = 60_000;
 const minSeq = (a: string, b: string) => (a < b ? a : b);
 
 /**
- * sync: the caller's events since a cursor, oldest first, a frame-sized page at a time. Reading
- * removes nothing, so every device of a user keeps its own cursor.
+ * sync: the caller's events since a cursor, oldest first, a frame-sized page at a time: its inbox
+ * and the logs of its channels below the hot threshold (core/fanout.ts keeps a channel's events once
+ * there). Reading removes nothing, so every device of a user keeps its own cursor.
  */
 export async function syncSince(caller: Caller, since: string | undefined) {
   const after = since === undefined ? undefined : decode(since);
-  const hot = await hotChannels(caller, after === undefined ? undefined : floorTsAt(decodeTime(after) - HOT_NEWS_MARGIN_MS));
-  if (after === undefined) return { events: [], cursor: encode(settledFloor()), has_more: false, ...hot };
+  const channels = await channelsOf(caller);
+  const hot = hotChannels(caller, channels, after === undefined ? undefined : floorTsAt(decodeTime(after) - HOT_NEWS_MARGIN_MS));
+  if (after === undefined) return { events: [], cursor: encode(settledFloor()), has_more: false, ...(await hot) };
 
   // Taken before the read: an entry written while the query runs must land above the cursor.
   const floor = settledFloor();
-  const entries = await table().inbox.after(caller.userId, after, PAGE_EVENTS + 1);
+  const logs = channels.filter((c) => !isHot(c.memberCount)).map((c) => c.channelId);
+  const [{ entries, complete }, hotList] = await Promise.all([pendingEntries(caller.userId, logs, after), hot]);
   const events: Array<Record<string, unknown>> = [];
   let bytes = 0;
   let last = after;
@@ -61,13 +75,39 @@ export async function syncSince(caller: Caller, since: string | undefined) {
     bytes += size;
     last = entry.seq;
   }
-  const hasMore = events.length < entries.length;
-  // Inbox entries keep files' object keys; the reader gets freshly signed url_private instead.
+  const hasMore = events.length < entries.length || !complete;
+  // Kept entries keep files' object keys; the reader gets freshly signed url_private instead.
   const signed = (await withFileUrls(events)).map((event) => fitEvent(event, SYNC_EVENT_BYTES));
   // Never move back behind where the client already was, never past the settle window.
   const settled = minSeq(last, floor);
   const cursor = hasMore ? last : settled < after ? after : settled;
-  return { events: signed, cursor: encode(cursor), has_more: hasMore, ...hot };
+  return { events: signed, cursor: encode(cursor), has_more: hasMore, ...hotList };
+}
+
+/** The conversations the caller is in, as their meta says now. */
+async function channelsOf(caller: Caller): Promise<ChannelItem[]> {
+  const channelIds = await channelIdsOfUser(caller.userId);
+  return channelIds.length === 0 ? [] : [...(await table().channels.byIds(channelIds)).values()];
+}
+
+/**
+ * The caller's kept entries after a cursor, in seq order: its inbox, then the logs of its channels
+ * below the hot threshold, a slice of each (the more sources, the thinner the slices, so one page
+ * reads about twice PAGE_EVENTS entries at most, and a source with nothing new costs one query).
+ * A source cut short may hold more past its slice: the entries stop at the lowest seq where one
+ * was cut, so none is skipped, and `complete` is false.
+ */
+async function pendingEntries(userId: string, channelIds: string[], after: string): Promise<{ entries: KeptEntry[]; complete: boolean }> {
+  const slice = Math.min(PAGE_EVENTS + 1, Math.max(MIN_SLICE, Math.ceil((2 * PAGE_EVENTS) / (channelIds.length + 1))));
+  const read = (source: string | undefined) => (source === undefined ? table().inbox.after(userId, after, slice) : table().channelLog.after(source, after, slice));
+  const slices: KeptEntry[][] = [];
+  await inParallel([undefined, ...channelIds], SOURCES_IN_FLIGHT, async (source) => {
+    slices.push(await read(source));
+  });
+  let horizon: string | undefined;
+  for (const s of slices) if (s.length === slice && (horizon === undefined || s[s.length - 1].seq < horizon)) horizon = s[s.length - 1].seq;
+  const entries = slices.flat().filter((e) => horizon === undefined || e.seq <= horizon).sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+  return { entries, complete: horizon === undefined };
 }
 
 /**
@@ -76,11 +116,8 @@ export async function syncSince(caller: Caller, since: string | undefined) {
  * as many as SYNC_HOT_CHANNELS_BYTES hold, so the reply stays under 128 KB whatever the user is in;
  * `hot_channels_truncated` says some were left out (they are read in full when opened).
  */
-async function hotChannels(caller: Caller, newerThan: string | undefined) {
-  const channelIds = await channelIdsOfUser(caller.userId);
-  if (channelIds.length === 0) return { hot_channels: [] };
-  const channels = await table().channels.byIds(channelIds);
-  const hot = [...channels.values()].filter((c) => isHot(c.memberCount)).map((c) => c.channelId);
+async function hotChannels(caller: Caller, channels: ChannelItem[], newerThan: string | undefined) {
+  const hot = channels.filter((c) => isHot(c.memberCount)).map((c) => c.channelId);
   if (hot.length === 0) return { hot_channels: [] };
   const [heads, grant] = await Promise.all([table().channels.headsOf(hot), readGrantMaker(caller)]);
   const withNews = hot

@@ -357,6 +357,24 @@ export const InboxEntry = new Entity({
   },
 });
 
+// One event of a channel below the hot threshold, kept for its members' devices to sync (core/sync.ts
+// reads the logs of the user's channels beside the user's inbox): one write an event, not one a member.
+export const ChannelLogEntry = new Entity({
+  model: { entity: 'channelLogEntry', service: ENTITY_SERVICE, version: '1' },
+  attributes: {
+    channelId: { type: 'string', required: true },
+    seq: { type: 'string', required: true },
+    eventId: { type: 'string', required: true },
+    /** The event as JSON, exactly as a live connection would have received it. */
+    event: { type: 'string', required: true },
+    expiresAt,
+  },
+  indexes: {
+    // A channel's log in write order, from a cursor
+    primary: primary('CL#${channelId}', ['channelId'], '${seq}', ['seq']),
+  },
+});
+
 export const FILE_STATUSES = ['pending', 'complete'] as const;
 
 // An uploaded file: pending from files.getUploadURLExternal until files.completeUploadExternal

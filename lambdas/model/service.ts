@@ -1,7 +1,7 @@
 import type { EntityItem } from 'electrodb';
 import type { DocumentClient } from './document-client';
 import {
-  Channel, ChannelHead, ChannelName, Connection, InboxEntry, LiveSubscription, Membership, Message,
+  Channel, ChannelHead, ChannelLogEntry, ChannelName, Connection, InboxEntry, LiveSubscription, Membership, Message,
   SentMessage, UploadedFile, User, UserEmail, Workspace, Pin, EphemeralMessage, ScheduledMessage, NotificationPrefs,
   PushSubscription, PushSent,
   App, AppToken, SocketTicket, AppConnection, PendingEnvelope, IncomingWebhook, CommandResponseUrl,
@@ -15,7 +15,7 @@ export function createChatService(client: DocumentClient, table: string) {
     {
       workspace: Workspace, user: User, userEmail: UserEmail, channel: Channel, channelName: ChannelName, channelHead: ChannelHead,
       membership: Membership, message: Message, sentMessage: SentMessage, connection: Connection,
-      liveSubscription: LiveSubscription, inboxEntry: InboxEntry, file: UploadedFile, pin: Pin, ephemeral: EphemeralMessage, scheduledMessage: ScheduledMessage,
+      liveSubscription: LiveSubscription, inboxEntry: InboxEntry, channelLogEntry: ChannelLogEntry, file: UploadedFile, pin: Pin, ephemeral: EphemeralMessage, scheduledMessage: ScheduledMessage,
       notificationPrefs: NotificationPrefs,
       pushSubscription: PushSubscription, pushSent: PushSent,
       app: App, appToken: AppToken, socketTicket: SocketTicket, appConnection: AppConnection, pendingEnvelope: PendingEnvelope, incomingWebhook: IncomingWebhook, commandResponseUrl: CommandResponseUrl,
@@ -34,6 +34,7 @@ export type MessageItem = EntityItem<typeof Message>;
 export type ConnectionItem = EntityItem<typeof Connection>;
 export type LiveSubscriptionItem = EntityItem<typeof LiveSubscription>;
 export type InboxEntryItem = EntityItem<typeof InboxEntry>;
+export type ChannelLogEntryItem = EntityItem<typeof ChannelLogEntry>;
 export type FileItem = EntityItem<typeof UploadedFile>;
 export type PinItem = EntityItem<typeof Pin>;
 export type EphemeralItem = EntityItem<typeof EphemeralMessage>;

@@ -4,7 +4,7 @@ import { channelAccess } from './channels';
 import { connectionAccess } from './connections';
 import { ephemeralAccess } from './ephemeral';
 import { fileAccess } from './files';
-import { inboxAccess } from './inbox';
+import { channelLogAccess, inboxAccess } from './inbox';
 import { membershipAccess } from './memberships';
 import { messageAccess } from './messages';
 import { pinAccess } from './pins';
@@ -34,6 +34,7 @@ export function createChatTable(client: DocumentClient, table: string) {
     connections: connectionAccess(t),
     presence: presenceAccess(t),
     inbox: inboxAccess(t),
+    channelLog: channelLogAccess(t),
     files: fileAccess(t),
     rateBuckets: rateBucketAccess(t),
     pins: pinAccess(t),

@@ -39,7 +39,7 @@ describeLocal('bench harness smoke', () => {
     expect(typeof r.history.rru).toBe('number');
     // The read storm: each way fetched the full page (units read 0 here: this cloud has no capacity meter).
     expect(r.read_storm).toEqual(expect.objectContaining({ fetches: 20, page: 100 }));
-    for (const way of ['uncached', 'head_named', 'head_read']) expect(r.read_storm[way]).toEqual(expect.objectContaining({ rru: expect.any(Number), ms_p50: expect.any(Number) }));
+    for (const way of ['uncached', 'granted', 'head_named', 'head_read']) expect(r.read_storm[way]).toEqual(expect.objectContaining({ rru: expect.any(Number), ms_p50: expect.any(Number) }));
     expect(r.bundles[0]).toEqual(expect.objectContaining({ name: expect.any(String), kb: expect.any(Number), init_ms: expect.any(Number) }));
     expect(r.cost_per_million_usd).toEqual(expect.objectContaining({ total: expect.any(Number), floor: expect.any(Number), breakdown: expect.any(Object) }));
     expect(r.machine).toEqual(expect.objectContaining({ cores: expect.any(Number), memory_gb: expect.any(Number), node: expect.any(String) }));

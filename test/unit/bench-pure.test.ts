@@ -172,7 +172,7 @@ describe('bench report', () => {
     expect(markdown({ ...result, search, targets: [] })).toContain('| common word | 125 | 250 | 10 |');
   });
 
-  it('sets the inbox and pull costs of the same rooms side by side with the durable floor, and charts them', () => {
+  it('sets the log, the derived inbox design and pull costs of the same rooms side by side with the durable floor, and charts them', () => {
     const priced = (row: (typeof result.fanout)[number], usd: number) => ({ ...row, usd_per_million: usd });
     const withPull: BenchResult = {
       ...result,
@@ -180,10 +180,12 @@ describe('bench report', () => {
       fanout_pull: [{ ...priced(result.fanout[0], 12), wru_per_message: 3 }],
     };
     const md = markdown(withPull);
-    // 10 online: floor = 10 frames + 1 write unit = $10.625; 10,000 online is pull only.
-    expect(md).toContain('| 10 | 13 | 20 | 3 | 4 | 12 | 10.63 | 1.88× | 1.13× |');
-    expect(md).toContain('| 10000 | – | – | 3 | 200 | 10500 | 10000.63 | – | 1.05× |');
-    expect(charts(withPull)['cost-by-room.svg']).toContain('inbox entry per member: 10 → 20');
+    // 10 online: floor = 10 frames + 1 write unit = $10.625; the inbox design 9 write units more ($5.625); 10,000 online is pull only.
+    expect(md).toContain('| 10 | 13 | 20 | 25.63 | 3 | 4 | 12 | 10.63 | 1.88× | 2.41× | 1.13× |');
+    expect(md).toContain('| 10000 | – | – | – | 3 | 200 | 10500 | 10000.63 | – | – | 1.05× |');
+    const chart = charts(withPull)['cost-by-room.svg'];
+    expect(chart).toContain('channel log (now): 10 → 20');
+    expect(chart).toContain('inbox entry per member (before; derived): 10 → 26');
     expect(markdown(result)).not.toContain('by room size');
   });
 

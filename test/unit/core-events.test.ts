@@ -260,7 +260,7 @@ describe('eventsFor: pins', () => {
 });
 
 describe('eventsFor: other entities and event ids', () => {
-  it.each(['user', 'connection', 'inboxEntry', 'sentMessage', ''])('gives nothing for entity %p', (entity) => {
+  it.each(['user', 'connection', 'inboxEntry', 'channelLogEntry', 'sentMessage', ''])('gives nothing for entity %p', (entity) => {
     expect(eventsFor({ id: 'rec-1', kind: 'INSERT', newItem: { ...message(), __edb_e__: entity } })).toEqual([]);
   });
 

@@ -6,8 +6,9 @@ import { handler } from '../../lambdas/stream/fanout';
 import { emptyState, installFakes, recordingDelivery, type FakeState } from './fakes/ports';
 
 /*
- * The fan-out's rules with the table and delivery faked: who gets an event in their inbox and
- * live, hot channels, leavers, replays, and per-channel order through the stream handler.
+ * The fan-out's rules with the table and delivery faked: where an event is kept for offline
+ * devices (once in the channel's log, a leaver's inbox) and who gets it live, hot channels,
+ * leavers, replays, and per-channel order through the stream handler.
  */
 
 const TS = (n: number) => `01HF0000000000000000000${String(n).padStart(3, '0')}`;
@@ -36,43 +37,48 @@ afterEach(() => uninstall());
 
 const insert = (item: Record<string, unknown>, id = 'rec-1'): Change => ({ id, kind: 'INSERT', newItem: item });
 
-test('a message reaches every member inbox and every subscribed member live; a subscription without a membership gets nothing', async () => {
+test("a message is kept once in the channel's log, whatever its members, and reaches every subscribed member live; a subscription without a membership gets nothing", async () => {
   await deliverChange(insert(message('C1', 1)), new FanoutContext());
-  expect(state.inbox.map((e) => e.userId).sort()).toEqual(['U1', 'U2']);
+  expect(state.channelLog).toEqual([expect.objectContaining({ channelId: 'C1', eventId: expect.any(String) })]);
+  expect(JSON.parse(state.channelLog[0].event)).toMatchObject({ type: 'message', channel: 'C1', ts: TS(1) });
+  expect(state.inbox).toEqual([]);
   expect(recorded.deliveries).toHaveLength(1);
   expect(recorded.deliveries[0].recipients.map((r) => r.connectionId).sort()).toEqual(['c1', 'c2']);
   // A 410 closes that connection through the $disconnect path.
   expect(recorded.deliveries[0].options?.whenGone).toBeDefined();
 });
 
-test('a hot channel writes no inbox entries and does not read its member list; live delivery goes to its subscriptions', async () => {
+test('a hot channel keeps nothing (no log, no inbox entries) and does not read its member list; live delivery goes to its subscriptions', async () => {
   state.channels.set('C1', { channelId: 'C1', memberCount: 1001 });
   state.members.set('C1', []);
   await deliverChange(insert(message('C1', 1)), new FanoutContext());
   expect(state.inbox).toEqual([]);
+  expect(state.channelLog).toEqual([]);
   expect(recorded.deliveries[0].recipients.map((r) => r.connectionId).sort()).toEqual(['c1', 'c2', 'stale']);
 });
 
-test("a message sent with echo:false reaches every member's inbox (the sender's too) and every subscribed connection but the one its ack served", async () => {
+test("a message sent with echo:false is kept in the channel's log (for the sender's other devices too) and reaches every subscribed connection but the one its ack served", async () => {
   await deliverChange(insert(message('C1', 1, { ackedTo: 'c1' })), new FanoutContext());
-  expect(state.inbox.map((e) => e.userId).sort()).toEqual(['U1', 'U2']);
+  expect(state.channelLog).toHaveLength(1);
   expect(recorded.deliveries[0].recipients.map((r) => r.connectionId)).toEqual(['c2']);
 });
 
-test('a replayed record yields the same event_id in the inbox and live, so clients drop the copy', async () => {
+test('a replayed record yields the same event_id in the log and live, so clients drop the copy', async () => {
   await deliverChange(insert(message('C1', 1), 'rec-7'), new FanoutContext());
   await deliverChange(insert(message('C1', 1), 'rec-7'), new FanoutContext());
-  const ids = new Set([...state.inbox.map((e) => e.eventId), ...recorded.deliveries.map((d) => d.event.event_id)]);
+  expect(state.channelLog).toHaveLength(2);
+  const ids = new Set([...state.channelLog.map((e) => e.eventId), ...recorded.deliveries.map((d) => d.event.event_id)]);
   expect(ids.size).toBe(1);
 });
 
-test('a leaver gets the member_left_channel event on their own devices, then their subscriptions end', async () => {
+test("a leaver gets the member_left_channel event on their own devices and in their inbox (they no longer read the channel's log), then their subscriptions end", async () => {
   state.members.set('C1', ['U1']);
   state.connections.set('U2', [{ connectionId: 'c2', userId: 'U2', teamId: 'T1', deviceId: 'd-c2', connectedAt: 1 }]);
   await deliverChange({ id: 'rec-2', kind: 'REMOVE', oldItem: membership('C1', 'U2') }, new FanoutContext());
   expect(recorded.deliveries[0].event).toMatchObject({ type: 'member_left_channel', user: 'U2' });
   expect(recorded.deliveries[0].recipients.map((r) => r.connectionId).sort()).toEqual(['c1', 'c2']);
-  expect(state.inbox.map((e) => e.userId).sort()).toEqual(['U1', 'U2']);
+  expect(state.inbox.map((e) => e.userId)).toEqual(['U2']);
+  expect(state.channelLog.map((e) => JSON.parse(e.event).type)).toEqual(['member_left_channel']);
   expect(state.unsubscribed).toEqual([{ channelId: 'C1', connectionId: 'c2' }]);
 });
 
@@ -81,6 +87,7 @@ test('items of other entities (connections, counters) fan out nothing', async ()
   await deliverChange(insert({ pk: 'PRES#U1', sk: 'PRES', 'L#c1': 5 }), new FanoutContext());
   expect(recorded.deliveries).toEqual([]);
   expect(state.inbox).toEqual([]);
+  expect(state.channelLog).toEqual([]);
 });
 
 describe('stream handler', () => {

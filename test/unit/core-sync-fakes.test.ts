@@ -18,19 +18,32 @@ const tsAt = (millis: number, n: number) => floorTsAt(millis).slice(0, 10) + Str
 
 let heads: Map<string, string>;
 let inbox: Array<{ seq: string; event: string }>;
+/** Channel logs of channels below the hot threshold (each such channel is one the caller is in). */
+let logs: Map<string, Array<{ seq: string; event: string }>>;
+let logReads: string[];
 
 beforeEach(() => {
   jest.spyOn(Date, 'now').mockImplementation(() => NOW);
   useGrantKey(Buffer.alloc(32, 1));
   heads = new Map();
   inbox = [];
+  logs = new Map([['CQUIET', []]]);
+  logReads = [];
+  const after = (entries: Array<{ seq: string; event: string }>, seq: string, limit: number) =>
+    [...entries].sort((a, b) => (a.seq < b.seq ? -1 : 1)).filter((e) => e.seq > seq).slice(0, limit);
   const table = {
-    memberships: { channelIdsOf: async () => [...heads.keys(), 'CQUIET'] },
+    memberships: { channelIdsOf: async () => [...heads.keys(), ...logs.keys()] },
     channels: {
-      byIds: async (ids: string[]) => new Map(ids.map((id) => [id, { channelId: id, memberCount: id === 'CQUIET' ? 5 : 5000 }])),
+      byIds: async (ids: string[]) => new Map(ids.map((id) => [id, { channelId: id, memberCount: logs.has(id) ? 5 : 5000 }])),
       headsOf: async (ids: string[]) => new Map(ids.filter((id) => heads.has(id)).map((id) => [id, heads.get(id)!])),
     },
-    inbox: { after: async (_u: string, after: string, limit: number) => inbox.filter((e) => e.seq > after).slice(0, limit) },
+    inbox: { after: async (_u: string, seq: string, limit: number) => after(inbox, seq, limit) },
+    channelLog: {
+      after: async (channelId: string, seq: string, limit: number) => {
+        logReads.push(channelId);
+        return after(logs.get(channelId) ?? [], seq, limit);
+      },
+    },
   };
   usePorts({ table: table as unknown as ChatTable, delivery: undefined as never });
 });
@@ -78,4 +91,41 @@ test('thousands of hot channels: the newest that fit, marked truncated, and the 
   expect(jsonBytes(reply.events[0])).toBe(SYNC_EVENT_BYTES);
   // As the sync route sends it, with its type and the client's reply_to.
   expect(jsonBytes({ type: 'sync', reply_to: 'r-123456789', ...reply })).toBeLessThanOrEqual(AWS_LIMITS.webSocketMessage);
+});
+
+test('the inbox and the logs of the small channels come merged in seq order, page by page, none skipped or repeated; hot channels have no log read', async () => {
+  const all: Array<{ seq: string; event: string }> = [];
+  for (let c = 0; c < 30; c++) logs.set(`CSMALL${c}`, []);
+  heads.set('CHOT', tsAt(NOW - 1_000, 1));
+  let n = 0;
+  for (let i = 0; i < 1500; i++) {
+    // Busy and quiet sources alike: a third of the entries in one channel, the rest spread.
+    const source = i % 3 === 0 ? 'CSMALL0' : Math.random() < 0.1 ? 'inbox' : `CSMALL${Math.floor(Math.random() * 30)}`;
+    const seq = tsAt(NOW - 3_600_000 + Math.floor(Math.random() * 3_000_000), ++n);
+    const entry = { seq, event: JSON.stringify({ type: 'message', event_id: `Ev${n}`, source }) };
+    all.push(entry);
+    if (source === 'inbox') inbox.push(entry);
+    else logs.get(source)!.push(entry);
+  }
+  all.sort((a, b) => (a.seq < b.seq ? -1 : 1));
+  let cursor = `c1.${floorTsAt(NOW - 7_200_000)}`;
+  const got: string[] = [];
+  for (let page = 0; page < 200; page++) {
+    const reply = await syncSince(caller, cursor);
+    got.push(...reply.events.map((e) => String(e.event_id)));
+    expect(reply.cursor >= cursor).toBe(true);
+    cursor = reply.cursor;
+    if (!reply.has_more) break;
+  }
+  expect(got).toEqual(all.map((e) => String(JSON.parse(e.event).event_id)));
+  expect(logReads).not.toContain('CHOT');
+});
+
+test('a quiet source costs one query; a reply that reached every source says so', async () => {
+  for (let c = 0; c < 5; c++) logs.set(`CSMALL${c}`, []);
+  logs.get('CSMALL3')!.push({ seq: tsAt(NOW - 30_000, 1), event: JSON.stringify({ type: 'message', event_id: 'Ev1' }) });
+  const reply = await syncSince(caller, `c1.${floorTsAt(NOW - 60_000)}`);
+  expect(reply.events.map((e) => e.event_id)).toEqual(['Ev1']);
+  expect(reply.has_more).toBe(false);
+  expect(logReads.sort()).toEqual(['CQUIET', 'CSMALL0', 'CSMALL1', 'CSMALL2', 'CSMALL3', 'CSMALL4']);
 });

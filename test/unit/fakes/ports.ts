@@ -1,6 +1,6 @@
 import type { ChatTable } from '../../../lambdas/model/table';
 import type { Leases } from '../../../lambdas/model/presence';
-import type { ConnectionItem, LiveSubscriptionItem, InboxEntryItem, ChannelItem } from '../../../lambdas/model/service';
+import type { ConnectionItem, LiveSubscriptionItem, InboxEntryItem, ChannelItem, ChannelLogEntryItem } from '../../../lambdas/model/service';
 import type { Delivery, DeliveryOptions, Recipient } from '../../../lambdas/core/delivery';
 import { usePorts } from '../../../lambdas/core/ports';
 
@@ -15,6 +15,8 @@ export interface FakeState {
   subscriptions: Map<string, LiveSubscriptionItem[]>;
   connections: Map<string, ConnectionItem[]>;
   inbox: InboxEntryItem[];
+  /** Channel log entries, of every channel. */
+  channelLog: ChannelLogEntryItem[];
   unsubscribed: Array<{ channelId: string; connectionId: string }>;
   /** Presence leases per user (connection id → lease end, epoch seconds). */
   leases: Map<string, Leases>;
@@ -24,7 +26,7 @@ export interface FakeState {
 }
 
 export const emptyState = (): FakeState => ({
-  channels: new Map(), members: new Map(), subscriptions: new Map(), connections: new Map(), inbox: [], unsubscribed: [],
+  channels: new Map(), members: new Map(), subscriptions: new Map(), connections: new Map(), inbox: [], channelLog: [], unsubscribed: [],
   leases: new Map(), droppedLeases: [], presenceSubscribers: new Map(), removedConnections: [],
 });
 
@@ -51,6 +53,11 @@ export function fakeTable(state: FakeState): ChatTable {
     inbox: {
       put: async (entries: InboxEntryItem[]) => {
         state.inbox.push(...entries);
+      },
+    },
+    channelLog: {
+      put: async (entries: ChannelLogEntryItem[]) => {
+        state.channelLog.push(...entries);
       },
     },
     presence: {
