@@ -61,7 +61,7 @@ export async function syncSince(caller: Caller, since: string | undefined) {
   // Taken before the read: an entry written while the query runs must land above the cursor.
   const floor = settledFloor();
   const logs = channels.filter((c) => !isHot(c.memberCount)).map((c) => c.channelId);
-  const [{ entries, complete }, hotList] = await Promise.all([pendingEntries(caller.userId, logs, after), hot]);
+  const [{ entries, complete }, hotList] = await Promise.all([pendingEntries(caller.userId, logs, after, floor), hot]);
   const events: Array<Record<string, unknown>> = [];
   let bytes = 0;
   let last = after;
@@ -95,18 +95,31 @@ async function channelsOf(caller: Caller): Promise<ChannelItem[]> {
  * below the hot threshold, a slice of each (the more sources, the thinner the slices, so one page
  * reads about twice PAGE_EVENTS entries at most, and a source with nothing new costs one query).
  * A source cut short may hold more past its slice: the entries stop at the lowest seq where one
- * was cut, so none is skipped, and `complete` is false.
+ * was cut, so none is skipped, and `complete` is false. A source cut above the settle floor (a
+ * burst in the last seconds) is read on for up to a page first: a cursor that stopped there could
+ * pass an entry still landing, as an inbox of more than a page could before the logs.
  */
-async function pendingEntries(userId: string, channelIds: string[], after: string): Promise<{ entries: KeptEntry[]; complete: boolean }> {
+async function pendingEntries(userId: string, channelIds: string[], after: string, floor: string): Promise<{ entries: KeptEntry[]; complete: boolean }> {
   const slice = Math.min(PAGE_EVENTS + 1, Math.max(MIN_SLICE, Math.ceil((2 * PAGE_EVENTS) / (channelIds.length + 1))));
-  const read = (source: string | undefined) => (source === undefined ? table().inbox.after(userId, after, slice) : table().channelLog.after(source, after, slice));
-  const slices: KeptEntry[][] = [];
+  const read = (source: string | undefined, from: string, limit: number) =>
+    source === undefined ? table().inbox.after(userId, from, limit) : table().channelLog.after(source, from, limit);
+  const slices: Array<{ entries: KeptEntry[]; cut: boolean }> = [];
   await inParallel([undefined, ...channelIds], SOURCES_IN_FLIGHT, async (source) => {
-    slices.push(await read(source));
+    const entries = await read(source, after, slice);
+    const last = entries.at(-1)?.seq;
+    if (entries.length < slice || last === undefined || last <= floor) {
+      slices.push({ entries, cut: entries.length === slice });
+      return;
+    }
+    const more = await read(source, last, PAGE_EVENTS + 1);
+    slices.push({ entries: [...entries, ...more], cut: more.length === PAGE_EVENTS + 1 });
   });
   let horizon: string | undefined;
-  for (const s of slices) if (s.length === slice && (horizon === undefined || s[s.length - 1].seq < horizon)) horizon = s[s.length - 1].seq;
-  const entries = slices.flat().filter((e) => horizon === undefined || e.seq <= horizon).sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+  for (const { entries, cut } of slices) {
+    const last = entries.at(-1)?.seq;
+    if (cut && last !== undefined && (horizon === undefined || last < horizon)) horizon = last;
+  }
+  const entries = slices.flatMap((s) => s.entries).filter((e) => horizon === undefined || e.seq <= horizon).sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
   return { entries, complete: horizon === undefined };
 }
 

@@ -129,3 +129,12 @@ test('a quiet source costs one query; a reply that reached every source says so'
   expect(reply.has_more).toBe(false);
   expect(logReads.sort()).toEqual(['CQUIET', 'CSMALL0', 'CSMALL1', 'CSMALL2', 'CSMALL3', 'CSMALL4']);
 });
+
+test('a burst in the last seconds past a thin slice is read on: all of it now, and the cursor stays at the settle floor', async () => {
+  for (let c = 0; c < 40; c++) logs.set(`CSMALL${c}`, []);
+  for (let i = 0; i < 25; i++) logs.get('CSMALL7')!.push({ seq: tsAt(NOW - 3_000 + i * 100, i), event: JSON.stringify({ type: 'message', event_id: `Ev${i}` }) });
+  const reply = await syncSince(caller, `c1.${floorTsAt(NOW - 60_000)}`);
+  expect(reply.events).toHaveLength(25);
+  expect(reply.has_more).toBe(false);
+  expect(reply.cursor <= `c1.${floorTsAt(NOW - 5_000)}`).toBe(true);
+});
