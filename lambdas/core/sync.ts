@@ -22,8 +22,8 @@ interface KeptEntry {
   event: string;
 }
 /**
- * Inbox entries are keyed by the time the fan-out wrote them, and writers run in parallel, so an
- * entry can land slightly below a cursor already handed out. A cursor therefore never moves past
+ * Kept entries (inbox and channel logs) are keyed by the time the fan-out wrote them, and writers
+ * run in parallel, so an entry can land slightly below a cursor already handed out. A cursor therefore never moves past
  * "now minus this window": the next sync reads the window again and the client drops repeats by
  * event_id.
  */
@@ -124,7 +124,7 @@ async function pendingEntries(userId: string, channelIds: string[], after: strin
 }
 
 /**
- * Large channels whose messages are not in inboxes, with news since `newerThan` (all of them on a
+ * Large channels whose events are not kept in channel logs, with news since `newerThan` (all of them on a
  * first sync): the client reads them with conversations.history. The most recently active first,
  * as many as SYNC_HOT_CHANNELS_BYTES hold, so the reply stays under 128 KB whatever the user is in;
  * `hot_channels_truncated` says some were left out (they are read in full when opened).
