@@ -48,8 +48,8 @@ export async function access(caller: Caller, channelId: string, known?: ChannelI
 
 /**
  * Access for reading or writing a conversation's messages: members only. `known` is the channel's
- * meta when the caller holds it already (a hot channel's page snapshot, under a second old: a
- * channel's workspace and kind never change); the membership is read every time.
+ * meta when the caller holds it already (a hot channel's page snapshot, read up to MAX_AGE_MS ago:
+ * a channel's workspace and kind never change); the membership is read every time.
  */
 export async function memberAccess(caller: Caller, channelId: string, known?: ChannelItem): Promise<Required<Access>> {
   const found = await access(caller, channelId, known);

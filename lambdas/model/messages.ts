@@ -50,7 +50,6 @@ export interface CommitRefused {
   threadGone: boolean;
 }
 
-/** Bounds of a channel's messages by ts, each inclusive unless said. */
 /** A channel's head as a hot channel's page snapshot checks it. */
 export interface HeadState {
   lastTs: string;
@@ -60,6 +59,7 @@ export interface HeadState {
   removedAt: number;
 }
 
+/** Bounds of a channel's messages by ts, each inclusive unless said. */
 export interface TsRange {
   lowest?: string;
   lowestExclusive?: boolean;
@@ -75,6 +75,10 @@ export function messageAccess(t: TableContext) {
     asTransactItem('Delete', { TableName: t.table, Key: messageKey(channelId, ts), ...ownedBy(userId) });
   /** A channel's messages as sort keys: the entity's prefix, then the ts. */
   const sortKeyAt = (channelId: string, ts: string) => messageKey(channelId, ts).sk;
+  const headStateOf = async (channelId: string, consistent = true): Promise<HeadState | undefined> => {
+    const head = (await channelHead.get({ channelId }).go({ consistent })).data;
+    return head?.lastTs === undefined ? undefined : { lastTs: head.lastTs, changes: head.changes ?? 0, removedAt: head.removedAt ?? 0 };
+  };
 
   return {
     // A message by (channel, ts), read consistently
@@ -88,14 +92,10 @@ export function messageAccess(t: TableContext) {
     },
 
     // The head (newest committed ts) of a channel, read consistently
-    headOf: async (channelId: string): Promise<string | undefined> =>
-      (await channelHead.get({ channelId }).go({ consistent: true })).data?.lastTs,
+    headOf: async (channelId: string): Promise<string | undefined> => (await headStateOf(channelId))?.lastTs,
 
     // The head with its change count and last removal (undefined: no message yet), read consistently unless told
-    headStateOf: async (channelId: string, consistent = true): Promise<HeadState | undefined> => {
-      const head = (await channelHead.get({ channelId }).go({ consistent })).data;
-      return head?.lastTs === undefined ? undefined : { lastTs: head.lastTs, changes: head.changes ?? 0, removedAt: head.removedAt ?? 0 };
-    },
+    headStateOf,
 
     // One more change (an edit, a reaction, a deletion) counted on the channel's head
     markChanged: async (channelId: string): Promise<void> => {
